@@ -1,0 +1,10 @@
+package dev.ferry.app;
+
+import picocli.CommandLine.Command;
+
+/** The top of {@code bin/ferry}. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Global message backup for Apache RocketMQ: copies topics between clusters.",
+    subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, DemoCommand.class})
+final class FerryCommand {
+}

@@ -1,0 +1,50 @@
+package dev.ferry.app;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.CopySettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ferry run}: runs every backup of the file until SIGTERM or SIGINT, then stops cleanly — in-flight
+ * messages sent, progress committed — and exits 0.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Runs every backup in the configuration file until SIGTERM/SIGINT.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
+    Path config;
+
+    @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
+        description = "how often to log each backup's progress (default: ${DEFAULT-VALUE})")
+    int progressSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        FerryConfig loaded = ConfigLoader.load(config);
+        CountDownLatch stop = StopSignals.install();
+        try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
+            FerryConfig resolved = embedded.resolve(loaded);
+            try (Ferry ferry = Ferry.start(resolved, CopySettings.DEFAULT);
+                 StatusServer server = StatusServer.start(resolved.http(), ferry::status);
+                 ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
+                LOG.info("Ferry is running {} backup(s) from {}; status at http://{}/status; stop with Ctrl-C or SIGTERM",
+                    resolved.backups().size(), config, server.address());
+                stop.await();
+                LOG.info("Stopping: finishing in-flight messages and committing progress");
+            }
+        }
+        LOG.info("Stopped cleanly");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ferry.app;
+
+import dev.ferry.config.ClusterCheck;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry validate}: checks the file and reaches every cluster in it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Checks the configuration file and reaches every cluster in it; exit 0, or 2 with what is wrong.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        FerryConfig loaded = ConfigLoader.load(config);
+        boolean allReached = true;
+        for (ClusterCheck.Result result : ClusterCheck.check(loaded)) {
+            if (result.failed()) {
+                allReached = false;
+                spec.commandLine().getErr().println(config + ": " + result.line());
+            } else {
+                spec.commandLine().getOut().println(result.line());
+            }
+        }
+        if (!allReached) {
+            return ExitCodes.BAD_INPUT;
+        }
+        spec.commandLine().getOut().println(config + ": valid: " + loaded.clusters().size() + " cluster(s), "
+            + loaded.backups().size() + " backup(s)");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.ferry.demo;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.HttpConfig;
+import dev.ferry.config.StartFrom;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.LinkStatus;
+import dev.ferry.copy.OriginStamp;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * The showcase: embedded clusters running the one-way scenarios of global message backup, with sample
+ * applications producing, live progress per backup, and a closing check.
+ *
+ * <pre>
+ *   aggregation:        unit-a --orders--\
+ *                                         &gt;--&gt; center      (each unit's traffic, FERRY_ORIGIN names the unit)
+ *                       unit-b --orders--/
+ *   disaster recovery:  primary --payments--&gt; standby     (idle standby, ready to take over)
+ * </pre>
+ */
+public final class Demo {
+
+    private static final int QUEUES = 4;
+
+    private final PrintWriter out;
+    private final int ratePerApp;
+    private final Map<String, EmbeddedCluster> clusters = new LinkedHashMap<>();
+
+    public Demo(PrintWriter out, int ratePerApp) {
+        this.out = out;
+        this.ratePerApp = ratePerApp;
+    }
+
+    /**
+     * Runs until {@code stop} opens or {@code duration} passes (null: until stop), then checks arrivals.
+     *
+     * @param onStarted called with the running Ferry (e.g. to serve its status)
+     * @return true when every scenario's check passed
+     */
+    public boolean run(Duration duration, CountDownLatch stop, Consumer<Ferry> onStarted) throws Exception {
+        try {
+            startClusters(List.of("unit-a", "unit-b", "center", "primary", "standby"));
+            clusters.get("unit-a").createTopic("orders", QUEUES);
+            clusters.get("unit-b").createTopic("orders", QUEUES);
+            clusters.get("primary").createTopic("payments", QUEUES);
+            FerryConfig config = config();
+            say("Ferry starts %d backups:", config.backups().size());
+            config.backups().forEach(b -> say("  %-16s %s -> %s  topics %s", b.name(), b.source(), b.target(), b.topics()));
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                onStarted.accept(ferry);
+                List<DemoTraffic> apps = List.of(
+                    new DemoTraffic("unit-a", address("unit-a"), "orders", ratePerApp),
+                    new DemoTraffic("unit-b", address("unit-b"), "orders", ratePerApp),
+                    new DemoTraffic("primary", address("primary"), "payments", ratePerApp));
+                say("Sample applications produce %d msg/s each into unit-a, unit-b and primary. %s", ratePerApp,
+                    duration == null ? "Ctrl-C ends the demo and runs the closing check."
+                        : "The demo runs " + duration.toSeconds() + " s.");
+                showProgress(ferry, duration, stop);
+                for (DemoTraffic app : apps) {
+                    app.stop();
+                }
+                say("Producers stopped; waiting for every backup to drain its backlog...");
+                drain(ferry);
+                ferry.status().forEach(s -> say("  %s", line(s)));
+                boolean passed = check(apps);
+                for (DemoTraffic app : apps) {
+                    app.close();
+                }
+                return passed;
+            }
+        } finally {
+            stopClusters();
+        }
+    }
+
+    private void startClusters(List<String> names) throws Exception {
+        say("Starting %d embedded RocketMQ clusters (NameServer + broker each): %s", names.size(), names);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Map<String, Future<EmbeddedCluster>> starting = new LinkedHashMap<>();
+            for (String name : names) {
+                starting.put(name, pool.submit(() -> EmbeddedCluster.builder(name).start()));
+            }
+            for (Map.Entry<String, Future<EmbeddedCluster>> cluster : starting.entrySet()) {
+                clusters.put(cluster.getKey(), cluster.getValue().get());
+                say("  %-8s namesrv %s", cluster.getKey(), clusters.get(cluster.getKey()).namesrvAddr());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private FerryConfig config() {
+        Map<String, ClusterConfig> byName = new LinkedHashMap<>();
+        clusters.forEach((name, cluster) -> byName.put(name, new ClusterConfig(name, cluster.namesrvAddr(), null, null,
+            name.startsWith("unit-") ? Map.of("unit", name) : Map.of(), false)));
+        List<BackupConfig> backups = List.of(
+            backup("aggregate-unit-a", "unit-a", "center", "orders"),
+            backup("aggregate-unit-b", "unit-b", "center", "orders"),
+            backup("dr-payments", "primary", "standby", "payments"));
+        return new FerryConfig(Path.of("demo"), byName, backups, HttpConfig.DEFAULT);
+    }
+
+    private static BackupConfig backup(String name, String source, String target, String topic) {
+        return new BackupConfig(name, Mode.ONE_WAY, source, target, List.of(topic), null, StartFrom.EARLIEST,
+            List.of(), OnError.DEAD_LETTER);
+    }
+
+    private void showProgress(Ferry ferry, Duration duration, CountDownLatch stop) throws InterruptedException {
+        long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            long wait = Math.min(TimeUnit.SECONDS.toNanos(2), end - System.nanoTime());
+            if (stop.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                say("Stopping on request.");
+                return;
+            }
+            ferry.status().forEach(s -> say("  %s", line(s)));
+        }
+    }
+
+    private void drain(Ferry ferry) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (ferry.status().stream().allMatch(s -> s.backlog() == 0)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        say("Some backlog is left after 60 s; the check below shows what is missing.");
+    }
+
+    private boolean check(List<DemoTraffic> apps) throws Exception {
+        say("Closing check: every acknowledged message exactly once where it belongs.");
+        Set<String> toCenter = new HashSet<>();
+        apps.stream().filter(a -> a.cluster().startsWith("unit-")).forEach(a -> toCenter.addAll(a.sent()));
+        Set<String> toStandby = apps.stream().filter(a -> a.cluster().equals("primary")).findFirst()
+            .map(DemoTraffic::sent).orElseThrow();
+        boolean aggregation = checkTarget("aggregation", "center", "orders", toCenter);
+        boolean recovery = checkTarget("disaster recovery", "standby", "payments", toStandby);
+        say(aggregation && recovery ? "All scenarios PASS." : "Some scenario FAILED.");
+        return aggregation && recovery;
+    }
+
+    private boolean checkTarget(String scenario, String cluster, String topic, Set<String> expected) throws Exception {
+        List<MessageExt> arrived = TopicReader.readAll(address(cluster), topic, expected.size(),
+            Duration.ofSeconds(1), Duration.ofSeconds(60));
+        Map<String, Integer> seen = new TreeMap<>();
+        Map<String, Integer> byOrigin = new TreeMap<>();
+        for (MessageExt message : arrived) {
+            seen.merge(message.getMsgId(), 1, Integer::sum);
+            byOrigin.merge(String.valueOf(message.getUserProperty(OriginStamp.ORIGIN)), 1, Integer::sum);
+        }
+        long missing = expected.stream().filter(id -> !seen.containsKey(id)).count();
+        long duplicated = seen.values().stream().filter(n -> n > 1).count();
+        long unexpected = seen.keySet().stream().filter(id -> !expected.contains(id)).count();
+        boolean pass = missing == 0 && duplicated == 0 && unexpected == 0 && !expected.isEmpty();
+        say("  %-18s %s/%s: %d sent, %d arrived %s; missing %d, duplicated %d, unexpected %d: %s", scenario, cluster,
+            topic, expected.size(), arrived.size(), byOrigin, missing, duplicated, unexpected, pass ? "PASS" : "FAIL");
+        return pass;
+    }
+
+    private String address(String cluster) {
+        return clusters.get(cluster).namesrvAddr();
+    }
+
+    private static String line(LinkStatus s) {
+        return String.format("%-16s %-9s -> %-8s %-11s copied %6d  backlog %5d  delay %5d ms", s.backup(), s.source(),
+            s.target(), s.state().name().toLowerCase().replace('_', '-'), s.copied(), s.backlog(), s.delayMillis());
+    }
+
+    private void say(String format, Object... args) {
+        out.println(String.format(format, args));
+        out.flush();
+    }
+
+    private void stopClusters() {
+        List<EmbeddedCluster> started = new ArrayList<>(clusters.values());
+        started.forEach(EmbeddedCluster::close);
+        clusters.clear();
+    }
+}

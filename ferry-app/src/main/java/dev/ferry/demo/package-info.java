@@ -1,0 +1,5 @@
+/**
+ * {@code bin/ferry demo}: the scenarios of global message backup, live on embedded clusters, with a closing
+ * check that every message arrived where it belongs exactly once.
+ */
+package dev.ferry.demo;

@@ -1,0 +1,89 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: exit codes and one line on stderr naming what is wrong. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private Path file(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void aBadConfigurationIsExit2WithOneLineNamingFileKeyAndProblem() throws IOException {
+        Path bad = file("bad.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:9876}
+              b: {namesrv: 127.0.0.1:9877}
+            backups:
+              - name: x
+                source: a
+                target: nowhere
+                topics: [t]
+            """);
+        for (String command : new String[] {"validate", "run", "status"}) {
+            Outcome outcome = run(command, "--config", bad.toString());
+            assertThat(outcome.code()).as(command).isEqualTo(2);
+            assertThat(outcome.err().strip().lines()).as(command).hasSize(1);
+            assertThat(outcome.err()).contains(bad.toString()).contains("backups[0].target").contains("nowhere");
+        }
+    }
+
+    @Test
+    void aMissingFileIsExit2() {
+        Outcome outcome = run("validate", "--config", dir.resolve("none.yaml").toString());
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err()).contains("none.yaml").contains("no such file");
+    }
+
+    @Test
+    void anUnreachableClusterFailsValidationWithExit2() throws IOException {
+        int port = freePort();
+        Path config = file("unreachable.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:%d}
+              b: {embedded: true}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            """.formatted(port));
+        Outcome outcome = run("validate", "--config", config.toString());
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err()).contains("'a'").contains("not reachable");
+    }
+
+    @Test
+    void badUsageIsExit2() {
+        assertThat(run("run").code()).isEqualTo(2);
+        assertThat(run("no-such-command").code()).isEqualTo(2);
+        assertThat(run("demo", "--duration", "-3").code()).isEqualTo(2);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.copy.Link;
+import dev.ferry.copy.LinkProgress;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.body.Connection;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ferry run} as real processes: a clean stop on SIGTERM, a SIGKILL under load, and two processes
+ * sharing the queues of one backup when one of them dies. The clusters live in the test JVM.
+ */
+class RunProcessTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunProcessTest.class);
+    private static final int QUEUES = 8;
+
+    private static EmbeddedCluster source;
+    private static EmbeddedCluster target;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startClusters() {
+        source = EmbeddedCluster.builder("proc-src").start();
+        target = EmbeddedCluster.builder("proc-dst").start();
+    }
+
+    @AfterAll
+    static void stopClusters() {
+        if (target != null) {
+            target.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private Path config(String backup, String topic) throws IOException {
+        Path file = dir.resolve(backup + ".yaml");
+        Files.writeString(file, """
+            clusters:
+              proc-src: {namesrv: "%s"}
+              proc-dst: {namesrv: "%s"}
+            backups:
+              - {name: %s, source: proc-src, target: proc-dst, topics: [%s]}
+            http:
+              listen: 127.0.0.1:0
+            """.formatted(source.namesrvAddr(), target.namesrvAddr(), backup, topic));
+        return file;
+    }
+
+    private static long backlog(String backup, String topic) throws Exception {
+        try (ClusterAdmin admin = ClusterAdmin.connect(new ClusterConfig("proc-src", source.namesrvAddr(), null, null,
+            Map.of(), false))) {
+            return LinkProgress.of(admin.consumeStats(Link.groupOf(backup, "proc-dst")), List.of(topic),
+                System.currentTimeMillis()).backlog();
+        } catch (Exception notYet) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Produces {@code total} numbered messages at {@code perSecond}, spread over the queues, in the background. */
+    private static final class Load implements AutoCloseable {
+        final AtomicLong sent = new AtomicLong();
+        final DefaultMQProducer producer;
+        final Thread thread;
+
+        Load(String topic, int total, int perSecond) throws Exception {
+            producer = new DefaultMQProducer("load-" + topic);
+            producer.setNamesrvAddr(source.namesrvAddr());
+            producer.setInstanceName("load-" + topic + "-" + ProcessHandle.current().pid());
+            producer.start();
+            List<MessageQueue> queues = producer.fetchPublishMessageQueues(topic);
+            queues.sort(MessageQueue::compareTo);
+            thread = new Thread(() -> {
+                long started = System.nanoTime();
+                // 20 messages per send, so the rate is smooth without a round trip per message.
+                for (int seq = 0; seq < total; seq += 20) {
+                    List<Message> batch = new ArrayList<>();
+                    for (int i = seq; i < Math.min(total, seq + 20); i++) {
+                        Message m = new Message(topic, "load", "k" + i, ("m" + i).getBytes(StandardCharsets.UTF_8));
+                        m.putUserProperty("seq", Integer.toString(i));
+                        batch.add(m);
+                    }
+                    try {
+                        producer.send(batch, queues.get((seq / 20) % queues.size()));
+                        sent.addAndGet(batch.size());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("load producer failed", e);
+                    }
+                    long due = started + (long) (seq + 20) * 1_000_000_000L / perSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        try {
+                            Thread.sleep(wait / 1_000_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            }, "load-" + topic);
+            thread.start();
+        }
+
+        void awaitDone() throws InterruptedException {
+            thread.join(120_000);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join(10_000);
+            producer.shutdown();
+        }
+    }
+
+    private static Map<String, Long> seqCounts(String topic, int expected) throws Exception {
+        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), topic, expected, Duration.ofSeconds(3),
+            Duration.ofSeconds(120));
+        return copies.stream().collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
+    }
+
+    @Test
+    void sigtermStopsCleanlyWithExitZero() throws Exception {
+        source.createTopic("term", QUEUES);
+        try (Load load = new Load("term", 2_000, 2_000);
+             FerryProcess ferry = FerryProcess.start(config("term", "term"), dir.resolve("term.log"))) {
+            load.awaitDone();
+            await().atMost(Duration.ofMinutes(1)).until(() -> backlog("term", "term") == 0);
+            assertThat(ferry.terminate()).isZero();
+            assertThat(ferry.log()).contains("Stopped cleanly");
+        }
+        assertThat(seqCounts("term", 2_000)).hasSize(2_000).allSatisfy((seq, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void sigkillUnderLoadLosesNothingAndDuplicatesOnlyTheInFlightWindow() throws Exception {
+        int total = 16_000;
+        int rate = 2_000;
+        source.createTopic("killed", QUEUES);
+        try (Load load = new Load("killed", total, rate);
+             FerryProcess ferry = FerryProcess.start(config("killed", "killed"), dir.resolve("killed.log"))) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> load.sent.get() >= total / 3
+                && backlog("killed", "killed") < rate);
+            ferry.kill();
+            LOG.info("killed ferry after {} messages were produced", load.sent.get());
+            Thread.sleep(2_000);
+            ferry.restart();
+            load.awaitDone();
+            await().atMost(Duration.ofMinutes(2)).until(() -> backlog("killed", "killed") == 0);
+            assertThat(ferry.terminate()).isZero();
+        }
+        Map<String, Long> counts = seqCounts("killed", total);
+        long duplicates = counts.values().stream().mapToLong(n -> n - 1).sum();
+        LOG.info("SIGKILL under load: {} messages, {} duplicates after restart", total, duplicates);
+        System.out.printf("SIGKILL under load: %d messages, %d distinct arrived, %d duplicates%n", total, counts.size(),
+            duplicates);
+        assertThat(counts).as("nothing lost").hasSize(total);
+        // In flight at a kill: what was acknowledged since the last offset commit (1 s of traffic at the
+        // producer's rate, Ferry being caught up) plus one batch per queue being sent.
+        assertThat(duplicates).isLessThanOrEqualTo(2L * rate + QUEUES * 128L);
+    }
+
+    @Test
+    void twoProcessesShareTheQueuesAndTheSurvivorTakesOverWhenOneDies() throws Exception {
+        int total = 16_000;
+        source.createTopic("shared", QUEUES);
+        Path config = config("shared", "shared");
+        String group = Link.groupOf("shared", "proc-dst");
+        try (FerryProcess first = FerryProcess.start(config, dir.resolve("first.log"));
+             FerryProcess second = FerryProcess.start(config, dir.resolve("second.log"))) {
+            DefaultMQAdminExt admin = ClusterClients.admin(new ClusterConfig("proc-src", source.namesrvAddr(), null,
+                null, Map.of(), false), 5_000);
+            try {
+                await().atMost(Duration.ofMinutes(1)).until(() -> queuesPerClient(admin, group).size() == 2
+                    && queuesPerClient(admin, group).values().stream().allMatch(n -> n == QUEUES / 2));
+            } finally {
+                admin.shutdown();
+            }
+            try (Load load = new Load("shared", total, 2_000)) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> load.sent.get() >= total / 3);
+                first.kill();
+                load.awaitDone();
+                await().atMost(Duration.ofMinutes(3)).until(() -> backlog("shared", "shared") == 0);
+            }
+            assertThat(second.terminate()).isZero();
+        }
+        Map<String, Long> counts = seqCounts("shared", total);
+        System.out.printf("two processes, one killed: %d messages, %d distinct arrived, %d duplicates%n", total,
+            counts.size(), counts.values().stream().mapToLong(n -> n - 1).sum());
+        assertThat(counts).as("nothing lost").hasSize(total);
+    }
+
+    /** For each Ferry process in the group: how many source queues RocketMQ gave it. */
+    private static Map<String, Integer> queuesPerClient(DefaultMQAdminExt admin, String group) {
+        Map<String, Integer> queues = new HashMap<>();
+        try {
+            for (Connection client : admin.examineConsumerConnectionInfo(group).getConnectionSet()) {
+                queues.put(client.getClientId(),
+                    admin.getConsumerRunningInfo(group, client.getClientId(), false).getMqTable().size());
+            }
+        } catch (Exception notAllAnswering) {
+            return Map.of();
+        }
+        return queues;
+    }
+}

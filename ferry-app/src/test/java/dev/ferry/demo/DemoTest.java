@@ -1,0 +1,25 @@
+package dev.ferry.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.app.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@code bin/ferry demo} for a bounded time: every scenario's closing check passes. */
+class DemoTest {
+
+    @Test
+    void theDemoRunsAndItsClosingCheckPasses() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--duration", "8", "--rate", "40",
+            "--http", "127.0.0.1:0");
+        String text = out.toString();
+        assertThat(code).as(text + err).isZero();
+        assertThat(text).contains("aggregation").contains("disaster recovery").contains("All scenarios PASS.")
+            .doesNotContain("FAIL");
+        assertThat(text).containsPattern("aggregation\\s+center/orders: \\d+ sent").contains("unit-a=").contains("unit-b=");
+    }
+}

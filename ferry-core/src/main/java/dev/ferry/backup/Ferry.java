@@ -1,0 +1,90 @@
+package dev.ferry.backup;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.LinkStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every backup of one configuration, running in this process. Several processes may run the same
+ * configuration: they share the work through RocketMQ's consumer groups (see {@link dev.ferry.copy.Link}).
+ *
+ * <p>Every cluster must have a NameServer address by now: {@code embedded: true} clusters are started by the
+ * caller before, and their addresses filled in.
+ */
+public final class Ferry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
+
+    private final FerryConfig config;
+    private final CopySettings settings;
+    private final Map<String, ClusterAdmin> admins = new LinkedHashMap<>();
+    private final List<Backup> backups = new ArrayList<>();
+
+    private Ferry(FerryConfig config, CopySettings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
+
+    /** Starts every backup of the configuration; on failure stops what it started and throws. */
+    public static Ferry start(FerryConfig config, CopySettings settings) throws Exception {
+        Ferry ferry = new Ferry(config, settings);
+        try {
+            ferry.startBackups();
+            return ferry;
+        } catch (Exception e) {
+            ferry.close();
+            throw e;
+        }
+    }
+
+    private void startBackups() throws Exception {
+        for (BackupConfig backupConfig : config.backups()) {
+            Backup backup = new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings);
+            backups.add(backup);
+            backup.start();
+        }
+        LOG.info("Ferry runs {} backup(s): {}", backups.size(), backups.stream().map(Backup::name).toList());
+    }
+
+    private ClusterAdmin admin(String clusterName) throws Exception {
+        ClusterAdmin admin = admins.get(clusterName);
+        if (admin == null) {
+            ClusterConfig cluster = config.cluster(clusterName);
+            if (cluster.namesrv() == null) {
+                throw new IllegalStateException("cluster '" + clusterName + "' has no NameServer address");
+            }
+            admin = ClusterAdmin.connect(cluster);
+            admins.put(clusterName, admin);
+        }
+        return admin;
+    }
+
+    public List<Backup> backups() {
+        return List.copyOf(backups);
+    }
+
+    public List<LinkStatus> status() {
+        List<LinkStatus> status = new ArrayList<>();
+        for (Backup backup : backups) {
+            backup.links().forEach(link -> status.add(link.status()));
+        }
+        return status;
+    }
+
+    /** Stops every backup cleanly: in-flight messages sent, progress committed. */
+    @Override
+    public void close() {
+        backups.forEach(Backup::close);
+        admins.values().forEach(ClusterAdmin::close);
+        admins.clear();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.ferry.cluster;
+
+import dev.ferry.config.ClusterConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.exception.OffsetNotFoundException;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.constant.PermName;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHeader;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.route.QueueData;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The administrative operations Ferry needs on one cluster: topics, consumer groups and their offsets.
+ * One per cluster per Ferry process; thread-safe.
+ */
+public final class ClusterAdmin implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterAdmin.class);
+    private static final long TIMEOUT_MILLIS = 5_000;
+    /** RocketMQ's own default for a broker's maxMessageSize, used when the broker does not say. */
+    private static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+    private final ClusterConfig cluster;
+    private final DefaultMQAdminExt admin;
+
+    private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
+        this.cluster = cluster;
+        this.admin = admin;
+    }
+
+    public static ClusterAdmin connect(ClusterConfig cluster) throws Exception {
+        return new ClusterAdmin(cluster, ClusterClients.admin(cluster, TIMEOUT_MILLIS));
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** The topic's queues, ordered by broker name and queue id; empty when the topic does not exist. */
+    public List<MessageQueue> queues(String topic) throws Exception {
+        TopicRouteData route = route(topic);
+        if (route == null) {
+            return List.of();
+        }
+        List<MessageQueue> queues = new ArrayList<>();
+        for (QueueData data : route.getQueueDatas()) {
+            for (int id = 0; id < data.getReadQueueNums(); id++) {
+                queues.add(new MessageQueue(topic, data.getBrokerName(), id));
+            }
+        }
+        queues.sort(Comparator.comparing(MessageQueue::getBrokerName).thenComparingInt(MessageQueue::getQueueId));
+        return queues;
+    }
+
+    /**
+     * Creates the topic on every master broker when the cluster does not route it yet, spreading
+     * {@code queueCount} queues over them, and waits until the NameServer routes it.
+     *
+     * @return true when this call created it
+     */
+    public boolean ensureTopic(String topic, int queueCount) throws Exception {
+        if (route(topic) != null) {
+            return false;
+        }
+        List<String> masters = masterAddresses();
+        if (masters.isEmpty()) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker to create topic '"
+                + topic + "' on");
+        }
+        int perBroker = Math.max(1, (queueCount + masters.size() - 1) / masters.size());
+        for (String address : masters) {
+            TopicConfig config = new TopicConfig(topic, perBroker, perBroker, PermName.PERM_READ | PermName.PERM_WRITE);
+            admin.createAndUpdateTopicConfig(address, config);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (route(topic) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster '" + cluster.name() + "': topic '" + topic
+                    + "' was created but is not routed by the NameServer after 30 s");
+            }
+            Thread.sleep(200);
+        }
+        LOG.info("Created topic {} with {} queue(s) on each of {} broker(s) of cluster {}", topic, perBroker,
+            masters.size(), cluster.name());
+        return true;
+    }
+
+    /** Creates the consumer group on every master broker when it is missing there. */
+    public void ensureGroup(String group, boolean orderly) throws Exception {
+        for (String address : masterAddresses()) {
+            if (admin.examineSubscriptionGroupConfig(address, group) == null) {
+                SubscriptionGroupConfig config = new SubscriptionGroupConfig();
+                config.setGroupName(group);
+                config.setConsumeMessageOrderly(orderly);
+                admin.createAndUpdateSubscriptionGroupConfig(address, config);
+            }
+        }
+    }
+
+    /** The group's committed offset for the queue, or empty when the group has none there. */
+    public OptionalLong committedOffset(String group, MessageQueue queue) throws Exception {
+        QueryConsumerOffsetRequestHeader header = new QueryConsumerOffsetRequestHeader();
+        header.setConsumerGroup(group);
+        header.setTopic(queue.getTopic());
+        header.setQueueId(queue.getQueueId());
+        // Without this the broker answers 0 for a group it has never seen when the queue's first message is
+        // still in memory, which would silently turn startFrom=latest into earliest.
+        header.setSetZeroIfNotFound(false);
+        try {
+            return OptionalLong.of(admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
+                .queryConsumerOffset(masterAddress(queue.getBrokerName()), header, TIMEOUT_MILLIS));
+        } catch (OffsetNotFoundException notFound) {
+            return OptionalLong.empty();
+        } catch (MQBrokerException e) {
+            if (e.getResponseCode() == ResponseCode.QUERY_NOT_FOUND) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    public void commitOffset(String group, MessageQueue queue, long offset) throws Exception {
+        admin.updateConsumeOffset(masterAddress(queue.getBrokerName()), group, queue, offset);
+    }
+
+    public long minOffset(MessageQueue queue) throws Exception {
+        return admin.minOffset(queue);
+    }
+
+    public long maxOffset(MessageQueue queue) throws Exception {
+        return admin.maxOffset(queue);
+    }
+
+    /** The offset of the first message stored at or after {@code epochMillis}. */
+    public long offsetAt(MessageQueue queue, long epochMillis) throws Exception {
+        return admin.searchOffset(queue, epochMillis);
+    }
+
+    /** Per queue: the broker's max offset, the group's committed offset and the last consumed store time. */
+    public ConsumeStats consumeStats(String group) throws Exception {
+        return admin.examineConsumeStats(group);
+    }
+
+    /** How many clients of the group are connected now. */
+    public int onlineClients(String group) {
+        try {
+            return admin.examineConsumerConnectionInfo(group).getConnectionSet().size();
+        } catch (Exception noneOnline) {
+            return 0;
+        }
+    }
+
+    /** The smallest maxMessageSize among the master brokers: a batch or message above it is refused. */
+    public int maxMessageSize() throws Exception {
+        int smallest = Integer.MAX_VALUE;
+        for (String address : masterAddresses()) {
+            Properties config = admin.getBrokerConfig(address);
+            String value = config.getProperty("maxMessageSize");
+            smallest = Math.min(smallest, value == null ? DEFAULT_MAX_MESSAGE_SIZE : Integer.parseInt(value.trim()));
+        }
+        return smallest == Integer.MAX_VALUE ? DEFAULT_MAX_MESSAGE_SIZE : smallest;
+    }
+
+    /** Every master broker address the NameServer knows, sorted. */
+    public List<String> masterAddresses() throws Exception {
+        ClusterInfo info = admin.examineBrokerClusterInfo();
+        TreeSet<String> masters = new TreeSet<>();
+        for (Map.Entry<String, BrokerData> broker : info.getBrokerAddrTable().entrySet()) {
+            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
+            if (master != null) {
+                masters.add(master);
+            }
+        }
+        return List.copyOf(masters);
+    }
+
+    private String masterAddress(String brokerName) throws Exception {
+        BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
+        String master = data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
+        if (master == null) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "': broker '" + brokerName
+                + "' has no master online");
+        }
+        return master;
+    }
+
+    private TopicRouteData route(String topic) throws Exception {
+        try {
+            TopicRouteData route = admin.examineTopicRouteInfo(topic);
+            return route == null || route.getQueueDatas() == null || route.getQueueDatas().isEmpty() ? null : route;
+        } catch (MQClientException e) {
+            if (e.getResponseCode() == ResponseCode.TOPIC_NOT_EXIST) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.shutdown();
+    }
+}

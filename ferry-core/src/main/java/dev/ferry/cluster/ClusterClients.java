@@ -1,0 +1,54 @@
+package dev.ferry.cluster;
+
+import dev.ferry.config.ClusterConfig;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
+import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.remoting.RPCHook;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * Makes RocketMQ clients for one configured cluster: the NameServer address, the ACL hook and a unique
+ * instance name.
+ *
+ * <p>Why a unique instance name: inside one JVM, RocketMQ clients with the same instance name share one
+ * client instance, and the first NameServer address wins. Ferry talks to several clusters from one
+ * process, so every client it makes gets a name of its own.
+ */
+public final class ClusterClients {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private ClusterClients() {
+    }
+
+    /** The ACL hook for the cluster's credentials, or null when it has none. */
+    public static RPCHook rpcHook(ClusterConfig cluster) {
+        return cluster.credentials()
+            .map(c -> (RPCHook) new AclClientRPCHook(new SessionCredentials(c.accessKey(), c.secretKey())))
+            .orElse(null);
+    }
+
+    /** Points a client at the cluster, under an instance name no other client in this JVM uses. */
+    public static <T extends ClientConfig> T configure(T client, ClusterConfig cluster, String role) {
+        client.setNamesrvAddr(cluster.namesrv());
+        client.setInstanceName(instanceName(cluster, role));
+        client.setVipChannelEnabled(false);
+        return client;
+    }
+
+    /** A started admin client for the cluster; the caller shuts it down. */
+    public static DefaultMQAdminExt admin(ClusterConfig cluster, long timeoutMillis) throws Exception {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(rpcHook(cluster), timeoutMillis);
+        configure(admin, cluster, "admin");
+        admin.setAdminExtGroup("FERRY_ADMIN_" + SEQUENCE.incrementAndGet());
+        admin.start();
+        return admin;
+    }
+
+    static String instanceName(ClusterConfig cluster, String role) {
+        return "ferry-" + cluster.name() + "-" + role + "-" + ProcessHandle.current().pid() + "-"
+            + SEQUENCE.incrementAndGet();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.ferry.config;
+
+import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.BackupConfig.OnError;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Reads one entry of {@code backups}. What involves several backups is {@link BackupsSection}'s. */
+final class BackupSection {
+
+    /** Backup names end up in consumer group names and metric labels. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final List<String> KEYS =
+        List.of("name", "mode", "source", "target", "topics", "filter", "startFrom", "syncGroups", "onError");
+
+    private BackupSection() {
+    }
+
+    static BackupConfig read(Node backup, Map<String, ClusterConfig> clusters) throws ConfigException {
+        backup.map("a map with name, source, target and topics").allowOnly(KEYS);
+        Node nameNode = backup.get("name");
+        String name = nameNode.text();
+        if (!NAME.matcher(name).matches()) {
+            throw nameNode.problem("invalid backup name " + Node.quote(name) + " (1 to 64 of A-Z a-z 0-9 _ -)");
+        }
+        Mode mode = backup.get("mode").choice(Mode.ONE_WAY, List.of(Mode.values()), Mode::text);
+        String source = cluster(backup.get("source"), clusters);
+        String target = cluster(backup.get("target"), clusters);
+        if (source.equals(target)) {
+            throw backup.get("target").problem("same cluster as source (" + Node.quote(source) + ")");
+        }
+        return new BackupConfig(name, mode, source, target, topics(backup.get("topics")),
+            filter(backup.get("filter")), startFrom(backup.get("startFrom")), syncGroups(backup.get("syncGroups")),
+            backup.get("onError").choice(OnError.DEAD_LETTER, List.of(OnError.values()), OnError::text));
+    }
+
+    private static String cluster(Node where, Map<String, ClusterConfig> clusters) throws ConfigException {
+        String name = where.text();
+        if (!clusters.containsKey(name)) {
+            throw where.problem("unknown cluster " + Node.quote(name)
+                + " (known: " + String.join(", ", clusters.keySet()) + ")");
+        }
+        return name;
+    }
+
+    private static List<String> topics(Node topics) throws ConfigException {
+        if (topics.isAbsent()) {
+            throw topics.problem("missing (at least one topic is required)");
+        }
+        List<String> names = distinctNames(topics.elements("a list of topic names, e.g. [orders, payments]"), "topic",
+            RocketMqRules::topicProblem);
+        if (names.isEmpty()) {
+            throw topics.problem("no topics (at least one is required)");
+        }
+        return names;
+    }
+
+    private static List<String> syncGroups(Node groups) throws ConfigException {
+        if (groups.isAbsent()) {
+            return List.of();
+        }
+        return distinctNames(groups.elements("a list of consumer group names, e.g. [billing]"), "group",
+            RocketMqRules::groupProblem);
+    }
+
+    private static List<String> distinctNames(List<Node> elements, String kind,
+                                              Function<String, Optional<String>> rule) throws ConfigException {
+        Map<String, Node> seen = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Node element : elements) {
+            String name = element.text();
+            Optional<String> problem = rule.apply(name);
+            if (problem.isPresent()) {
+                throw element.problem(problem.get());
+            }
+            Node first = seen.putIfAbsent(name, element);
+            if (first != null) {
+                throw element.problem("duplicate " + kind + " " + Node.quote(name) + " (also " + first.path() + ")");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static String filter(Node filter) throws ConfigException {
+        Optional<String> sql92 = filter.optionalText();
+        Optional<String> problem = sql92.flatMap(RocketMqRules::filterProblem);
+        if (problem.isPresent()) {
+            throw filter.problem(problem.get());
+        }
+        return sql92.orElse(null);
+    }
+
+    private static StartFrom startFrom(Node startFrom) throws ConfigException {
+        if (startFrom.isAbsent()) {
+            return StartFrom.EARLIEST;
+        }
+        String text = startFrom.text();
+        if (text.equals("earliest")) {
+            return StartFrom.EARLIEST;
+        }
+        if (text.equals("latest")) {
+            return StartFrom.LATEST;
+        }
+        try {
+            // An offset date-time covers both 2026-11-25T10:00:00Z and 2026-11-25T10:00:00+08:00.
+            return StartFrom.at(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            throw startFrom.problem(Node.quote(text) + " is not earliest, latest or an ISO-8601 instant"
+                + " (e.g. 2026-11-25T10:00:00Z or 2026-11-25T10:00:00+08:00)");
+        }
+    }
+}

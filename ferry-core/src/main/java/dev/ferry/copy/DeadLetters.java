@@ -1,0 +1,68 @@
+package dev.ferry.copy;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * Where a message goes that the target refuses for good (with {@code onError: dead-letter}): a topic of the
+ * backup's own on the source cluster, {@code FERRY_DLQ_<backup>}, so copying goes on and nothing is lost.
+ *
+ * <p>Why the source: the message was accepted there, so the source can hold it; the target just refused it.
+ * A dead letter keeps the original body, tags, keys and properties, and says where it was read and why it
+ * was refused, so an operator can inspect it with the usual tools and send it again once the target is fixed.
+ */
+final class DeadLetters implements AutoCloseable {
+
+    static final String REASON = "FERRY_DLQ_REASON";
+    static final String TARGET = "FERRY_DLQ_TARGET";
+
+    private final String topic;
+    private final String targetCluster;
+    private final ClusterAdmin sourceAdmin;
+    private final DefaultMQProducer producer;
+    private volatile boolean topicReady;
+
+    DeadLetters(String backupName, String targetCluster, ClusterAdmin sourceAdmin) {
+        this.topic = topicOf(backupName);
+        this.targetCluster = targetCluster;
+        this.sourceAdmin = sourceAdmin;
+        this.producer = new DefaultMQProducer("FERRY_DLQ_" + backupName, ClusterClients.rpcHook(sourceAdmin.cluster()));
+        ClusterClients.configure(producer, sourceAdmin.cluster(), "dlq");
+    }
+
+    static String topicOf(String backupName) {
+        return "FERRY_DLQ_" + backupName;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    void start() throws Exception {
+        producer.start();
+    }
+
+    /** Writes the dead letter; throws when the source did not take it (the caller retries). */
+    void write(MessageExt refused, String reason) throws Exception {
+        if (!topicReady) {
+            sourceAdmin.ensureTopic(topic, 1);
+            topicReady = true;
+        }
+        Message letter = OriginStamp.carried(refused, topic);
+        MessageAccessor.putProperty(letter, REASON, reason);
+        MessageAccessor.putProperty(letter, TARGET, targetCluster);
+        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_TOPIC, refused.getTopic());
+        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_QUEUE, Integer.toString(refused.getQueueId()));
+        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_OFFSET, Long.toString(refused.getQueueOffset()));
+        producer.send(letter);
+    }
+
+    @Override
+    public void close() {
+        producer.shutdown();
+    }
+}

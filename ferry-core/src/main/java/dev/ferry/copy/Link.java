@@ -1,0 +1,275 @@
+package dev.ferry.copy;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.StartFrom;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.MessageSelector;
+import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One direction of a backup: the backup's topics copied from a source cluster into a target cluster.
+ * A one-way backup has one link; a two-way backup has two, one each way.
+ *
+ * <p>Progress lives in the source cluster, as the committed offsets of the link's consumer group
+ * {@code ferry-<backup>-to-<target>}. That is what makes Ferry scale out and survive crashes without a store
+ * of its own: every process running the same backup joins the group, RocketMQ's rebalancing gives each source
+ * queue to one of them (locked on the broker, so order holds), and when a process dies the others take its
+ * queues over from the last committed offset.
+ */
+public final class Link implements QueueCopier.LinkParts, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Link.class);
+    private static final DateTimeFormatter CONSUME_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    /** Headroom under the target's maxMessageSize for the batch's own framing. */
+    private static final int BATCH_HEADROOM_BYTES = 16 * 1024;
+
+    private final BackupConfig backup;
+    private final ClusterConfig source;
+    private final ClusterConfig target;
+    private final ClusterAdmin sourceAdmin;
+    private final ClusterAdmin targetAdmin;
+    private final CopySettings settings;
+    private final String name;
+    private final String group;
+    private final LinkStats stats = new LinkStats();
+    private final OriginStamp stamp;
+    private final TargetTopics topics;
+    private final TargetSender sender;
+    private final DeadLetters deadLetters;
+    private final DefaultMQPushConsumer consumer;
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private volatile int maxBatchBytes;
+    private volatile boolean stopping;
+    private volatile boolean started;
+
+    public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings) {
+        this.backup = backup;
+        this.source = sourceAdmin.cluster();
+        this.target = targetAdmin.cluster();
+        this.sourceAdmin = sourceAdmin;
+        this.targetAdmin = targetAdmin;
+        this.settings = settings;
+        this.name = backup.name() + ": " + source.name() + " -> " + target.name();
+        this.group = groupOf(backup.name(), target.name());
+        this.stamp = new OriginStamp(source.name(), source.stamp());
+        this.topics = new TargetTopics(sourceAdmin, targetAdmin);
+        this.sender = new TargetSender(group, target, settings, stats, name);
+        this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
+        this.maxBatchBytes = settings.batchBytes();
+        this.consumer = newConsumer();
+    }
+
+    /** The consumer group, on the source cluster, that holds a link's progress. */
+    public static String groupOf(String backupName, String targetCluster) {
+        return "ferry-" + backupName + "-to-" + targetCluster;
+    }
+
+    private DefaultMQPushConsumer newConsumer() {
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, ClusterClients.rpcHook(source));
+        ClusterClients.configure(c, source, "link");
+        c.setMessageListener(new QueueCopier(this));
+        c.setConsumeMessageBatchMaxSize(settings.batchMessages());
+        c.setPullBatchSize(settings.batchMessages());
+        c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / backup.topics().size()));
+        c.setPullThresholdForTopic(Math.max(settings.batchMessages(), 64 * settings.batchMessages()));
+        c.setPersistConsumerOffsetInterval(settings.commitIntervalMillis());
+        // An orderly listener that fails is retried in place, never sent to the group's DLQ.
+        c.setMaxReconsumeTimes(-1);
+        // New queues that appear later (a topic grown) start where the backup says; queues present at start
+        // are set exactly by StartPositions.
+        StartFrom startFrom = backup.startFrom();
+        switch (startFrom.position()) {
+            case EARLIEST -> c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            case LATEST -> c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+            case INSTANT -> {
+                c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
+                c.setConsumeTimestamp(CONSUME_TIMESTAMP.format(startFrom.instant().atZone(ZoneId.systemDefault())));
+            }
+        }
+        return c;
+    }
+
+    /** Prepares the groups and topics and starts copying; returns once the consumer runs. */
+    public void start() throws Exception {
+        sourceAdmin.ensureGroup(group, true);
+        StartPositions.initialise(sourceAdmin, group, backup.topics(), backup.startFrom());
+        maxBatchBytes = Math.max(1, Math.min(settings.batchBytes(), targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
+        sender.start();
+        deadLetters.start();
+        for (String topic : backup.topics()) {
+            MessageSelector selector = backup.filter() == null ? MessageSelector.byTag("*")
+                : MessageSelector.bySql(backup.filter());
+            consumer.subscribe(topic, selector);
+        }
+        consumer.start();
+        started = true;
+        LOG.info("{}: copying {} (group {} on {}, start {})", name, backup.topics(), group, source.name(),
+            backup.startFrom());
+    }
+
+    /**
+     * Stops cleanly: no new batch starts, batches in flight finish (or give up their queue), the committed
+     * offsets are written to the source, and then the consumer leaves the group so others take over.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        if (started) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (inProgress.get() > 0 && System.nanoTime() < deadline) {
+                sleepQuietly(20);
+            }
+            consumer.getDefaultMQPushConsumerImpl().persistConsumerOffset();
+            consumer.shutdown();
+        }
+        sender.close();
+        deadLetters.close();
+        LOG.info("{}: stopped after copying {} message(s)", name, stats.copied.sum());
+    }
+
+    /** What the link has done and how far behind it is, read from the source cluster now. */
+    public LinkStatus status() {
+        long backlog = -1;
+        long delayMillis = -1;
+        String error = null;
+        try {
+            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(),
+                System.currentTimeMillis());
+            backlog = progress.backlog();
+            delayMillis = progress.delayMillis();
+        } catch (Exception e) {
+            error = "source '" + source.name() + "' did not report progress: " + SendFailure.describe(e);
+        }
+        LinkState state;
+        if (!started) {
+            state = stopping ? LinkState.STOPPED : LinkState.STARTING;
+        } else if (stopping) {
+            state = LinkState.STOPPED;
+        } else if (!stats.blocked.isEmpty()) {
+            state = LinkState.BLOCKED;
+        } else if (!stats.troubled.isEmpty()) {
+            state = LinkState.RETRYING;
+        } else if (backlog > settings.batchMessages() * 8L) {
+            state = LinkState.CATCHING_UP;
+        } else {
+            state = LinkState.RUNNING;
+        }
+        String why = !stats.blocked.isEmpty() ? stats.blocked.values().iterator().next()
+            : !stats.troubled.isEmpty() ? stats.troubled.values().iterator().next() : error;
+        return new LinkStatus(backup.name(), source.name(), target.name(), group, state, why,
+            stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(), stats.deadLettered.sum(),
+            stats.retries.sum(), backlog, delayMillis, stats.lastError.get());
+    }
+
+    // --- what the copier needs (QueueCopier.LinkParts) ---
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String sourceCluster() {
+        return source.name();
+    }
+
+    @Override
+    public String targetCluster() {
+        return target.name();
+    }
+
+    @Override
+    public OriginStamp stamp() {
+        return stamp;
+    }
+
+    @Override
+    public TargetTopics topics() {
+        return topics;
+    }
+
+    @Override
+    public TargetSender sender() {
+        return sender;
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public LinkStats stats() {
+        return stats;
+    }
+
+    @Override
+    public CopySettings settings() {
+        return settings;
+    }
+
+    @Override
+    public OnError onError() {
+        return backup.onError();
+    }
+
+    @Override
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    @Override
+    public boolean enter() {
+        inProgress.incrementAndGet();
+        if (stopping) {
+            inProgress.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void exit() {
+        inProgress.decrementAndGet();
+    }
+
+    @Override
+    public void advance(MessageQueue source, long nextOffset) {
+        consumer.getDefaultMQPushConsumerImpl().getOffsetStore().updateOffset(source, nextOffset, true);
+    }
+
+    @Override
+    public boolean owns(MessageQueue source) {
+        if (stopping) {
+            return false;
+        }
+        ProcessQueue queue = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().get(source);
+        return queue != null && !queue.isDropped();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

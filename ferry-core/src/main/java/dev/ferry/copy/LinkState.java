@@ -1,0 +1,19 @@
+package dev.ferry.copy;
+
+/** Where a link stands, as an operator would say it. */
+public enum LinkState {
+    /** Preparing groups and topics; nothing copied yet. */
+    STARTING,
+    /** Copying, with the backlog small. */
+    RUNNING,
+    /** Copying a backlog larger than a few batches. */
+    CATCHING_UP,
+    /** The target does not take messages now (down, busy, throttling); the backlog waits on the source. */
+    RETRYING,
+    /** A queue stopped at a message the target refuses for good ({@code onError: block}). */
+    BLOCKED,
+    /** The link could not start or stopped on an error it cannot get past by itself. */
+    FAILED,
+    /** Stopped on request. */
+    STOPPED
+}

@@ -1,0 +1,26 @@
+package dev.ferry.copy;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * What one link has done since it started: counters, the queues it cannot copy, and its last trouble.
+ * Written by the copier threads, read by status and metrics.
+ */
+final class LinkStats {
+
+    final LongAdder copied = new LongAdder();
+    final LongAdder copiedBytes = new LongAdder();
+    final LongAdder skippedLoop = new LongAdder();
+    final LongAdder deadLettered = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    /** Source queues that cannot be copied now, with why: blocked by a refused message, or retrying. */
+    final Map<MessageQueue, String> troubled = new ConcurrentHashMap<>();
+    final Map<MessageQueue, String> blocked = new ConcurrentHashMap<>();
+    final AtomicReference<String> lastError = new AtomicReference<>();
+    /** Per source queue: source store time of the last message the target acknowledged. */
+    final Map<MessageQueue, Long> lastCopiedStoreTime = new ConcurrentHashMap<>();
+}

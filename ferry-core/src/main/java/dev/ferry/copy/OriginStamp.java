@@ -1,0 +1,110 @@
+package dev.ferry.copy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * Turns a message read on one cluster into the message Ferry writes to the next: the same body, tags, keys,
+ * message ID and user properties, plus the {@code FERRY_*} properties that say where it came from.
+ *
+ * <pre>
+ *   produced on A          copied A -> B                       copied B -> C
+ *   (no FERRY_*)           FERRY_ORIGIN=A  FERRY_PATH=A        FERRY_ORIGIN=A  FERRY_PATH=A,B
+ * </pre>
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code FERRY_ORIGIN} and {@code FERRY_ORIGIN_TIME} are set on the first hop and never changed after.</li>
+ *   <li>{@code FERRY_PATH} lists every cluster the message was stored in before the one it is read from now,
+ *       origin first. A message is never written to a cluster on its path (nor back to where it is read),
+ *       so two-way backups and rings do not loop.</li>
+ *   <li>RocketMQ's system properties are not carried over: delay and timer properties would delay the copy
+ *       again, the transaction flag would turn it into a half message, and the rest describe the source's
+ *       storage. Only tags, keys and the message ID ({@code UNIQ_KEY}) among them travel.</li>
+ *   <li>A cluster's stamp never overwrites a property the message already has, so in a chain the stamp of
+ *       the unit that produced it survives the hops through regions.</li>
+ * </ul>
+ */
+public final class OriginStamp {
+
+    public static final String ORIGIN = "FERRY_ORIGIN";
+    public static final String PATH = "FERRY_PATH";
+    public static final String SOURCE_TOPIC = "FERRY_SOURCE_TOPIC";
+    public static final String SOURCE_QUEUE = "FERRY_SOURCE_QUEUE";
+    public static final String SOURCE_OFFSET = "FERRY_SOURCE_OFFSET";
+    public static final String ORIGIN_TIME = "FERRY_ORIGIN_TIME";
+
+    /** RocketMQ system properties that are part of the message itself and travel with the copy. */
+    private static final List<String> KEPT_SYSTEM_PROPERTIES = List.of(
+        MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+
+    private final String sourceCluster;
+    private final Map<String, String> sourceStamp;
+
+    /**
+     * @param sourceCluster the name of the cluster messages are read from
+     * @param sourceStamp   the user properties added to every message copied out of it
+     */
+    public OriginStamp(String sourceCluster, Map<String, String> sourceStamp) {
+        this.sourceCluster = sourceCluster;
+        this.sourceStamp = Map.copyOf(sourceStamp);
+    }
+
+    /** True when the message has already been stored in {@code cluster}: copying it there would loop. */
+    public static boolean hasVisited(MessageExt message, String cluster) {
+        String path = message.getProperty(PATH);
+        return path != null && Arrays.asList(path.split(",")).contains(cluster);
+    }
+
+    /** The copy to write into {@code targetCluster}'s {@code targetTopic}, or empty when that would loop. */
+    public Optional<Message> stamp(MessageExt source, String targetTopic, String targetCluster) {
+        if (targetCluster.equals(sourceCluster) || hasVisited(source, targetCluster)) {
+            return Optional.empty();
+        }
+        Message copy = carried(source, targetTopic);
+        sourceStamp.forEach((key, value) -> {
+            if (copy.getProperty(key) == null) {
+                MessageAccessor.putProperty(copy, key, value);
+            }
+        });
+        String path = source.getProperty(PATH);
+        String origin = source.getProperty(ORIGIN);
+        String originTime = source.getProperty(ORIGIN_TIME);
+        MessageAccessor.putProperty(copy, ORIGIN, origin != null ? origin : sourceCluster);
+        MessageAccessor.putProperty(copy, PATH, path == null ? sourceCluster : path + "," + sourceCluster);
+        MessageAccessor.putProperty(copy, ORIGIN_TIME,
+            originTime != null ? originTime : Long.toString(source.getStoreTimestamp()));
+        MessageAccessor.putProperty(copy, SOURCE_TOPIC, source.getTopic());
+        MessageAccessor.putProperty(copy, SOURCE_QUEUE, Integer.toString(source.getQueueId()));
+        MessageAccessor.putProperty(copy, SOURCE_OFFSET, Long.toString(source.getQueueOffset()));
+        return Optional.of(copy);
+    }
+
+    /**
+     * A new message on {@code topic} with what travels of {@code source}: the body, tags, keys, message ID and
+     * user properties.
+     */
+    static Message carried(MessageExt source, String topic) {
+        // MessageAccessor rather than putUserProperty: the source may hold values putUserProperty refuses
+        // (blank ones), and a copy must carry what the source has, not what today's client would accept.
+        Message copy = new Message(topic, source.getBody());
+        source.getProperties().forEach((key, value) -> {
+            if (!MessageConst.STRING_HASH_SET.contains(key) && !key.startsWith(MessageConst.PROPERTY_TRANSIENT_PREFIX)) {
+                MessageAccessor.putProperty(copy, key, value);
+            }
+        });
+        for (String kept : KEPT_SYSTEM_PROPERTIES) {
+            String value = source.getProperty(kept);
+            if (value != null) {
+                MessageAccessor.putProperty(copy, kept, value);
+            }
+        }
+        return copy;
+    }
+}

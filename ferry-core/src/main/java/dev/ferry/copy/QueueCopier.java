@@ -1,0 +1,237 @@
+package dev.ferry.copy;
+
+import dev.ferry.config.BackupConfig.OnError;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies what RocketMQ hands it of one source queue to that queue's target queue, in order.
+ *
+ * <p>It runs as the link's orderly listener: RocketMQ's push consumer pulls ahead into memory, locks each
+ * queue on the source broker so only one Ferry process copies it, and calls this with the next messages of
+ * one queue. Returning {@code SUCCESS} commits the source offset past them, so it returns only once the
+ * target acknowledged every message (or a refused one was dead-lettered):
+ *
+ * <pre>
+ *   source queue:  ... | m5 m6 m7 m8 | m9 ...        committed offset --> m5
+ *   this call:           stamp, batch, send, ack     then SUCCESS  --> committed m9
+ * </pre>
+ *
+ * <p>Within a call, every batch the target acknowledged moves the queue's offset forward at once, so that a
+ * call cut short keeps what it did. Anything that cannot be finished (the link is stopping, the queue moved to
+ * another process) returns {@code SUSPEND_CURRENT_QUEUE_A_MOMENT}: the rest stays uncommitted and is copied
+ * by whoever owns the queue next — at least once, never lost.
+ */
+final class QueueCopier implements MessageListenerOrderly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueCopier.class);
+
+    private final LinkParts link;
+
+    QueueCopier(LinkParts link) {
+        this.link = link;
+    }
+
+    @Override
+    public ConsumeOrderlyStatus consumeMessage(List<MessageExt> messages, ConsumeOrderlyContext context) {
+        MessageQueue source = context.getMessageQueue();
+        if (!link.enter()) {
+            context.setSuspendCurrentQueueTimeMillis(1_000);
+            return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+        }
+        try {
+            if (copy(source, messages)) {
+                return ConsumeOrderlyStatus.SUCCESS;
+            }
+            context.setSuspendCurrentQueueTimeMillis(1_000);
+            return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+        } finally {
+            link.exit();
+        }
+    }
+
+    /** @return true when every message was copied, skipped or dead-lettered */
+    private boolean copy(MessageQueue source, List<MessageExt> messages) throws InterruptedException {
+        String targetTopic = link.topics().targetTopic(source.getTopic());
+        List<Pending> copies = new ArrayList<>(messages.size());
+        for (MessageExt message : messages) {
+            link.stamp().stamp(message, targetTopic, link.targetCluster())
+                .ifPresentOrElse(copy -> copies.add(new Pending(message, copy)), link.stats().skippedLoop::increment);
+        }
+        TargetSender.QueueResolver target = new TargetSender.QueueResolver() {
+            @Override
+            public MessageQueue resolve() throws Exception {
+                return link.topics().targetFor(source);
+            }
+
+            @Override
+            public void refresh() {
+                link.topics().refresh(source.getTopic());
+            }
+        };
+        for (List<Pending> batch : Batches.split(copies, p -> p.size, link.settings().batchMessages(),
+            link.maxBatchBytes())) {
+            if (!sendBatch(source, batch, target)) {
+                return false;
+            }
+        }
+        if (!messages.isEmpty()) {
+            link.stats().lastCopiedStoreTime.put(source, messages.get(messages.size() - 1).getStoreTimestamp());
+        }
+        return true;
+    }
+
+    private boolean sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target)
+        throws InterruptedException {
+        try {
+            if (!link.sender().send(Pending.copies(batch), source, target, () -> link.owns(source))) {
+                return false;
+            }
+            count(batch);
+            link.advance(source, batch.get(batch.size() - 1).original.getQueueOffset() + 1);
+            return true;
+        } catch (TargetSender.Refused refused) {
+            if (batch.size() == 1) {
+                return handleRefused(source, batch.get(0), refused, target);
+            }
+            // One message of the batch is refused; find it by sending them one by one, in order.
+            for (Pending one : batch) {
+                if (!sendBatch(source, List.of(one), target)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private boolean handleRefused(MessageQueue source, Pending refused, TargetSender.Refused why,
+                                  TargetSender.QueueResolver target) throws InterruptedException {
+        String reason = why.getMessage();
+        MessageExt original = refused.original;
+        if (link.onError() == OnError.DEAD_LETTER) {
+            return deadLetter(source, original, reason);
+        }
+        String status = "blocked at offset " + original.getQueueOffset() + " (message " + original.getMsgId()
+            + "): target refuses it: " + reason;
+        link.stats().blocked.put(source, status);
+        link.stats().lastError.set(status);
+        LOG.error("{}: {}: {}; copying of this queue stops until the target takes it (onError: block)",
+            link.name(), source, status);
+        while (link.owns(source)) {
+            Thread.sleep(link.settings().blockedRetryMillis());
+            try {
+                if (link.sender().send(List.of(refused.copy), source, target, () -> link.owns(source))) {
+                    link.stats().blocked.remove(source);
+                    LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
+                    count(List.of(refused));
+                    link.advance(source, original.getQueueOffset() + 1);
+                    return true;
+                }
+            } catch (TargetSender.Refused stillRefused) {
+                // still blocked; the status already says why
+            }
+        }
+        return false;
+    }
+
+    private boolean deadLetter(MessageQueue source, MessageExt original, String reason) throws InterruptedException {
+        Backoff backoff = new Backoff(100, link.settings().retryMaxDelayMillis());
+        while (true) {
+            try {
+                link.deadLetters().write(original, reason);
+                link.stats().deadLettered.increment();
+                link.advance(source, original.getQueueOffset() + 1);
+                LOG.warn("{}: {}: message {} at offset {} refused by the target ({}); dead-lettered to {} on {}",
+                    link.name(), source, original.getMsgId(), original.getQueueOffset(), reason,
+                    link.deadLetters().topic(), link.sourceCluster());
+                return true;
+            } catch (Exception e) {
+                String why = SendFailure.describe(e);
+                link.stats().lastError.set("dead-letter write failed: " + why);
+                LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", link.name(), source,
+                    original.getMsgId(), why);
+            }
+            if (!link.owns(source)) {
+                return false;
+            }
+            Thread.sleep(backoff.nextDelayMillis());
+        }
+    }
+
+    private void count(List<Pending> batch) {
+        link.stats().copied.add(batch.size());
+        long bytes = 0;
+        for (Pending p : batch) {
+            bytes += p.copy.getBody().length;
+        }
+        link.stats().copiedBytes.add(bytes);
+    }
+
+    /** A source message and its stamped copy, on the way to the target. */
+    private static final class Pending {
+        final MessageExt original;
+        final Message copy;
+        final int size;
+
+        Pending(MessageExt original, Message copy) {
+            this.original = original;
+            this.copy = copy;
+            this.size = Batches.encodedSize(copy);
+        }
+
+        static List<Message> copies(List<Pending> batch) {
+            List<Message> copies = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                copies.add(p.copy);
+            }
+            return copies;
+        }
+    }
+
+    /** What the copier needs of its link. */
+    interface LinkParts {
+        String name();
+
+        String sourceCluster();
+
+        String targetCluster();
+
+        OriginStamp stamp();
+
+        TargetTopics topics();
+
+        TargetSender sender();
+
+        DeadLetters deadLetters();
+
+        LinkStats stats();
+
+        CopySettings settings();
+
+        OnError onError();
+
+        int maxBatchBytes();
+
+        /** Registers a call in progress; false when the link is stopping and nothing new may start. */
+        boolean enter();
+
+        void exit();
+
+        /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
+        void advance(MessageQueue source, long nextOffset);
+
+        /** True while this process still holds the source queue and the link is not stopping. */
+        boolean owns(MessageQueue source);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.StartFrom;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Ferry copies and what it does not: delayed messages once visible (and not delayed again),
+ * transactional messages only once committed, the SQL-92 filter, where a new backup starts, and a message
+ * the target refuses for good.
+ */
+class MessageKindsTest {
+
+    private static EmbeddedCluster source;
+    private static EmbeddedCluster target;
+
+    @BeforeAll
+    static void startClusters() {
+        source = EmbeddedCluster.builder("kinds-src").start();
+        // A target that refuses messages over 64 KiB, while the source takes up to 4 MiB.
+        target = EmbeddedCluster.builder("kinds-dst").maxMessageSize(64 * 1024).start();
+    }
+
+    @AfterAll
+    static void stopClusters() {
+        if (target != null) {
+            target.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private static FerryConfig config(BackupConfig backup) {
+        return TestConfigs.config(List.of(TestConfigs.cluster("kinds-src", source.namesrvAddr()),
+            TestConfigs.cluster("kinds-dst", target.namesrvAddr())), List.of(backup));
+    }
+
+    private static BackupConfig backup(String name, String topic) {
+        return TestConfigs.oneWay(name, "kinds-src", "kinds-dst", List.of(topic));
+    }
+
+    @Test
+    void delayedMessagesAreCopiedOnceVisibleAndAreNotDelayedAgain() throws Exception {
+        source.createTopic("delayed", 2);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr());
+             Ferry ferry = Ferry.start(config(backup("delayed", "delayed")), CopySettings.DEFAULT)) {
+            Message delayed = TestMessages.message("delayed", "delay", 1);
+            delayed.setDelayTimeLevel(2); // 5 s
+            long sentAt = System.currentTimeMillis();
+            producer.sendOne(delayed);
+            producer.sendOne(TestMessages.message("delayed", "delay", 2));
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2);
+            List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "delayed", 2);
+            assertThat(copies).hasSize(2);
+            MessageExt copy = copies.stream().filter(m -> m.getUserProperty("seq").equals("1")).findFirst().orElseThrow();
+            assertThat(copy.getStoreTimestamp() - sentAt).as("copied only after its delay").isGreaterThanOrEqualTo(4_000);
+            assertThat(copy.getDelayTimeLevel()).isZero();
+            assertThat(copy.getProperty("DELAY")).isNull();
+        }
+    }
+
+    @Test
+    void transactionalMessagesAreCopiedOnlyOnceCommitted() throws Exception {
+        source.createTopic("tx", 2);
+        TransactionMQProducer producer = new TransactionMQProducer("tx-producer");
+        producer.setNamesrvAddr(source.namesrvAddr());
+        producer.setInstanceName("tx-producer-" + ProcessHandle.current().pid());
+        producer.setTransactionListener(new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return "commit".equals(arg) ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE;
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                return LocalTransactionState.ROLLBACK_MESSAGE;
+            }
+        });
+        producer.start();
+        try (Ferry ferry = Ferry.start(config(backup("tx", "tx")), CopySettings.DEFAULT)) {
+            producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 1), "commit");
+            producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 2), "rollback");
+            producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 3), "commit");
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2);
+            List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "tx", 2, Duration.ofSeconds(3),
+                Duration.ofSeconds(30));
+            assertThat(copies).extracting(m -> m.getUserProperty("seq")).containsExactlyInAnyOrder("1", "3");
+            assertThat(copies).allSatisfy(m -> assertThat(m.getProperty("TRAN_MSG")).isNull());
+        } finally {
+            producer.shutdown();
+        }
+    }
+
+    @Test
+    void theFilterCopiesOnlyMatchingMessages() throws Exception {
+        source.createTopic("filtered", 2);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
+            producer.send("filtered", "filter", 0, 200, 2);
+        }
+        BackupConfig east = TestConfigs.with(backup("filtered", "filtered"), "region = 'east'", StartFrom.EARLIEST,
+            OnError.DEAD_LETTER);
+        try (Ferry ferry = Ferry.start(config(east), CopySettings.DEFAULT)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 100);
+        }
+        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "filtered", 100);
+        assertThat(copies).hasSize(100).allSatisfy(m -> assertThat(m.getUserProperty("region")).isEqualTo("east"));
+    }
+
+    @Test
+    void startFromLatestAndFromAnInstantSkipWhatCameBefore() throws Exception {
+        source.createTopic("late", 2);
+        source.createTopic("timed", 2);
+        Instant between;
+        try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
+            producer.send("late", "old", 0, 50, 2);
+            producer.send("timed", "old", 0, 50, 2);
+            Thread.sleep(1_100);
+            between = Instant.now();
+            Thread.sleep(1_100);
+            producer.send("timed", "new", 50, 30, 2);
+
+            BackupConfig latest = TestConfigs.with(backup("late", "late"), null, StartFrom.LATEST, OnError.DEAD_LETTER);
+            BackupConfig timed = TestConfigs.with(backup("timed", "timed"), null, StartFrom.at(between), OnError.DEAD_LETTER);
+            try (Ferry ferry = Ferry.start(TestConfigs.config(List.of(
+                TestConfigs.cluster("kinds-src", source.namesrvAddr()),
+                TestConfigs.cluster("kinds-dst", target.namesrvAddr())), List.of(latest, timed)), CopySettings.DEFAULT)) {
+                producer.send("late", "new", 50, 20, 2);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 20
+                    && ferry.status().get(1).copied() >= 30);
+            }
+        }
+        assertThat(TopicReader.readAll(target.namesrvAddr(), "late", 20)).hasSize(20)
+            .allSatisfy(m -> assertThat(m.getUserProperty("run")).isEqualTo("new"));
+        assertThat(TopicReader.readAll(target.namesrvAddr(), "timed", 30)).hasSize(30)
+            .allSatisfy(m -> assertThat(m.getUserProperty("run")).isEqualTo("new"));
+    }
+
+    @Test
+    void aMessageTheTargetRefusesIsDeadLetteredAndCopyingGoesOn() throws Exception {
+        source.createTopic("big", 1);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
+            producer.sendOne(TestMessages.message("big", "big", 1));
+            Message oversized = TestMessages.message("big", "big", 2);
+            oversized.setBody(new byte[100 * 1024]);
+            producer.sendOne(oversized);
+            producer.sendOne(TestMessages.message("big", "big", 3));
+        }
+        try (Ferry ferry = Ferry.start(config(backup("big", "big")), CopySettings.DEFAULT)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2
+                && ferry.status().get(0).deadLettered() == 1);
+            assertThat(ferry.status().get(0).state()).isIn(LinkState.RUNNING, LinkState.CATCHING_UP);
+        }
+        assertThat(TopicReader.readAll(target.namesrvAddr(), "big", 2)).extracting(m -> m.getUserProperty("seq"))
+            .containsExactly("1", "3");
+        List<MessageExt> letters = TopicReader.readAll(source.namesrvAddr(), DeadLetters.topicOf("big"), 1);
+        assertThat(letters).hasSize(1);
+        MessageExt letter = letters.get(0);
+        assertThat(letter.getBody()).hasSize(100 * 1024);
+        assertThat(letter.getUserProperty("seq")).isEqualTo("2");
+        assertThat(letter.getUserProperty(DeadLetters.REASON)).isNotBlank();
+        assertThat(letter.getUserProperty(DeadLetters.TARGET)).isEqualTo("kinds-dst");
+        assertThat(letter.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    @Test
+    void withOnErrorBlockTheQueueStopsAtTheRefusedMessageWithAClearStatus() throws Exception {
+        source.createTopic("blocked", 1);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
+            producer.sendOne(TestMessages.message("blocked", "block", 1));
+            Message oversized = TestMessages.message("blocked", "block", 2);
+            oversized.setBody(new byte[100 * 1024]);
+            producer.sendOne(oversized);
+            producer.sendOne(TestMessages.message("blocked", "block", 3));
+        }
+        BackupConfig blocking = TestConfigs.with(backup("blocked", "blocked"), null, StartFrom.EARLIEST, OnError.BLOCK);
+        try (Ferry ferry = Ferry.start(config(blocking), CopySettings.DEFAULT.withBlockedRetryMillis(500))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).state() == LinkState.BLOCKED
+                && ferry.status().get(0).backlog() == 2);
+            LinkStatus status = ferry.status().get(0);
+            assertThat(status.reason()).contains("blocked at offset 1").contains("refuses");
+            assertThat(status.copied()).isEqualTo(1);
+            assertThat(status.backlog()).isEqualTo(2);
+        }
+        Map<String, Long> seqs = TopicReader.readAll(target.namesrvAddr(), "blocked", 1).stream()
+            .collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
+        assertThat(seqs).containsOnlyKeys("1");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+class OriginStampTest {
+
+    private static MessageExt stored(String topic, int queue, long offset, long storeTime) {
+        MessageExt m = new MessageExt();
+        m.setTopic(topic);
+        m.setBody("hello".getBytes(StandardCharsets.UTF_8));
+        m.setQueueId(queue);
+        m.setQueueOffset(offset);
+        m.setStoreTimestamp(storeTime);
+        m.setBornHost(new InetSocketAddress("127.0.0.1", 1));
+        m.setStoreHost(new InetSocketAddress("127.0.0.1", 2));
+        m.setTags("vip");
+        m.setKeys("order-1 order-2");
+        MessageAccessor.putProperty(m, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, "ID-1");
+        m.putUserProperty("amount", "42");
+        return m;
+    }
+
+    @Test
+    void firstHopMarksOriginPathSourceAndTime() {
+        MessageExt source = stored("orders", 3, 77, 1_700_000_000_000L);
+        Message copy = new OriginStamp("hangzhou", Map.of("unit", "hz-01")).stamp(source, "orders", "shanghai").orElseThrow();
+
+        assertThat(copy.getTopic()).isEqualTo("orders");
+        assertThat(new String(copy.getBody(), StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(copy.getTags()).isEqualTo("vip");
+        assertThat(copy.getKeys()).isEqualTo("order-1 order-2");
+        assertThat(copy.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).isEqualTo("ID-1");
+        assertThat(copy.getUserProperty("amount")).isEqualTo("42");
+        assertThat(copy.getUserProperty("unit")).isEqualTo("hz-01");
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("hangzhou");
+        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("hangzhou");
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1700000000000");
+        assertThat(copy.getUserProperty(OriginStamp.SOURCE_TOPIC)).isEqualTo("orders");
+        assertThat(copy.getUserProperty(OriginStamp.SOURCE_QUEUE)).isEqualTo("3");
+        assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("77");
+    }
+
+    @Test
+    void laterHopsKeepOriginAndTimeAndExtendThePath() {
+        MessageExt atRegion = stored("orders", 1, 5, 2_000L);
+        MessageAccessor.putProperty(atRegion, OriginStamp.ORIGIN, "unit-a");
+        MessageAccessor.putProperty(atRegion, OriginStamp.PATH, "unit-a");
+        MessageAccessor.putProperty(atRegion, OriginStamp.ORIGIN_TIME, "1000");
+        MessageAccessor.putProperty(atRegion, "unit", "unit-a");
+
+        Message copy = new OriginStamp("region", Map.of("unit", "region-1")).stamp(atRegion, "orders", "center").orElseThrow();
+
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("unit-a");
+        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("unit-a,region");
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1000");
+        assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("5");
+        assertThat(copy.getUserProperty("unit")).as("a stamp never overwrites").isEqualTo("unit-a");
+    }
+
+    @Test
+    void neverCopiesIntoAClusterOnThePath() {
+        MessageExt copied = stored("orders", 0, 1, 1L);
+        MessageAccessor.putProperty(copied, OriginStamp.PATH, "east,middle");
+        OriginStamp fromWest = new OriginStamp("west", Map.of());
+
+        assertThat(fromWest.stamp(copied, "orders", "east")).isEmpty();
+        assertThat(fromWest.stamp(copied, "orders", "middle")).isEmpty();
+        assertThat(fromWest.stamp(copied, "orders", "west")).isEmpty();
+        assertThat(fromWest.stamp(copied, "orders", "north")).isPresent();
+        assertThat(OriginStamp.hasVisited(copied, "eas")).as("whole names only").isFalse();
+    }
+
+    @Test
+    void dropsSystemPropertiesThatWouldChangeHowTheCopyIsStored() {
+        MessageExt delayed = stored("orders", 0, 1, 1L);
+        MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_DELAY_TIME_LEVEL, "3");
+        MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_TIMER_DELIVER_MS, "123");
+        MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
+        MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_REAL_TOPIC, "orders");
+        MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_PRODUCER_GROUP, "pg");
+
+        Message copy = new OriginStamp("a", Map.of()).stamp(delayed, "orders", "b").orElseThrow();
+
+        assertThat(copy.getProperties()).doesNotContainKeys(MessageConst.PROPERTY_DELAY_TIME_LEVEL,
+            MessageConst.PROPERTY_TIMER_DELIVER_MS, MessageConst.PROPERTY_TRANSACTION_PREPARED,
+            MessageConst.PROPERTY_REAL_TOPIC, MessageConst.PROPERTY_PRODUCER_GROUP);
+        assertThat(copy.getDelayTimeLevel()).isZero();
+    }
+}

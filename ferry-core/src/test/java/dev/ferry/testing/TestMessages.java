@@ -1,0 +1,88 @@
+package dev.ferry.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * Produces numbered test messages: message {@code seq} goes to source queue {@code seq mod queues}, with a
+ * tag, keys and user properties derived from {@code seq}, so a reader can check every field and the order.
+ */
+public final class TestMessages implements AutoCloseable {
+
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private final DefaultMQProducer producer;
+
+    public TestMessages(String namesrv) throws Exception {
+        producer = new DefaultMQProducer("test-producer-" + INSTANCES.incrementAndGet());
+        producer.setNamesrvAddr(namesrv);
+        producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + INSTANCES.get());
+        producer.setSendMsgTimeout(10_000);
+        producer.start();
+    }
+
+    public static Message message(String topic, String run, long seq) {
+        Message message = new Message(topic, "tag-" + (seq % 5), "key-" + run + "-" + seq,
+            ("body " + run + " #" + seq).getBytes(StandardCharsets.UTF_8));
+        message.putUserProperty("run", run);
+        message.putUserProperty("seq", Long.toString(seq));
+        message.putUserProperty("region", seq % 2 == 0 ? "east" : "west");
+        return message;
+    }
+
+    /** Sends {@code count} messages numbered from {@code first}, in batches per queue; returns their message IDs. */
+    public List<String> send(String topic, String run, long first, int count, int queues) throws Exception {
+        List<MessageQueue> all = producer.fetchPublishMessageQueues(topic);
+        all.sort(MessageQueue::compareTo);
+        List<String> ids = new ArrayList<>(count);
+        List<List<Message>> perQueue = new ArrayList<>();
+        for (int q = 0; q < queues; q++) {
+            perQueue.add(new ArrayList<>());
+        }
+        for (long seq = first; seq < first + count; seq++) {
+            perQueue.get((int) (seq % queues)).add(message(topic, run, seq));
+            if (perQueue.get((int) (seq % queues)).size() == 100) {
+                ids.addAll(flush(perQueue.get((int) (seq % queues)), all.get((int) (seq % queues))));
+            }
+        }
+        for (int q = 0; q < queues; q++) {
+            if (!perQueue.get(q).isEmpty()) {
+                ids.addAll(flush(perQueue.get(q), all.get(q)));
+            }
+        }
+        return ids;
+    }
+
+    private List<String> flush(List<Message> batch, MessageQueue queue) throws Exception {
+        SendResult result = producer.send(batch, queue);
+        if (result.getSendStatus() != SendStatus.SEND_OK) {
+            throw new IllegalStateException("send " + result.getSendStatus());
+        }
+        List<String> ids = new ArrayList<>();
+        for (Message m : batch) {
+            ids.add(m.getProperty("UNIQ_KEY"));
+        }
+        batch.clear();
+        return ids;
+    }
+
+    public SendResult sendOne(Message message) throws Exception {
+        return producer.send(message);
+    }
+
+    public DefaultMQProducer producer() {
+        return producer;
+    }
+
+    @Override
+    public void close() {
+        producer.shutdown();
+    }
+}
