@@ -58,7 +58,11 @@ final class TargetSender implements AutoCloseable {
         while (true) {
             try {
                 MessageQueue target = queue.resolve();
-                SendResult result = producer.send(batch, target, settings.sendTimeoutMillis());
+                // A lone message goes as a plain send: the broker then answers an oversized one with
+                // MESSAGE_ILLEGAL, where a batch of one gets a generic system error.
+                SendResult result = batch.size() == 1
+                    ? producer.send(batch.get(0), target, settings.sendTimeoutMillis())
+                    : producer.send(batch, target, settings.sendTimeoutMillis());
                 if (result.getSendStatus() != SendStatus.SEND_OK) {
                     // Stored on the master but not yet flushed or replicated: sending again would duplicate.
                     LOG.debug("{}: {} -> {}: {}", linkName, source, target, result.getSendStatus());

@@ -16,7 +16,10 @@ class SendFailureTest {
         assertThat(SendFailure.isPermanent(new MQClientException(ResponseCode.MESSAGE_ILLEGAL, "too big"))).isTrue();
         assertThat(SendFailure.isPermanent(new MQClientException("wrapped",
             new MQBrokerException(ResponseCode.MESSAGE_ILLEGAL, "too big")))).isTrue();
+        assertThat(SendFailure.isPermanent(new MQBrokerException(ResponseCode.SYSTEM_ERROR,
+            "java.lang.RuntimeException: message body size exceeded"))).isTrue();
 
+        assertThat(SendFailure.isPermanent(new MQBrokerException(ResponseCode.SYSTEM_ERROR, "disk full"))).isFalse();
         assertThat(SendFailure.isPermanent(new MQBrokerException(ResponseCode.SYSTEM_BUSY,
             "[TIMEOUT_CLEAN_QUEUE] broker busy"))).isFalse();
         assertThat(SendFailure.isPermanent(new MQBrokerException(ResponseCode.NO_PERMISSION, "no"))).isFalse();
