@@ -24,6 +24,7 @@ final class StartPositions {
 
     static void initialise(ClusterAdmin source, String group, List<String> topics, StartFrom startFrom) throws Exception {
         for (String topic : topics) {
+            int started = 0;
             for (MessageQueue queue : source.queues(topic)) {
                 if (source.committedOffset(group, queue).isPresent()) {
                     continue;
@@ -34,7 +35,11 @@ final class StartPositions {
                     case INSTANT -> source.offsetAt(queue, startFrom.instant().toEpochMilli());
                 };
                 source.commitOffset(group, queue, offset);
-                LOG.info("{}: starts {} at offset {} ({})", group, queue, offset, startFrom);
+                LOG.debug("{}: starts {} at offset {} ({})", group, queue, offset, startFrom);
+                started++;
+            }
+            if (started > 0) {
+                LOG.info("{}: starts {} new queue(s) of {} at the {} position", group, started, topic, startFrom);
             }
         }
     }
