@@ -1,0 +1,87 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.embedded.EmbeddedCluster;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry status}: from a running Ferry over HTTP, and from the source cluster when none runs. */
+class StatusCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void showsStateCopiedBacklogAndDelayPerDirection() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (EmbeddedCluster source = EmbeddedCluster.builder("status-src").start();
+             EmbeddedCluster target = EmbeddedCluster.builder("status-dst").start()) {
+            source.createTopic("orders", 2);
+            Path file = dir.resolve("ferry.yaml");
+            Files.writeString(file, """
+                clusters:
+                  status-src: {namesrv: "%s"}
+                  status-dst: {namesrv: "%s"}
+                backups:
+                  - {name: orders-dr, source: status-src, target: status-dst, topics: [orders]}
+                http:
+                  listen: 127.0.0.1:%d
+                """.formatted(source.namesrvAddr(), target.namesrvAddr(), port));
+            produce(source.namesrvAddr(), 300);
+            FerryConfig config = ConfigLoader.load(file);
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT);
+                 StatusServer server = StatusServer.start(config.http(), ferry::status)) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0
+                    && ferry.status().get(0).copied() == 300);
+                CliTest.Outcome live = CliTest.run("status", "--config", file.toString());
+                assertThat(live.code()).isZero();
+                assertThat(live.out()).containsPattern("orders-dr\\s+status-src -> status-dst\\s+running\\s+300\\s+0\\s+0");
+            }
+            produce(source.namesrvAddr(), 40);
+            CliTest.Outcome stopped = CliTest.run("status", "--config", file.toString());
+            assertThat(stopped.code()).isZero();
+            assertThat(stopped.out()).contains("No Ferry answers")
+                .containsPattern("orders-dr\\s+status-src -> status-dst\\s+not running\\s+-\\s+40\\s+\\d+");
+        }
+    }
+
+    private static void produce(String namesrv, int count) throws Exception {
+        DefaultMQProducer producer = new DefaultMQProducer("status-test");
+        producer.setNamesrvAddr(namesrv);
+        producer.setInstanceName("status-test-" + System.nanoTime());
+        producer.start();
+        try {
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                batch.add(new Message("orders", ("m" + i).getBytes(StandardCharsets.UTF_8)));
+                if (batch.size() == 20) {
+                    producer.send(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                producer.send(batch);
+            }
+        } finally {
+            producer.shutdown();
+        }
+    }
+}
