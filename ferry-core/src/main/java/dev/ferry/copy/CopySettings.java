@@ -23,6 +23,11 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
             blockedRetryMillis, millis);
     }
 
+    public CopySettings withMaxInFlightMiB(int mib) {
+        return new CopySettings(batchMessages, batchBytes, mib, sendTimeoutMillis, retryMaxDelayMillis,
+            blockedRetryMillis, commitIntervalMillis);
+    }
+
     public CopySettings withBlockedRetryMillis(long millis) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeoutMillis, retryMaxDelayMillis,
             millis, commitIntervalMillis);

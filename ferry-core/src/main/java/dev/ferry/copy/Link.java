@@ -178,6 +178,20 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get());
     }
 
+    /**
+     * Message bytes this process holds for the link: pulled from the source and not yet acknowledged by the
+     * target. RocketMQ's pull flow control keeps it near {@code maxInFlightMiB} (at least 1 MiB per queue, the
+     * client's smallest threshold), however large the backlog on the source.
+     */
+    public long inFlightBytes() {
+        long bytes = 0;
+        for (ProcessQueue queue : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable()
+            .values()) {
+            bytes += queue.getMsgSize().get();
+        }
+        return bytes;
+    }
+
     // --- what the copier needs (QueueCopier.LinkParts) ---
 
     @Override

@@ -39,6 +39,12 @@ public final class TestMessages implements AutoCloseable {
 
     /** Sends {@code count} messages numbered from {@code first}, in batches per queue; returns their message IDs. */
     public List<String> send(String topic, String run, long first, int count, int queues) throws Exception {
+        return send(topic, run, first, count, queues, 0);
+    }
+
+    /** As {@link #send(String, String, long, int, int)}, with bodies padded to at least {@code bodyBytes}. */
+    public List<String> send(String topic, String run, long first, int count, int queues, int bodyBytes)
+        throws Exception {
         List<MessageQueue> all = producer.fetchPublishMessageQueues(topic);
         all.sort(MessageQueue::compareTo);
         List<String> ids = new ArrayList<>(count);
@@ -47,8 +53,15 @@ public final class TestMessages implements AutoCloseable {
             perQueue.add(new ArrayList<>());
         }
         for (long seq = first; seq < first + count; seq++) {
-            perQueue.get((int) (seq % queues)).add(message(topic, run, seq));
-            if (perQueue.get((int) (seq % queues)).size() == 100) {
+            Message message = message(topic, run, seq);
+            if (message.getBody().length < bodyBytes) {
+                byte[] padded = java.util.Arrays.copyOf(message.getBody(), bodyBytes);
+                // Random padding: the producer compresses large bodies, and zeros would shrink to nothing.
+                new java.util.Random(seq).nextBytes(padded);
+                message.setBody(padded);
+            }
+            perQueue.get((int) (seq % queues)).add(message);
+            if (perQueue.get((int) (seq % queues)).size() == (bodyBytes > 1024 ? 20 : 100)) {
                 ids.addAll(flush(perQueue.get((int) (seq % queues)), all.get((int) (seq % queues))));
             }
         }
