@@ -1,15 +1,14 @@
 package dev.ferry.app;
 
 import dev.ferry.backup.Ferry;
-import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,8 +21,8 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
-    Path config;
+    @Mixin
+    ConfigFile config;
 
     @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
         description = "how often to log each backup's progress (default: ${DEFAULT-VALUE})")
@@ -31,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FerryConfig loaded = ConfigLoader.load(config);
+        FerryConfig loaded = config.load();
         CountDownLatch stop = StopSignals.install();
         try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
             FerryConfig resolved = embedded.resolve(loaded);

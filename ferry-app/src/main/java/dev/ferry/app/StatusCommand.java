@@ -6,7 +6,6 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.ClusterConfig;
-import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
@@ -16,14 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,15 +35,15 @@ final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
-    Path config;
+    @Mixin
+    ConfigFile config;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        FerryConfig loaded = ConfigLoader.load(config);
+        FerryConfig loaded = config.load();
         PrintWriter out = spec.commandLine().getOut();
         List<Row> rows = fromRunningFerry(loaded);
         if (rows == null) {

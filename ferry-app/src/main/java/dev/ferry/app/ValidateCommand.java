@@ -1,13 +1,11 @@
 package dev.ferry.app;
 
 import dev.ferry.config.ClusterCheck;
-import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ferry validate}: checks the file and reaches every cluster in it. */
@@ -15,15 +13,15 @@ import picocli.CommandLine.Spec;
     description = "Checks the configuration file and reaches every cluster in it; exit 0, or 2 with what is wrong.")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
-    Path config;
+    @Mixin
+    ConfigFile config;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        FerryConfig loaded = ConfigLoader.load(config);
+        FerryConfig loaded = config.load();
         boolean allReached = true;
         for (ClusterCheck.Result result : ClusterCheck.check(loaded)) {
             if (result.failed()) {
