@@ -8,7 +8,8 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
  * Tells a message the target refuses for good from a send that may work when tried again.
  *
  * <p>Only a refusal of the message itself is permanent: RocketMQ answers {@code MESSAGE_ILLEGAL} for a body or
- * properties over the broker's limits (and, inside a batch, a system error saying the size was exceeded). Everything else — timeouts, a broker that is down, busy
+ * properties over the broker's limits (and, inside a batch, a system error saying the size was exceeded).
+ * Everything else — timeouts, a broker that is down, busy
  * ({@code [TIMEOUT_CLEAN_QUEUE] broker busy}), flow control, missing permissions or a missing topic — is a
  * state of the target that an operator or time fixes, so the message waits on the source and is retried.
  */
