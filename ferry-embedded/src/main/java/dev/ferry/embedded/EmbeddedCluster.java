@@ -1,6 +1,10 @@
 package dev.ferry.embedded;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.concurrent.ExecutorService;
+import org.apache.rocketmq.store.DefaultMessageStore;
+import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -364,6 +368,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             // empty queue; switched off first (as on a slave) it stops within 100 ms.
             broker.getAckMessageProcessor().setPopReviveServiceStatus(false);
             shutdownQuietly("broker", broker::shutdown);
+            shutdownQuietly("RocksDB scheduler", this::stopRocksDbScheduler);
             IntStream.of(Ports.brokerPorts(brokerPort)).forEach(ports);
         }
         if (namesrvStopper != null) {
@@ -378,6 +383,23 @@ public final class EmbeddedCluster implements AutoCloseable {
             ports.add(namesrvPort);
         }
         return ports.build().toArray();
+    }
+
+    /**
+     * RocketMQ 5.5's MessageRocksDBStorage starts a scheduler that the broker's shutdown never stops: a
+     * non-daemon thread that would keep a JVM alive after every cluster in it closed.
+     */
+    private void stopRocksDbScheduler() {
+        if (!(broker.getMessageStore() instanceof DefaultMessageStore store) || store.getMessageRocksDBStorage() == null) {
+            return;
+        }
+        try {
+            Field scheduler = MessageRocksDBStorage.class.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            ((ExecutorService) scheduler.get(store.getMessageRocksDBStorage())).shutdownNow();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach MessageRocksDBStorage.scheduler: " + e, e);
+        }
     }
 
     /** Closing goes on past a failing part, so that the rest is still stopped. */
