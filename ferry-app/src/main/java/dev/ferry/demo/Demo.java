@@ -8,6 +8,7 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.config.StartFrom;
+import dev.ferry.config.TopicMapping;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.copy.OriginStamp;
@@ -115,7 +116,8 @@ public final class Demo {
     }
 
     private static BackupConfig backup(String name, String source, String target, String topic) {
-        return new BackupConfig(name, Mode.ONE_WAY, source, target, List.of(topic), null, StartFrom.EARLIEST,
+        return new BackupConfig(name, Mode.ONE_WAY, source, target, List.of(topic), TopicMapping.SAME, null,
+            StartFrom.EARLIEST,
             List.of(), OnError.DEAD_LETTER);
     }
 

@@ -180,6 +180,21 @@ public final class ClusterAdmin implements AutoCloseable {
         return smallest == Integer.MAX_VALUE ? DEFAULT_MAX_MESSAGE_SIZE : smallest;
     }
 
+    /**
+     * True when every master broker evaluates SQL-92 subscriptions ({@code enablePropertyFilter=true}); a
+     * broker without it refuses a SQL-92 subscription. False when the cluster has no master online.
+     */
+    public boolean propertyFilterEnabled() throws Exception {
+        List<String> masters = masterAddresses();
+        for (String address : masters) {
+            Properties config = admin.getBrokerConfig(address);
+            if (!Boolean.parseBoolean(config.getProperty("enablePropertyFilter", "false").trim())) {
+                return false;
+            }
+        }
+        return !masters.isEmpty();
+    }
+
     /** Every master broker address the NameServer knows, sorted. */
     public List<String> masterAddresses() throws Exception {
         ClusterInfo info = admin.examineBrokerClusterInfo();

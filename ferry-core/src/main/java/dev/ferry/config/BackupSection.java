@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ final class BackupSection {
     /** Backup names end up in consumer group names and metric labels. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> KEYS =
-        List.of("name", "mode", "source", "target", "topics", "filter", "startFrom", "syncGroups", "onError");
+        List.of("name", "mode", "source", "target", "topics", "targetTopic", "filter", "startFrom", "syncGroups", "onError");
 
     private BackupSection() {
     }
@@ -36,8 +37,9 @@ final class BackupSection {
         if (source.equals(target)) {
             throw backup.get("target").problem("same cluster as source (" + Node.quote(source) + ")");
         }
-        return new BackupConfig(name, mode, source, target, topics(backup.get("topics")),
-            filter(backup.get("filter")), startFrom(backup.get("startFrom")), syncGroups(backup.get("syncGroups")),
+        List<String> topics = topics(backup.get("topics"));
+        TopicMapping targetTopic = targetTopic(backup.get("targetTopic"), mode, source, target, topics);
+        return new BackupConfig(name, mode, source, target, topics, targetTopic, filter(backup.get("filter")), startFrom(backup.get("startFrom")), syncGroups(backup.get("syncGroups")),
             backup.get("onError").choice(OnError.DEAD_LETTER, List.of(OnError.values()), OnError::text));
     }
 
@@ -60,6 +62,34 @@ final class BackupSection {
             throw topics.problem("no topics (at least one is required)");
         }
         return names;
+    }
+
+    /** Every topic, in every direction of the backup, must map to a name RocketMQ accepts. */
+    private static TopicMapping targetTopic(Node where, Mode mode, String source, String target, List<String> topics)
+        throws ConfigException {
+        if (where.isAbsent()) {
+            return TopicMapping.SAME;
+        }
+        String template = where.template(Set.of(TopicMapping.TOPIC, TopicMapping.SOURCE, TopicMapping.TARGET));
+        if (!template.contains(TopicMapping.TOPIC)) {
+            throw where.problem(Node.quote(template) + " does not contain " + TopicMapping.TOPIC
+                + " (every topic would be copied into the same one), e.g. ${source}_${topic}");
+        }
+        TopicMapping mapping = new TopicMapping(template);
+        List<String[]> directions = mode == Mode.TWO_WAY
+            ? List.of(new String[] {source, target}, new String[] {target, source})
+            : List.<String[]>of(new String[] {source, target});
+        for (String[] direction : directions) {
+            for (String topic : topics) {
+                String mapped = mapping.apply(topic, direction[0], direction[1]);
+                Optional<String> problem = RocketMqRules.topicProblem(mapped);
+                if (problem.isPresent()) {
+                    throw where.problem("maps " + Node.quote(topic) + " from " + Node.quote(direction[0]) + " to "
+                        + problem.get());
+                }
+            }
+        }
+        return mapping;
     }
 
     private static List<String> syncGroups(Node groups) throws ConfigException {

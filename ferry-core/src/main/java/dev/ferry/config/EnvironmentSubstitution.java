@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,11 @@ final class EnvironmentSubstitution {
     }
 
     String apply(String text, Node where) throws ConfigException {
+        return apply(text, where, Set.of());
+    }
+
+    /** As {@link #apply(String, Node)}, leaving the references in {@code kept} as they are (template placeholders). */
+    String apply(String text, Node where, Set<String> kept) throws ConfigException {
         StringBuilder result = new StringBuilder(text.length());
         int i = 0;
         while (i < text.length()) {
@@ -30,7 +36,8 @@ final class EnvironmentSubstitution {
                 if (end < 0) {
                     throw where.problem("unterminated ${ in " + Node.quote(text) + " (write $${ for a literal ${)");
                 }
-                result.append(lookUp(text.substring(i + 2, end), where));
+                String reference = text.substring(i, end + 1);
+                result.append(kept.contains(reference) ? reference : lookUp(text.substring(i + 2, end), where));
                 i = end + 1;
             } else {
                 result.append(text.charAt(i++));

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -92,13 +93,18 @@ final class Node {
 
     /** This scalar as text, with {@code ${NAME}} replaced; required and not blank. */
     String text() throws ConfigException {
+        return template(Set.of());
+    }
+
+    /** As {@link #text()}, leaving the placeholders in {@code kept} (such as {@code ${topic}}) for later. */
+    String template(Set<String> kept) throws ConfigException {
         if (isAbsent()) {
             throw problem("missing");
         }
         if (!value.isValueNode()) {
             throw problem("expected a single value, found " + found());
         }
-        String text = environment.apply(value.asText(), this);
+        String text = environment.apply(value.asText(), this, kept);
         if (text.isBlank()) {
             throw problem("is empty");
         }

@@ -54,6 +54,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
     private volatile boolean started;
+    private volatile String loopCheck;
 
     public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings) {
         this.backup = backup;
@@ -65,7 +66,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.name = backup.name() + ": " + source.name() + " -> " + target.name();
         this.group = groupOf(backup.name(), target.name());
         this.stamp = new OriginStamp(source.name(), source.stamp());
-        this.topics = new TargetTopics(sourceAdmin, targetAdmin);
+        this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic());
         this.sender = new TargetSender(group, target, settings, stats, name);
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
         this.maxBatchBytes = settings.batchBytes();
@@ -113,15 +114,35 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         maxBatchBytes = Math.max(1, Math.min(settings.batchBytes(), targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
         sender.start();
         deadLetters.start();
+        MessageSelector selector = selector();
         for (String topic : backup.topics()) {
-            MessageSelector selector = backup.filter() == null ? MessageSelector.byTag("*")
-                : MessageSelector.bySql(backup.filter());
             consumer.subscribe(topic, selector);
         }
         consumer.start();
         started = true;
-        LOG.info("{}: copying {} (group {} on {}, start {})", name, backup.topics(), group, source.name(),
-            backup.startFrom());
+        LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
+            source.name(), backup.startFrom(), loopCheck);
+    }
+
+    /**
+     * The link's subscription. Where the source's brokers evaluate SQL-92, the loop check runs there and the
+     * copies it drops never cross the network (see {@link LoopFilter}); elsewhere the link takes every message
+     * and drops them itself. A backup filter needs SQL-92 on the broker either way.
+     */
+    private MessageSelector selector() throws Exception {
+        if (sourceAdmin.propertyFilterEnabled()) {
+            loopCheck = "broker";
+            return MessageSelector.bySql(LoopFilter.subscription(backup.filter(), target.name()));
+        }
+        if (backup.filter() != null) {
+            throw new IllegalStateException("backup '" + backup.name() + "': its filter needs SQL-92 on the brokers of '"
+                + source.name() + "', which do not have enablePropertyFilter=true (set it in broker.conf and restart"
+                + " the brokers, or remove the filter)");
+        }
+        loopCheck = "ferry";
+        LOG.info("{}: the brokers of '{}' do not have enablePropertyFilter=true; copies that would loop are pulled"
+            + " and dropped by Ferry", name, source.name());
+        return MessageSelector.byTag("*");
     }
 
     /**
@@ -174,7 +195,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         String why = !stats.blocked.isEmpty() ? stats.blocked.values().iterator().next()
             : !stats.troubled.isEmpty() ? stats.troubled.values().iterator().next() : error;
         return new LinkStatus(backup.name(), source.name(), target.name(), group, state, why,
-            stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(), stats.deadLettered.sum(),
+            loopCheck, stats.received.sum(), stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(),
+            stats.skippedAtSource.sum(), stats.deadLettered.sum(),
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get());
     }
 

@@ -14,7 +14,18 @@ final class LinkStats {
 
     final LongAdder copied = new LongAdder();
     final LongAdder copiedBytes = new LongAdder();
+    /** Messages RocketMQ handed to the copier, redeliveries included. */
+    final LongAdder received = new LongAdder();
+    /** Messages Ferry itself dropped because the target is on their path (the broker could not filter them). */
     final LongAdder skippedLoop = new LongAdder();
+    /**
+     * Messages the source broker's SQL-92 subscription passed over (loop check and the backup's filter), seen
+     * as gaps between the offsets of consecutive deliveries of a queue. Messages filtered after a queue's
+     * last delivery are counted when the next one arrives.
+     */
+    final LongAdder skippedAtSource = new LongAdder();
+    /** Per source queue: the offset after the last message delivered, for {@link #skippedAtSource}. */
+    final Map<MessageQueue, Long> nextDelivered = new ConcurrentHashMap<>();
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
     /** Source queues that cannot be copied now, with why: blocked by a refused message, or retrying. */

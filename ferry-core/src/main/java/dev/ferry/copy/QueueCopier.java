@@ -63,6 +63,7 @@ final class QueueCopier implements MessageListenerOrderly {
 
     /** @return true when every message was copied, skipped or dead-lettered */
     private boolean copy(MessageQueue source, List<MessageExt> messages) throws InterruptedException {
+        countDelivered(source, messages);
         String targetTopic = link.topics().targetTopic(source.getTopic());
         List<Pending> copies = new ArrayList<>(messages.size());
         for (MessageExt message : messages) {
@@ -167,6 +168,28 @@ final class QueueCopier implements MessageListenerOrderly {
             }
             Thread.sleep(backoff.nextDelayMillis());
         }
+    }
+
+    private void countDelivered(MessageQueue source, List<MessageExt> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        LinkStats stats = link.stats();
+        stats.received.add(messages.size());
+        Long known = stats.nextDelivered.get(source);
+        long expected = known == null ? messages.get(0).getQueueOffset() : known;
+        long skipped = 0;
+        for (MessageExt message : messages) {
+            long offset = message.getQueueOffset();
+            // Behind the expected offset is a redelivery (suspended, or the queue came back from another
+            // process); only a jump forward is the broker's filter at work.
+            if (offset > expected) {
+                skipped += offset - expected;
+            }
+            expected = Math.max(expected, offset + 1);
+        }
+        stats.nextDelivered.put(source, expected);
+        stats.skippedAtSource.add(skipped);
     }
 
     private void count(List<Pending> batch) {

@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.TopicMapping;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,17 +24,19 @@ final class TargetTopics {
 
     private final ClusterAdmin sourceAdmin;
     private final ClusterAdmin targetAdmin;
+    private final TopicMapping mapping;
     private final Map<String, List<MessageQueue>> sourceQueues = new ConcurrentHashMap<>();
     private final Map<String, List<MessageQueue>> targetQueues = new ConcurrentHashMap<>();
 
-    TargetTopics(ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin) {
+    TargetTopics(ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, TopicMapping mapping) {
         this.sourceAdmin = sourceAdmin;
         this.targetAdmin = targetAdmin;
+        this.mapping = mapping;
     }
 
-    /** The target topic of a source topic. Topics keep their names (mapping comes with topic renames). */
+    /** The target topic of a source topic: its own name, or what the backup's {@code targetTopic} maps it to. */
     String targetTopic(String sourceTopic) {
-        return sourceTopic;
+        return mapping.apply(sourceTopic, sourceAdmin.cluster().name(), targetAdmin.cluster().name());
     }
 
     /** The target queue for a source queue; creates the target topic when it is missing. */

@@ -38,11 +38,27 @@ class ConfigLoaderTest {
         assertThat(config.cluster("hangzhou").stamp().keySet()).containsExactly("unit", "idc", "active", "price");
         assertThat(config.backups()).containsExactly(
             new BackupConfig("orders-dr", Mode.TWO_WAY, "hangzhou", "shanghai", List.of("orders", "payments"),
-                "region = 'east' AND amount > 100", StartFrom.at(Instant.parse("2026-11-25T02:00:00Z")),
+                TopicMapping.SAME, "region = 'east' AND amount > 100", StartFrom.at(Instant.parse("2026-11-25T02:00:00Z")),
                 List.of("billing", "audit"), OnError.BLOCK),
             new BackupConfig("aggregate_to_center", Mode.ONE_WAY, "hangzhou", "beijing.center", List.of("orders"),
-                null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER));
+                TopicMapping.SAME, null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER));
         assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080));
+    }
+
+    @Test
+    void readsATopicMappingWithPlaceholdersAndEnvironmentVariables() throws Exception {
+        FerryConfig config = load("""
+            clusters:
+              unit-a: {namesrv: 127.0.0.1:9876}
+              center: {embedded: true}
+            backups:
+              - {name: agg, source: unit-a, target: center, topics: [orders], targetTopic: "u${UNIT}_${source}_${topic}"}
+            """, ENVIRONMENT);
+
+        TopicMapping mapping = config.backup("agg").targetTopic();
+        assertThat(mapping.template()).isEqualTo("u01_${source}_${topic}");
+        assertThat(mapping.apply("orders", "unit-a", "center")).isEqualTo("u01_unit-a_orders");
+        assertThat(TopicMapping.SAME.apply("orders", "unit-a", "center")).isEqualTo("orders");
     }
 
     @Test
@@ -58,7 +74,7 @@ class ConfigLoaderTest {
         assertThat(config.cluster("hangzhou")).isEqualTo(
             new ClusterConfig("hangzhou", "127.0.0.1:9876", null, null, Map.of(), false));
         assertThat(config.backups()).containsExactly(new BackupConfig("orders-dr", Mode.ONE_WAY, "hangzhou",
-            "shanghai", List.of("orders"), null, StartFrom.EARLIEST, List.of(), OnError.DEAD_LETTER));
+            "shanghai", List.of("orders"), TopicMapping.SAME, null, StartFrom.EARLIEST, List.of(), OnError.DEAD_LETTER));
         assertThat(config.http()).isEqualTo(HttpConfig.DEFAULT);
     }
 

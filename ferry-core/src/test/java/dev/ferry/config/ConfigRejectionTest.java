@@ -129,7 +129,7 @@ class ConfigRejectionTest {
             arguments("backup as a single value", CLUSTERS + "backups: [orders-dr]\n",
                 "backups[0]: expected a map with name, source, target and topics, found 'orders-dr'"),
             arguments("unknown backup key", backupWith("topic", "orders"),
-                "backups[0].topic: unknown key (allowed: name, mode, source, target, topics, filter, startFrom,"
+                "backups[0].topic: unknown key (allowed: name, mode, source, target, topics, targetTopic, filter, startFrom,"
                     + " syncGroups, onError)"),
             arguments("backup without name", backupWith("name", null),
                 "backups[0].name: missing"),
@@ -183,6 +183,23 @@ class ConfigRejectionTest {
                 "backups[0].topics[0]: 'rmq_sys_wheel_timer' is a RocketMQ system topic; those are never copied"),
             arguments("duplicate topic", backupWith("topics", "[orders, payments, orders]"),
                 "backups[0].topics[2]: duplicate topic 'orders' (also backups[0].topics[0])"),
+            arguments("targetTopic without ${topic}", backupWith("targetTopic", "\"${source}_all\""),
+                "backups[0].targetTopic: '${source}_all' does not contain ${topic} (every topic would be copied into"
+                    + " the same one), e.g. ${source}_${topic}"),
+            arguments("targetTopic giving a name RocketMQ refuses", backupWith("targetTopic", "\"${source}.${topic}\""),
+                "backups[0].targetTopic: maps 'orders' from 'hangzhou' to invalid topic name 'hangzhou.orders'"
+                    + " (RocketMQ allows only ^[%|a-zA-Z0-9_-]+$, at most 127 characters)"),
+            arguments("targetTopic refused in the other direction", CLUSTERS + """
+                  bj.center:
+                    embedded: true
+                backups:
+                  - {name: orders-aa, mode: two-way, source: hangzhou, target: bj.center, topics: [orders],
+                     targetTopic: "${source}_${topic}"}
+                """,
+                "backups[0].targetTopic: maps 'orders' from 'bj.center' to invalid topic name 'bj.center_orders'"
+                    + " (RocketMQ allows only ^[%|a-zA-Z0-9_-]+$, at most 127 characters)"),
+            arguments("targetTopic with an unset environment variable", backupWith("targetTopic", "\"${UNIT}_${topic}\""),
+                "backups[0].targetTopic: environment variable UNIT is not set"),
             arguments("filter that does not compile", backupWith("filter", "\"region = \""),
                 "backups[0].filter: invalid SQL-92 filter: Encountered \"<EOF>\" at line 1, column 9."),
             arguments("filter with an unterminated string", backupWith("filter", "\"region = 'east\""),

@@ -7,6 +7,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import dev.ferry.embedded.TopicReader;
@@ -75,9 +76,7 @@ class OneWayBackupTest {
         }
 
         List<MessageExt> copies = TopicReader.readAll(shanghai.namesrvAddr(), topic, 20_000);
-        assertThat(copies).hasSize(20_000);
-        assertThat(copies.stream().map(MessageExt::getMsgId).collect(Collectors.toSet()))
-            .hasSize(20_000).containsExactlyInAnyOrderElementsOf(ids);
+        MessageIds.assertExactlyOnce(copies, ids, "shanghai/" + topic);
 
         Map<Integer, List<MessageExt>> byTargetQueue = new HashMap<>();
         for (MessageExt copy : copies) {

@@ -7,6 +7,7 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.config.StartFrom;
+import dev.ferry.config.TopicMapping;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +28,24 @@ public final class TestConfigs {
     }
 
     public static BackupConfig oneWay(String name, String source, String target, List<String> topics) {
-        return new BackupConfig(name, Mode.ONE_WAY, source, target, topics, null, StartFrom.EARLIEST, List.of(),
+        return new BackupConfig(name, Mode.ONE_WAY, source, target, topics, TopicMapping.SAME, null,
+            StartFrom.EARLIEST, List.of(),
             OnError.DEAD_LETTER);
     }
 
     public static BackupConfig with(BackupConfig b, String filter, StartFrom startFrom, OnError onError) {
-        return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), filter, startFrom,
+        return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), b.targetTopic(), filter, startFrom,
             b.syncGroups(), onError);
+    }
+
+    public static BackupConfig twoWay(String name, String source, String target, List<String> topics) {
+        return new BackupConfig(name, Mode.TWO_WAY, source, target, topics, TopicMapping.SAME, null,
+            StartFrom.EARLIEST, List.of(), OnError.DEAD_LETTER);
+    }
+
+    public static BackupConfig mapped(BackupConfig b, String targetTopic) {
+        return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), new TopicMapping(targetTopic),
+            b.filter(), b.startFrom(), b.syncGroups(), b.onError());
     }
 
     public static FerryConfig config(List<ClusterConfig> clusters, List<BackupConfig> backups) {

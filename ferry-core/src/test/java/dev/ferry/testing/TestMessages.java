@@ -21,9 +21,11 @@ public final class TestMessages implements AutoCloseable {
     private final DefaultMQProducer producer;
 
     public TestMessages(String namesrv) throws Exception {
-        producer = new DefaultMQProducer("test-producer-" + INSTANCES.incrementAndGet());
+        long instance = INSTANCES.incrementAndGet();
+        producer = new DefaultMQProducer("test-producer-" + instance);
         producer.setNamesrvAddr(namesrv);
-        producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + INSTANCES.get());
+        // Unique per producer: producers sharing an instance name share one client, and its NameServer.
+        producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + instance);
         producer.setSendMsgTimeout(10_000);
         producer.start();
     }

@@ -1,0 +1,46 @@
+package dev.ferry.copy;
+
+/**
+ * The SQL-92 subscription that keeps copies from looping, run by the source broker itself.
+ *
+ * <p>A link into cluster T must pass over every message whose {@code FERRY_PATH} names T (see
+ * {@link OriginStamp}). In a two-way backup that is every copy the other direction wrote: about half of each
+ * cluster's traffic. Checked in Ferry, each of them is pulled across the network, decoded, and dropped. Written
+ * as the link's subscription, the broker drops them while it reads its own store, and they are never sent:
+ *
+ * <pre>
+ *   A --(A->B link pulls)--&gt; Ferry --&gt; B          B's copies on A carry FERRY_PATH=B;
+ *        only FERRY_PATH without B                    the A->B link never sees them
+ * </pre>
+ *
+ * <p>{@code FERRY_PATH} is a comma-separated list, and SQL-92 in RocketMQ has no list membership; {@code
+ * CONTAINS 'B'} alone would also match a cluster named {@code B2}. So the expression matches the name as a
+ * whole element: the entire path, its first, its last or a middle element between commas. Cluster names
+ * cannot hold a comma or a quote (see the configuration rules), so no escaping is needed.
+ *
+ * <p>The broker evaluates this only where {@code enablePropertyFilter=true}; elsewhere the link subscribes to
+ * everything and {@link OriginStamp#stamp} drops the same messages in Ferry. Ferry checks in both cases: the
+ * broker-side filter saves the transfer, the Ferry-side check is what guarantees no loop.
+ */
+final class LoopFilter {
+
+    private LoopFilter() {
+    }
+
+    /** Messages that may be copied into {@code targetCluster}: those whose path does not name it. */
+    static String notVisited(String targetCluster) {
+        String path = OriginStamp.PATH;
+        String name = "'" + targetCluster + "'";
+        String onPath = path + " = " + name
+            + " OR " + path + " STARTSWITH '" + targetCluster + ",'"
+            + " OR " + path + " ENDSWITH '," + targetCluster + "'"
+            + " OR " + path + " CONTAINS '," + targetCluster + ",'";
+        return "(" + path + " IS NULL OR NOT (" + onPath + "))";
+    }
+
+    /** The link's whole subscription: the backup's own filter, if any, and the loop check. */
+    static String subscription(String backupFilter, String targetCluster) {
+        String loop = notVisited(targetCluster);
+        return backupFilter == null ? loop : "(" + backupFilter + ") AND " + loop;
+    }
+}
