@@ -54,14 +54,24 @@ final class TargetTopics {
         String topic = targetTopic(source.getTopic());
         List<MessageQueue> targets = targetQueues.get(topic);
         if (targets == null) {
-            targetAdmin.ensureTopic(topic, sources.size());
-            targets = targetAdmin.queues(topic);
-            if (targets.isEmpty()) {
-                throw new IllegalStateException("target topic '" + topic + "' has no queues");
-            }
-            targetQueues.put(topic, targets);
+            targets = learnTarget(topic, sources.size());
         }
         return targets.get(position % targets.size());
+    }
+
+    /** One copier thread at a time: the queues of a new topic all ask at once, and one creation is enough. */
+    private synchronized List<MessageQueue> learnTarget(String topic, int sourceQueueCount) throws Exception {
+        List<MessageQueue> targets = targetQueues.get(topic);
+        if (targets != null) {
+            return targets;
+        }
+        targetAdmin.ensureTopic(topic, sourceQueueCount);
+        targets = targetAdmin.queues(topic);
+        if (targets.isEmpty()) {
+            throw new IllegalStateException("target topic '" + topic + "' has no queues");
+        }
+        targetQueues.put(topic, targets);
+        return targets;
     }
 
     /** Forgets what was learned about the topic's routes, after a send to it failed. */

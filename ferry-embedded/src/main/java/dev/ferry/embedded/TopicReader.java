@@ -3,7 +3,9 @@ package dev.ferry.embedded;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
@@ -34,29 +36,43 @@ public final class TopicReader {
         consumer.setInstanceName("test-reader-" + ProcessHandle.current().pid() + "-" + instance);
         consumer.setAutoCommit(false);
         consumer.setPullBatchSize(256);
+        // A new group with no progress starts at the first offset; no seek, which races with the pull task
+        // the assignment already started and can hand out the first messages twice.
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.start();
         try {
             Collection<MessageQueue> queues = consumer.fetchMessageQueues(topic);
             consumer.assign(queues);
-            for (MessageQueue queue : queues) {
-                consumer.seekToBegin(queue);
-            }
-            List<MessageExt> read = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long lastArrival = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                List<MessageExt> batch = consumer.poll(200);
-                if (!batch.isEmpty()) {
-                    read.addAll(batch);
-                    lastArrival = System.nanoTime();
-                } else if (read.size() >= expected && System.nanoTime() - lastArrival > quiet.toNanos()) {
-                    break;
-                }
-            }
-            return read;
+            return poll(consumer, expected, quiet, timeout);
         } finally {
             consumer.shutdown();
         }
+    }
+
+    /**
+     * Polls until {@code expected} messages and a quiet spell, or the timeout. Each stored message is
+     * returned once, whatever the client delivers twice: a reader must show what the cluster holds.
+     */
+    private static List<MessageExt> poll(DefaultLitePullConsumer consumer, int expected, Duration quiet,
+                                         Duration timeout) {
+        List<MessageExt> read = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastArrival = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            List<MessageExt> batch = consumer.poll(200);
+            for (MessageExt message : batch) {
+                if (seen.add(message.getBrokerName() + "/" + message.getQueueId() + "/" + message.getQueueOffset())) {
+                    read.add(message);
+                }
+            }
+            if (!batch.isEmpty()) {
+                lastArrival = System.nanoTime();
+            } else if (read.size() >= expected && System.nanoTime() - lastArrival > quiet.toNanos()) {
+                break;
+            }
+        }
+        return read;
     }
 
     /**
@@ -75,19 +91,7 @@ public final class TopicReader {
         consumer.subscribe(topic, MessageSelector.bySql(sql92));
         consumer.start();
         try {
-            List<MessageExt> read = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long lastArrival = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                List<MessageExt> batch = consumer.poll(200);
-                if (!batch.isEmpty()) {
-                    read.addAll(batch);
-                    lastArrival = System.nanoTime();
-                } else if (read.size() >= expected && System.nanoTime() - lastArrival > quiet.toNanos()) {
-                    break;
-                }
-            }
-            return read;
+            return poll(consumer, expected, quiet, timeout);
         } finally {
             consumer.shutdown();
         }
