@@ -124,7 +124,7 @@ public final class Idempotent {
     String keyOf(MessageExt message) {
         String plain = key.of(message);
         if (plain == null || plain.isEmpty()) {
-            LOG.warn("Message {} of topic {} has no key: processed without deduplication", message.getMsgId(),
+            LOG.debug("Message {} of topic {} has no key: processed without deduplication", message.getMsgId(),
                 message.getTopic());
             return null;
         }

@@ -37,4 +37,9 @@ final class RecordingStore implements ProcessedMessages {
     long count(String prefix) {
         return calls.stream().filter(call -> call.startsWith(prefix)).count();
     }
+
+    /** How many claims answered {@code claim}. */
+    long claims(Claim claim) {
+        return calls.stream().filter(call -> call.startsWith("claim ") && call.endsWith(" " + claim)).count();
+    }
 }
