@@ -24,6 +24,7 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,11 @@ class BrokerConsumptionTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = EmbeddedCluster.builder("client").start();
+        cluster = EmbeddedCluster.builder("client")
+            // A duplicate met while its original is in progress is sent back for a retry, which RocketMQ delays
+            // by 10 s and more by default; 1 s per level keeps these tests short without changing what happens.
+            .brokerProperty("messageDelayLevel", String.join(" ", java.util.Collections.nCopies(18, "1s")))
+            .start();
     }
 
     @AfterAll
@@ -94,9 +99,10 @@ class BrokerConsumptionTest {
         consumer.setConsumeThreadMax(4);
         // Messages in the listener when shutdown starts are finished, and marked, before it returns.
         consumer.setAwaitTerminationMillisWhenShutdown(10_000);
-        // A duplicate sent back for a retry goes to the group's retry topic, which the broker creates then; the
-        // consumer finds its route at the next NameServer poll, every 30 s by default.
-        consumer.setPollNameServerInterval(1_000);
+        // A duplicate sent back for a retry goes to the group's retry topic. Created by the broker on the
+        // consumer's first heartbeat, it would be consumed only after the next rebalance, 20 s later; created
+        // first, it is part of the consumer's first rebalance.
+        cluster.createTopic(MixAll.getRetryTopic(group), 1);
         consumer.subscribe(topic, "*");
         return consumer;
     }
@@ -127,10 +133,14 @@ class BrokerConsumptionTest {
         List<String> ids = sendWithDuplicates("orders", 4, 400);
         RecordingStore store = new RecordingStore(ProcessedMessageStores.inMemory().build());
         Processing app = new Processing();
+        String slow = ids.get(4);
 
         DefaultMQPushConsumer consumer = pushConsumer("orders-app", "orders");
         consumer.registerMessageListener(Idempotent.using(store).concurrently((messages, context) -> {
-            messages.forEach(app::process);
+            messages.forEach(message -> {
+                holdUntilItsDuplicateMetIt(message, slow, store);
+                app.process(message);
+            });
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         }));
         consumer.start();
@@ -144,6 +154,17 @@ class BrokerConsumptionTest {
         app.assertEachOnce();
         assertThat(store.claims(Claim.NEW)).isEqualTo(400);
         assertThat(store.claims(Claim.DONE)).as("duplicates dropped").isEqualTo(100);
+        assertThat(store.calls).contains("claim " + slow + " BUSY", "claim " + slow + " DONE");
+    }
+
+    /**
+     * Holds the original of {@code slow} in the listener until its duplicate, on another queue, was consumed by
+     * another thread meanwhile: so that every run sends a duplicate back for a retry, as a busy consumer does.
+     */
+    private static void holdUntilItsDuplicateMetIt(MessageExt message, String slow, RecordingStore store) {
+        if (message.getMsgId().equals(slow) && store.count("claim " + slow + " BUSY") == 0) {
+            await().atMost(PATIENCE).until(() -> store.count("claim " + slow + " BUSY") > 0);
+        }
     }
 
     @Test
@@ -151,11 +172,15 @@ class BrokerConsumptionTest {
         List<String> ids = sendWithDuplicates("shipments", 4, 200);
         RecordingStore store = new RecordingStore(ProcessedMessageStores.inMemory().build());
         Processing app = new Processing();
+        String slow = ids.get(4);
 
         DefaultMQPushConsumer consumer = pushConsumer("shipments-app", "shipments");
         consumer.registerMessageListener(Idempotent.using(store)
             .orderly((messages, context) -> {
-                messages.forEach(app::process);
+                messages.forEach(message -> {
+                    holdUntilItsDuplicateMetIt(message, slow, store);
+                    app.process(message);
+                });
                 return ConsumeOrderlyStatus.SUCCESS;
             }));
         consumer.start();
@@ -173,6 +198,7 @@ class BrokerConsumptionTest {
             offsetsByQueue.computeIfAbsent(parts[0], q -> new ArrayList<>()).add(Long.parseLong(parts[1]));
         }
         assertThat(offsetsByQueue.values()).allSatisfy(offsets -> assertThat(offsets).isSorted());
+        assertThat(store.calls).contains("claim " + slow + " BUSY", "claim " + slow + " DONE");
     }
 
     /**
