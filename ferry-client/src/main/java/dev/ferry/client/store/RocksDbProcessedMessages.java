@@ -199,7 +199,9 @@ final class RocksDbProcessedMessages implements ProcessedMessages {
 
     @Override
     public void release(String key) {
-        claimed.remove(key);
+        if (key != null) {
+            claimed.remove(key);
+        }
     }
 
     /**

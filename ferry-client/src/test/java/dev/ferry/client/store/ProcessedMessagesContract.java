@@ -72,6 +72,7 @@ abstract class ProcessedMessagesContract {
     @Test
     void doneWithoutAClaimRecordsTheKeyAndReleaseOfAnUnknownKeyDoesNothing() {
         store.release("never-claimed");
+        store.release(null);
         store.done("direct");
 
         assertThat(store.claim("direct")).isEqualTo(Claim.DONE);
