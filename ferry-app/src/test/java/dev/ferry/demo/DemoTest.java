@@ -21,5 +21,9 @@ class DemoTest {
         assertThat(text).contains("aggregation").contains("disaster recovery").contains("All scenarios PASS.")
             .doesNotContain("FAIL");
         assertThat(text).containsPattern("aggregation\\s+center/orders: \\d+ sent").contains("unit-a=").contains("unit-b=");
+        assertThat(text).containsPattern("active-active\\s+east/trades: \\d+ sent.*east\\(local\\)=\\d+, west=\\d+.*PASS")
+            .containsPattern("active-active\\s+west/trades: \\d+ sent.*east=\\d+, west\\(local\\)=\\d+.*PASS")
+            .containsPattern("east/trades with SQL-92 FERRY_ORIGIN IS NULL: (\\d+) received, \\1 expected: PASS")
+            .containsPattern("west/trades with SQL-92 FERRY_ORIGIN = 'east': (\\d+) received, \\1 expected: PASS");
     }
 }

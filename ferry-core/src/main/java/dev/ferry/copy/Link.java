@@ -35,6 +35,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private static final DateTimeFormatter CONSUME_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     /** Headroom under the target's maxMessageSize for the batch's own framing. */
     private static final int BATCH_HEADROOM_BYTES = 16 * 1024;
+    /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
+    private static final long LONG_POLL_HOLD_MILLIS = 17_000;
 
     private final BackupConfig backup;
     private final ClusterConfig source;
@@ -171,8 +173,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         long delayMillis = -1;
         String error = null;
         try {
-            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(),
-                System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(), now,
+                queue -> caughtUp(queue, now));
             backlog = progress.backlog();
             delayMillis = progress.delayMillis();
         } catch (Exception e) {
@@ -198,6 +201,21 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             loopCheck, stats.received.sum(), stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(),
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get());
+    }
+
+    /**
+     * True when what the broker still counts as this queue's backlog is only messages the link's filtered
+     * subscription passes over: this process holds the queue, has copied all it pulled, and its last pull,
+     * begun within RocketMQ's long-polling hold, is waiting at the broker for a matching message (which would
+     * have answered it at once). Without a filter at the broker, every counted message is one to copy.
+     */
+    private boolean caughtUp(MessageQueue queue, long nowMillis) {
+        if (!"broker".equals(loopCheck) || stopping) {
+            return false;
+        }
+        ProcessQueue pq = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().get(queue);
+        return pq != null && !pq.isDropped() && pq.getMsgCount().get() == 0
+            && nowMillis - pq.getLastPullTimestamp() < LONG_POLL_HOLD_MILLIS;
     }
 
     /**

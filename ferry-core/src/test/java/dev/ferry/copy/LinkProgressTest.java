@@ -38,4 +38,16 @@ class LinkProgressTest {
         stats.getOffsetTable().put(new MessageQueue("orders", "b", 0), offsets(10, 10, 1));
         assertThat(LinkProgress.of(stats, List.of("orders"), 10_000)).isEqualTo(new LinkProgress(0, 0));
     }
+
+    @Test
+    void queuesKnownToBeCaughtUpCountNoBacklogNorDelay() {
+        ConsumeStats stats = new ConsumeStats();
+        MessageQueue passedOver = new MessageQueue("orders", "b", 0);
+        stats.getOffsetTable().put(passedOver, offsets(100, 97, 1_000));
+        stats.getOffsetTable().put(new MessageQueue("orders", "b", 1), offsets(20, 15, 8_000));
+
+        LinkProgress progress = LinkProgress.of(stats, List.of("orders"), 10_000, passedOver::equals);
+
+        assertThat(progress).isEqualTo(new LinkProgress(5, 2_000));
+    }
 }

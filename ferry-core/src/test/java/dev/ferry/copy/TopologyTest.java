@@ -236,13 +236,13 @@ class TopologyTest {
     }
 
     /**
-     * Waits until every cluster holds the expected counts, then checks that for 3 s neither they nor any
-     * link's counters move: nothing loops. (Waiting for every backlog to read 0 would take up to 20 s more:
-     * a link's committed offset passes the copies its SQL-92 subscription skips only when the broker's
-     * long-polling pull returns, and TwoWayBackupTest already waits for that.)
+     * Waits until every cluster holds the expected counts and no link has anything left to copy, then checks
+     * that for 3 s neither the counts nor any link's counters move: nothing loops.
      */
     private static void awaitSettled(Ferry ferry, Map<String, Map<String, Long>> expected) throws Exception {
         await().atMost(Duration.ofMinutes(2)).until(() -> counts(expected).equals(expected));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+            ferry.status().stream().allMatch(link -> link.backlog() == 0));
         List<Long> copied = ferry.status().stream().map(LinkStatus::copied).toList();
         Thread.sleep(3_000);
         assertThat(counts(expected)).isEqualTo(expected);
