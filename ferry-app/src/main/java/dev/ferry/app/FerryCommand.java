@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** The top of {@code bin/ferry}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Global message backup for Apache RocketMQ: copies topics between clusters.",
-    subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, DemoCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, DemoCommand.class,
+        FailoverCommand.class, OffsetsCommand.class})
 final class FerryCommand {
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -116,6 +117,46 @@ public final class ClusterAdmin implements AutoCloseable {
         }
     }
 
+    /** The group's settings on the first master broker that has it, or null when none has. */
+    public SubscriptionGroupConfig groupConfig(String group) throws Exception {
+        for (String address : masterAddresses()) {
+            SubscriptionGroupConfig config = admin.examineSubscriptionGroupConfig(address, group);
+            if (config != null) {
+                return config;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Creates the group with {@code like}'s settings (retries, orderly, broadcast...) on every master broker
+     * that lacks it; returns true when it created it somewhere.
+     */
+    public boolean ensureGroupLike(SubscriptionGroupConfig like) throws Exception {
+        boolean created = false;
+        for (String address : masterAddresses()) {
+            if (admin.examineSubscriptionGroupConfig(address, like.getGroupName()) == null) {
+                admin.createAndUpdateSubscriptionGroupConfig(address, like);
+                created = true;
+            }
+        }
+        if (created) {
+            LOG.info("Created consumer group {} on cluster {} (settings of the source's)", like.getGroupName(),
+                cluster.name());
+        }
+        return created;
+    }
+
+    /** The consumer groups that read {@code topic}: online ones and those with committed offsets. */
+    public Set<String> groupsReading(String topic) throws Exception {
+        return admin.queryTopicConsumeByWho(topic).getGroupList();
+    }
+
+    /** Per queue of {@code topic}: the broker's max offset and the group's committed offset. */
+    public ConsumeStats consumeStats(String group, String topic) throws Exception {
+        return admin.examineConsumeStats(group, topic);
+    }
+
     /** The group's committed offset for the queue, or empty when the group has none there. */
     public OptionalLong committedOffset(String group, MessageQueue queue) throws Exception {
         QueryConsumerOffsetRequestHeader header = new QueryConsumerOffsetRequestHeader();
@@ -140,6 +181,15 @@ public final class ClusterAdmin implements AutoCloseable {
 
     public void commitOffset(String group, MessageQueue queue, long offset) throws Exception {
         admin.updateConsumeOffset(masterAddress(queue.getBrokerName()), group, queue, offset);
+    }
+
+    /**
+     * Moves a group that has consumers online: the broker sets the offset and tells them, so they do not
+     * overwrite it with their own next commit.
+     */
+    public void resetLiveOffset(String group, MessageQueue queue, long offset) throws Exception {
+        admin.resetOffsetByQueueId(masterAddress(queue.getBrokerName()), group, queue.getTopic(), queue.getQueueId(),
+            offset);
     }
 
     public long minOffset(MessageQueue queue) throws Exception {

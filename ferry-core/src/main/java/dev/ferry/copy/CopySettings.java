@@ -12,24 +12,33 @@ package dev.ferry.copy;
  * @param blockedRetryMillis  how often a queue blocked by a refused message (onError: block) tries again
  * @param commitIntervalMillis how often committed source offsets are written to the source broker: a crash
  *                            re-copies at most this much (plus what was in flight)
+ * @param checkpointIntervalMillis how often consumer groups' progress is translated to the target: after a
+ *                            failover a group re-reads at most about this much traffic
  */
 public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, long sendTimeoutMillis,
-                           long retryMaxDelayMillis, long blockedRetryMillis, int commitIntervalMillis) {
+                           long retryMaxDelayMillis, long blockedRetryMillis, int commitIntervalMillis,
+                           long checkpointIntervalMillis) {
 
-    public static final CopySettings DEFAULT = new CopySettings(128, 1024 * 1024, 64, 3_000, 5_000, 10_000, 1_000);
+    public static final CopySettings DEFAULT =
+        new CopySettings(128, 1024 * 1024, 64, 3_000, 5_000, 10_000, 1_000, 5_000);
+
+    public CopySettings withCheckpointIntervalMillis(long millis) {
+        return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeoutMillis, retryMaxDelayMillis,
+            blockedRetryMillis, commitIntervalMillis, millis);
+    }
 
     public CopySettings withCommitIntervalMillis(int millis) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeoutMillis, retryMaxDelayMillis,
-            blockedRetryMillis, millis);
+            blockedRetryMillis, millis, checkpointIntervalMillis);
     }
 
     public CopySettings withMaxInFlightMiB(int mib) {
         return new CopySettings(batchMessages, batchBytes, mib, sendTimeoutMillis, retryMaxDelayMillis,
-            blockedRetryMillis, commitIntervalMillis);
+            blockedRetryMillis, commitIntervalMillis, checkpointIntervalMillis);
     }
 
     public CopySettings withBlockedRetryMillis(long millis) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeoutMillis, retryMaxDelayMillis,
-            millis, commitIntervalMillis);
+            millis, commitIntervalMillis, checkpointIntervalMillis);
     }
 }

@@ -6,6 +6,7 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.StartFrom;
+import dev.ferry.offsets.OffsetSyncStore;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private static final int BATCH_HEADROOM_BYTES = 16 * 1024;
     /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
+    /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
+    private static final long HELD_PULL_MIN_MILLIS = 1_000;
 
     private final BackupConfig backup;
     private final ClusterConfig source;
@@ -47,6 +50,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final String name;
     private final String group;
     private final LinkStats stats = new LinkStats();
+    private final OffsetSyncStore offsetSyncs = new OffsetSyncStore();
     private final OriginStamp stamp;
     private final TargetTopics topics;
     private final TargetSender sender;
@@ -205,17 +209,22 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
 
     /**
      * True when what the broker still counts as this queue's backlog is only messages the link's filtered
-     * subscription passes over: this process holds the queue, has copied all it pulled, and its last pull,
-     * begun within RocketMQ's long-polling hold, is waiting at the broker for a matching message (which would
-     * have answered it at once). Without a filter at the broker, every counted message is one to copy.
+     * subscription passes over. The broker holds a pull only when it found nothing at the pull's offset, and
+     * wakes it as soon as a matching message arrives; so a pull out for a second or more, with everything
+     * pulled before it copied, means all that arrived since does not match. Before the queue's first delivery
+     * in this process nothing is assumed. (A pull retried after an error also waits, up to 3 s: the backlog
+     * may then read 0 that long too early. It is a status figure; copying does not depend on it.)
      */
     private boolean caughtUp(MessageQueue queue, long nowMillis) {
-        if (!"broker".equals(loopCheck) || stopping) {
+        if (!"broker".equals(loopCheck) || stopping || !stats.nextDelivered.containsKey(queue)) {
             return false;
         }
         ProcessQueue pq = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().get(queue);
-        return pq != null && !pq.isDropped() && pq.getMsgCount().get() == 0
-            && nowMillis - pq.getLastPullTimestamp() < LONG_POLL_HOLD_MILLIS;
+        if (pq == null || pq.isDropped() || pq.getMsgCount().get() != 0) {
+            return false;
+        }
+        long pullAge = nowMillis - pq.getLastPullTimestamp();
+        return pullAge >= HELD_PULL_MIN_MILLIS && pullAge < LONG_POLL_HOLD_MILLIS;
     }
 
     /**
@@ -306,6 +315,16 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     @Override
     public void exit() {
         inProgress.decrementAndGet();
+    }
+
+    @Override
+    public void synced(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
+        offsetSyncs.record(source, target, sourceOffset, targetOffset);
+    }
+
+    /** Where this process's copies of each source queue landed: what checkpoints translate with. */
+    public OffsetSyncStore offsetSyncs() {
+        return offsetSyncs;
     }
 
     @Override

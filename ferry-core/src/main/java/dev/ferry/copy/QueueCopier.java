@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -96,11 +97,18 @@ final class QueueCopier implements MessageListenerOrderly {
     private boolean sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target)
         throws InterruptedException {
         try {
-            if (!link.sender().send(Pending.copies(batch), source, target, () -> link.owns(source))) {
+            SendResult result = link.sender().send(Pending.copies(batch), source, target, () -> link.owns(source));
+            if (result == null) {
                 return false;
             }
             count(batch);
-            link.advance(source, batch.get(batch.size() - 1).original.getQueueOffset() + 1);
+            // A batch is stored in one piece, from the offset the target answers: message i at that plus i.
+            for (int i = 0; i < batch.size(); i++) {
+                link.synced(source, result.getMessageQueue(), batch.get(i).original.getQueueOffset(),
+                    result.getQueueOffset() + i);
+            }
+            long lastSourceOffset = batch.get(batch.size() - 1).original.getQueueOffset();
+            link.advance(source, lastSourceOffset + 1);
             return true;
         } catch (TargetSender.Refused refused) {
             if (batch.size() == 1) {
@@ -132,10 +140,12 @@ final class QueueCopier implements MessageListenerOrderly {
         while (link.owns(source)) {
             Thread.sleep(link.settings().blockedRetryMillis());
             try {
-                if (link.sender().send(List.of(refused.copy), source, target, () -> link.owns(source))) {
+                SendResult result = link.sender().send(List.of(refused.copy), source, target, () -> link.owns(source));
+                if (result != null) {
                     link.stats().blocked.remove(source);
                     LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
                     count(List.of(refused));
+                    link.synced(source, result.getMessageQueue(), original.getQueueOffset(), result.getQueueOffset());
                     link.advance(source, original.getQueueOffset() + 1);
                     return true;
                 }
@@ -250,6 +260,9 @@ final class QueueCopier implements MessageListenerOrderly {
         boolean enter();
 
         void exit();
+
+        /** The target stored the copy of source message {@code sourceOffset} at {@code targetOffset} of {@code target}. */
+        void synced(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset);
 
         /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
         void advance(MessageQueue source, long nextOffset);

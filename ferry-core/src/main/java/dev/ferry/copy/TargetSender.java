@@ -48,10 +48,11 @@ final class TargetSender implements AutoCloseable {
     /**
      * Sends the batch to {@code queue}, retrying transient failures while {@code owned} holds.
      *
-     * @return false when {@code owned} turned false before the target took the batch
+     * @return the target's answer (its queue and the offset of the batch's first message), or null when
+     *     {@code owned} turned false before the target took the batch
      * @throws Refused when the target refuses a message of the batch for good
      */
-    boolean send(List<Message> batch, MessageQueue source, QueueResolver queue, BooleanSupplier owned)
+    SendResult send(List<Message> batch, MessageQueue source, QueueResolver queue, BooleanSupplier owned)
         throws Refused, InterruptedException {
         Backoff backoff = new Backoff(100, settings.retryMaxDelayMillis());
         boolean failedBefore = false;
@@ -71,7 +72,7 @@ final class TargetSender implements AutoCloseable {
                     stats.troubled.remove(source);
                     LOG.info("{}: {} copies again", linkName, source);
                 }
-                return true;
+                return result;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -91,7 +92,7 @@ final class TargetSender implements AutoCloseable {
             }
             if (!owned.getAsBoolean()) {
                 stats.troubled.remove(source);
-                return false;
+                return null;
             }
             Thread.sleep(backoff.nextDelayMillis());
         }

@@ -161,6 +161,27 @@ class ConfigLoaderTest {
         });
     }
 
+    @Test
+    void readsTheActiveActiveExample() throws Exception {
+        FerryConfig config = ConfigLoader.load(Path.of("../docs/examples/active-active.yaml"), Map.of());
+
+        assertThat(config.backups()).singleElement().satisfies(backup -> {
+            assertThat(backup.mode()).isEqualTo(Mode.TWO_WAY);
+            assertThat(backup.topics()).containsExactly("trades");
+        });
+        assertThat(config.cluster("hangzhou").stamp()).containsEntry("region", "hz");
+    }
+
+    @Test
+    void readsTheAggregationExample() throws Exception {
+        FerryConfig config = ConfigLoader.load(Path.of("../docs/examples/aggregation.yaml"), Map.of(
+            "UNIT_A_NAMESRV", "10.0.1.1:9876", "UNIT_B_NAMESRV", "10.0.2.1:9876", "CENTER_NAMESRV", "10.0.9.1:9876"));
+
+        assertThat(config.backups()).hasSize(2).allSatisfy(backup -> assertThat(backup.target()).isEqualTo("center"));
+        assertThat(config.backup("unit-b-to-center").targetTopic().apply("orders", "unit-b", "center"))
+            .isEqualTo("unit-b_orders");
+    }
+
     private FerryConfig load(String yaml) throws IOException, ConfigException {
         return load(yaml, Map.of());
     }

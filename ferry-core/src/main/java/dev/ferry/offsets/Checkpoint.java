@@ -1,0 +1,36 @@
+package dev.ferry.offsets;
+
+import java.util.List;
+
+/**
+ * A consumer group's progress on the source, translated to the target at one moment: where the group resumes
+ * on each target queue without skipping a message it had not consumed, and how much it may read again there.
+ * Written by the process that copies the source queues it covers; read by {@code ferry failover} from the
+ * target alone, so it works while the source is down.
+ *
+ * @param backup      the backup whose link copied the messages
+ * @param source      the cluster the group consumed on
+ * @param target      the cluster the checkpoint is for (and stored in)
+ * @param group       the consumer group
+ * @param sourceTopic the topic on the source
+ * @param targetTopic its name on the target
+ * @param time        when it was taken, epoch milliseconds
+ * @param queues      one entry per source queue translated
+ */
+public record Checkpoint(String backup, String source, String target, String group, String sourceTopic,
+                         String targetTopic, long time, List<QueueCheckpoint> queues) {
+
+    /**
+     * @param sourceOffset the group's committed offset on the source queue
+     * @param targetOffset where the group resumes on the target queue
+     * @param reReadAtMost how many messages it had consumed that it may read again from there
+     */
+    public record QueueCheckpoint(String sourceBroker, int sourceQueue, long sourceOffset, String targetBroker,
+                                  int targetQueue, long targetOffset, long reReadAtMost) {
+    }
+
+    /** The same progress, ignoring when it was taken: whether a new checkpoint says anything new. */
+    boolean sameProgress(Checkpoint other) {
+        return other != null && queues.equals(other.queues);
+    }
+}

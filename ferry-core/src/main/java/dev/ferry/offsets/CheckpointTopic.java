@@ -1,0 +1,145 @@
+package dev.ferry.offsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.ClusterConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * Checkpoints live in the target cluster, in the topic {@value #TOPIC} (one queue), one message per
+ * checkpoint, keyed by group: the target is what survives when the source region is lost, and a topic is
+ * RocketMQ's own durable, replicated, size-bounded (by retention) store. A checkpoint is written only when a
+ * group's progress moved, or once a minute to show it is fresh, so the newest checkpoint of every group is
+ * found in the topic's last few thousand messages.
+ */
+public final class CheckpointTopic implements AutoCloseable {
+
+    public static final String TOPIC = "FERRY_CHECKPOINTS";
+    /** How many of the newest messages {@link #latest} reads: a minute's checkpoints of many groups. */
+    static final int TAIL = 20_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DefaultMQProducer producer;
+
+    CheckpointTopic(ClusterAdmin target) throws Exception {
+        target.ensureTopic(TOPIC, 1);
+        ClusterConfig cluster = target.cluster();
+        producer = new DefaultMQProducer("FERRY_CHECKPOINTER", ClusterClients.rpcHook(cluster));
+        ClusterClients.configure(producer, cluster, "checkpoints");
+        producer.start();
+    }
+
+    void write(Checkpoint checkpoint) throws Exception {
+        Message message = new Message(TOPIC, checkpoint.source(), checkpoint.group(), JSON.writeValueAsBytes(checkpoint));
+        producer.send(message);
+    }
+
+    @Override
+    public void close() {
+        producer.shutdown();
+    }
+
+    /**
+     * The newest checkpoint per (source, group, source topic, source queue) among the last {@link #TAIL}
+     * messages of the topic on {@code target}, merged per (source, group, source topic) and kept where
+     * {@code wanted} holds.
+     */
+    public static List<Checkpoint> latest(ClusterConfig target, Predicate<Checkpoint> wanted) throws Exception {
+        Map<String, Checkpoint> newestPerQueue = new LinkedHashMap<>();
+        for (MessageExt message : readTail(target)) {
+            Checkpoint checkpoint = JSON.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Checkpoint.class);
+            if (!wanted.test(checkpoint)) {
+                continue;
+            }
+            for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
+                String key = checkpoint.source() + "|" + checkpoint.group() + "|" + checkpoint.sourceTopic() + "|"
+                    + queue.sourceBroker() + "|" + queue.sourceQueue();
+                Checkpoint known = newestPerQueue.get(key);
+                if (known == null || known.time() <= checkpoint.time()) {
+                    newestPerQueue.put(key, new Checkpoint(checkpoint.backup(), checkpoint.source(),
+                        checkpoint.target(), checkpoint.group(), checkpoint.sourceTopic(), checkpoint.targetTopic(),
+                        checkpoint.time(), List.of(queue)));
+                }
+            }
+        }
+        // Merge the per-queue entries back into one checkpoint per (source, group, topic); its time is the oldest.
+        Map<String, Checkpoint> merged = new LinkedHashMap<>();
+        for (Checkpoint one : newestPerQueue.values()) {
+            String key = one.source() + "|" + one.group() + "|" + one.sourceTopic();
+            Checkpoint known = merged.get(key);
+            if (known == null) {
+                merged.put(key, one);
+            } else {
+                List<Checkpoint.QueueCheckpoint> queues = new ArrayList<>(known.queues());
+                queues.addAll(one.queues());
+                merged.put(key, new Checkpoint(known.backup(), known.source(), known.target(), known.group(),
+                    known.sourceTopic(), known.targetTopic(), Math.min(known.time(), one.time()), queues));
+            }
+        }
+        return List.copyOf(merged.values());
+    }
+
+    private static List<MessageExt> readTail(ClusterConfig target) throws Exception {
+        try (ClusterAdmin admin = ClusterAdmin.connect(target)) {
+            List<MessageQueue> queues = admin.queues(TOPIC);
+            if (queues.isEmpty()) {
+                return List.of();
+            }
+            Map<MessageQueue, Long> ends = new LinkedHashMap<>();
+            long total = 0;
+            for (MessageQueue queue : queues) {
+                long max = admin.maxOffset(queue);
+                ends.put(queue, max);
+                total += max - Math.max(admin.minOffset(queue), max - TAIL);
+            }
+            DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("FERRY_CHECKPOINT_READER",
+                ClusterClients.rpcHook(target));
+            ClusterClients.configure(consumer, target, "checkpoint-reader");
+            consumer.setAutoCommit(false);
+            consumer.start();
+            try {
+                consumer.assign(queues);
+                for (MessageQueue queue : queues) {
+                    long max = ends.get(queue);
+                    consumer.seek(queue, Math.max(admin.minOffset(queue), max - TAIL));
+                }
+                return pollUntil(consumer, ends, total);
+            } finally {
+                consumer.shutdown();
+            }
+        }
+    }
+
+    private static List<MessageExt> pollUntil(DefaultLitePullConsumer consumer, Map<MessageQueue, Long> ends,
+                                              long expected) {
+        List<MessageExt> read = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (seen.size() < expected && System.nanoTime() < deadline) {
+            for (MessageExt message : consumer.poll(500)) {
+                MessageQueue queue = new MessageQueue(message.getTopic(), message.getBrokerName(), message.getQueueId());
+                if (message.getQueueOffset() < ends.getOrDefault(queue, Long.MAX_VALUE)
+                    && seen.add(message.getBrokerName() + "/" + message.getQueueId() + "/" + message.getQueueOffset())) {
+                    read.add(message);
+                }
+            }
+        }
+        return read;
+    }
+
+}

@@ -1,0 +1,200 @@
+package dev.ferry.offsets;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.TopicMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
+import org.apache.rocketmq.remoting.protocol.admin.OffsetWrapper;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every few seconds, translates the committed offsets of the consumer groups that read a link's topics on
+ * the source into target offsets, with the link's {@link OffsetSyncStore}, and stores them as
+ * {@link Checkpoint}s in the target ({@link CheckpointTopic}).
+ *
+ * <p>Groups that follow by themselves: where the link is the only writer of the target topic (a one-way
+ * backup that no other backup of the configuration writes into), a group with no consumer online on the
+ * target gets its committed offsets there moved forward to the checkpoint, and is created there first with
+ * the source's settings. A standby application then only has to start. Never moved: a group live on the
+ * target (its own progress wins), a group whose target offsets are already further, and any group of a shared
+ * target topic (two-way, aggregation), where the target queue interleaves messages the source group never saw —
+ * for those, {@code ferry failover} applies the checkpoint when an operator decides.
+ */
+public final class Checkpointer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+    /** A checkpoint that says nothing new is still written this often, so its age shows it is alive. */
+    private static final long REFRESH_MILLIS = 60_000;
+
+    private final String name;
+    private final BackupConfig backup;
+    private final ClusterAdmin source;
+    private final ClusterAdmin target;
+    private final OffsetSyncStore syncs;
+    private final boolean followGroups;
+    private final long intervalMillis;
+    private final Map<String, Checkpoint> lastWritten = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private CheckpointTopic topic;
+
+    /**
+     * @param followGroups whether groups not live on the target are moved there (only where this link is the
+     *                     sole writer of its target topics)
+     */
+    public Checkpointer(String name, BackupConfig backup, ClusterAdmin source, ClusterAdmin target,
+                        OffsetSyncStore syncs, boolean followGroups, long intervalMillis) {
+        this.name = name;
+        this.backup = backup;
+        this.source = source;
+        this.target = target;
+        this.syncs = syncs;
+        this.followGroups = followGroups;
+        this.intervalMillis = intervalMillis;
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "ferry-checkpoints-" + backup.name() + "-" + target.cluster().name());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void start() throws Exception {
+        topic = new CheckpointTopic(target);
+        timer.scheduleWithFixedDelay(this::runQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The newest checkpoint written per group and source topic, for status. */
+    public Map<String, Checkpoint> lastWritten() {
+        return Map.copyOf(lastWritten);
+    }
+
+    private void runQuietly() {
+        try {
+            checkpointAll();
+        } catch (Exception e) {
+            LOG.warn("{}: checkpoint failed: {}; trying again in {} ms", name, e.getMessage(), intervalMillis);
+        }
+    }
+
+    /** One round: every group of every topic. Visible for tests, which do not wait for the timer. */
+    public void checkpointAll() throws Exception {
+        for (String sourceTopic : backup.topics()) {
+            for (String group : groups(sourceTopic)) {
+                checkpoint(group, sourceTopic);
+            }
+        }
+    }
+
+    private Set<String> groups(String topic) throws Exception {
+        if (!backup.syncGroups().isEmpty()) {
+            return Set.copyOf(backup.syncGroups());
+        }
+        Set<String> groups = new java.util.TreeSet<>();
+        for (String group : source.groupsReading(topic)) {
+            if (isApplicationGroup(group)) {
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
+    /** Ferry's own groups, RocketMQ's system and tool groups are no application's progress. */
+    static boolean isApplicationGroup(String group) {
+        return !group.startsWith("ferry-") && !group.startsWith("FERRY_") && !MixAll.isSysConsumerGroup(group)
+            && !group.equals(MixAll.TOOLS_CONSUMER_GROUP) && !group.startsWith("CID_RMQ_SYS_")
+            && !group.equals(MixAll.DEFAULT_CONSUMER_GROUP);
+    }
+
+    private void checkpoint(String group, String sourceTopic) throws Exception {
+        ConsumeStats stats = source.consumeStats(group, sourceTopic);
+        List<Checkpoint.QueueCheckpoint> queues = new ArrayList<>();
+        for (Map.Entry<MessageQueue, OffsetWrapper> entry : stats.getOffsetTable().entrySet()) {
+            MessageQueue queue = entry.getKey();
+            long committed = entry.getValue().getConsumerOffset();
+            if (!queue.getTopic().equals(sourceTopic) || committed < 0) {
+                continue;
+            }
+            Optional<OffsetSyncStore.Translation> translated = syncs.translate(queue, committed);
+            translated.ifPresent(t -> queues.add(new Checkpoint.QueueCheckpoint(queue.getBrokerName(),
+                queue.getQueueId(), committed, t.target().getBrokerName(), t.target().getQueueId(), t.targetOffset(),
+                t.reReadAtMost())));
+        }
+        if (queues.isEmpty()) {
+            return;
+        }
+        queues.sort(java.util.Comparator.comparing(Checkpoint.QueueCheckpoint::sourceBroker)
+            .thenComparingInt(Checkpoint.QueueCheckpoint::sourceQueue));
+        TopicMapping mapping = backup.targetTopic();
+        Checkpoint checkpoint = new Checkpoint(backup.name(), source.cluster().name(), target.cluster().name(), group,
+            sourceTopic, mapping.apply(sourceTopic, source.cluster().name(), target.cluster().name()),
+            System.currentTimeMillis(), List.copyOf(queues));
+        String key = group + "|" + sourceTopic;
+        Checkpoint last = lastWritten.get(key);
+        if (checkpoint.sameProgress(last) && checkpoint.time() - last.time() < REFRESH_MILLIS) {
+            return;
+        }
+        topic.write(checkpoint);
+        lastWritten.put(key, checkpoint);
+        if (followGroups) {
+            follow(checkpoint);
+        }
+    }
+
+    /** Moves a group that is not live on the target forward to the checkpoint there. */
+    private void follow(Checkpoint checkpoint) throws Exception {
+        String group = checkpoint.group();
+        if (target.onlineClients(group) > 0) {
+            return;
+        }
+        SubscriptionGroupConfig settings = source.groupConfig(group);
+        if (settings != null) {
+            target.ensureGroupLike(settings);
+        }
+        for (Map.Entry<MessageQueue, Long> entry : resumeOffsets(checkpoint).entrySet()) {
+            OptionalLong current = target.committedOffset(group, entry.getKey());
+            if (current.isEmpty() || current.getAsLong() < entry.getValue()) {
+                target.commitOffset(group, entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /**
+     * Per target queue, where the group resumes: the smallest of the translations of the source queues
+     * copied into it (with fewer target queues than source queues, several share one).
+     */
+    static Map<MessageQueue, Long> resumeOffsets(Checkpoint checkpoint) {
+        Map<MessageQueue, Long> offsets = new HashMap<>();
+        for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
+            offsets.merge(new MessageQueue(checkpoint.targetTopic(), queue.targetBroker(), queue.targetQueue()),
+                queue.targetOffset(), Math::min);
+        }
+        return offsets;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (topic != null) {
+            topic.close();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ferry.offsets;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * The offset syncs of one link, per source queue: fed by the copier with every batch the target
+ * acknowledged, asked by the checkpointer to translate consumer groups' progress. One {@link OffsetSyncs}
+ * per source queue, each bound to the one target queue its copies go to.
+ *
+ * <p>A process holds the syncs of the source queues it copies; that is enough, because it is also the
+ * process that checkpoints those queues. When a queue moves to another process, the new owner starts with
+ * no syncs for it, and translation there waits for its first acknowledged batch (the checkpoint meanwhile
+ * keeps its last value: a group only moves forward, so an older checkpoint is still safe).
+ */
+public final class OffsetSyncStore {
+
+    /** Where one source queue's messages go, and the syncs so far. */
+    private record QueueSyncs(MessageQueue target, OffsetSyncs syncs) {
+    }
+
+    /**
+     * A group's progress on one source queue, translated.
+     *
+     * @param target       the target queue the source queue is copied to
+     * @param targetOffset where the group resumes on the target without skipping a message
+     * @param reReadAtMost how many messages it had consumed on the source it may read again there
+     */
+    public record Translation(MessageQueue target, long targetOffset, long reReadAtMost) {
+    }
+
+    private final Map<MessageQueue, QueueSyncs> queues = new ConcurrentHashMap<>();
+
+    /** The source message at {@code sourceOffset} is stored at {@code targetOffset} of {@code target}. */
+    public void record(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
+        QueueSyncs entry = queues.compute(source, (queue, known) ->
+            known == null || !known.target().equals(target) ? new QueueSyncs(target, new OffsetSyncs()) : known);
+        synchronized (entry.syncs()) {
+            entry.syncs().add(sourceOffset, targetOffset);
+        }
+    }
+
+    /** A group that committed {@code committedOffset} on {@code source}, translated; empty when not possible. */
+    public Optional<Translation> translate(MessageQueue source, long committedOffset) {
+        QueueSyncs entry = queues.get(source);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        synchronized (entry.syncs()) {
+            OptionalLong offset = entry.syncs().translate(committedOffset);
+            return offset.isEmpty() ? Optional.empty() : Optional.of(new Translation(entry.target(),
+                offset.getAsLong(), entry.syncs().reReadAtMost(committedOffset)));
+        }
+    }
+
+    /** The source queues with at least one sync. */
+    public Set<MessageQueue> sourceQueues() {
+        return Set.copyOf(queues.keySet());
+    }
+
+    /** Forgets a source queue (it moved to another process). */
+    public void forget(MessageQueue source) {
+        queues.remove(source);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.ferry.offsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.embedded.ClusterProcess;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Disaster recovery with a real failure: the primary region runs as a child JVM and is killed with SIGKILL
+ * while its application consumes and Ferry copies. The group's progress was kept on the standby by Ferry
+ * (checkpoints, and the idle standby group's offsets moved along), so the standby application loses nothing
+ * and re-reads little.
+ */
+class DisasterRecoveryTest {
+
+    private static final String TOPIC = "billing-events";
+    private static final String GROUP = "billing";
+    private static final int QUEUES = 4;
+
+    @Test
+    void failoverAfterThePrimaryIsKilledLosesNothingAndReReadsLittle() throws Exception {
+        try (ClusterProcess primary = ClusterProcess.builder("primary").start();
+             EmbeddedCluster standby = EmbeddedCluster.builder("standby").start()) {
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("primary", primary.namesrvAddr()),
+                    TestConfigs.cluster("standby", standby.namesrvAddr())),
+                List.of(TestConfigs.oneWay("billing-dr", "primary", "standby", List.of(TOPIC))));
+            try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("primary"))) {
+                admin.ensureTopic(TOPIC, QUEUES);
+            }
+
+            Set<String> consumedOnPrimary = ConcurrentHashMap.newKeySet();
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
+            // billing on the primary is slower than the traffic: when the primary dies it has a backlog there.
+            DefaultMQPushConsumer billing = consumer(primary.namesrvAddr(), consumedOnPrimary, 2);
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread application = new Thread(() -> produce(primary.namesrvAddr(), acknowledged, producing));
+            application.start();
+            try {
+                // About 1,000 msg/s while billing consumes and Ferry copies; the primary dies in the middle.
+                await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnPrimary.size() >= 3_000);
+                primary.kill();
+            } finally {
+                producing.set(false);
+                application.join(30_000);
+                billing.shutdown();
+            }
+            // Ferry stays up (it would, in the standby region); the copies it acknowledged are on the standby.
+            List<MessageExt> onStandby = TopicReader.readAll(standby.namesrvAddr(), TOPIC, 1);
+            ferry.close();
+            Set<String> copied = onStandby.stream().map(MessageExt::getMsgId).collect(Collectors.toSet());
+            assertThat(copied).isNotEmpty();
+
+            long checkpointed;
+            long slack;
+            try (ClusterAdmin standbyAdmin = ClusterAdmin.connect(config.cluster("standby"))) {
+                List<Failover.Move> moves = Failover.plan(standbyAdmin, GROUP, "primary", null);
+                checkpointed = moves.stream().mapToLong(Failover.Move::sourceCommitted).sum();
+                slack = moves.stream().mapToLong(Failover.Move::reReadAtMost).sum();
+                assertThat(moves).hasSize(QUEUES);
+                // billing had no consumer on the standby: Ferry kept its offsets there at the latest checkpoint
+                // already, so the standby application only has to start; failover confirms it.
+                assertThat(moves).allSatisfy(move -> assertThat(move.current()).isEqualTo(move.resumeAt()));
+                Failover.apply(standbyAdmin, GROUP, moves);
+            }
+
+            Set<String> consumedOnStandby = ConcurrentHashMap.newKeySet();
+            DefaultMQPushConsumer resumed = consumer(standby.namesrvAddr(), consumedOnStandby, 0);
+            Set<String> notYetConsumed = new HashSet<>(copied);
+            notYetConsumed.removeAll(consumedOnPrimary);
+            assertThat(notYetConsumed).as("billing's backlog when the primary died").isNotEmpty();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnStandby.containsAll(notYetConsumed));
+                Thread.sleep(2_000);
+            } finally {
+                resumed.shutdown();
+            }
+
+            Set<String> reRead = new HashSet<>(consumedOnStandby);
+            reRead.retainAll(consumedOnPrimary);
+            Set<String> lost = new HashSet<>(copied);
+            lost.removeAll(consumedOnPrimary);
+            lost.removeAll(consumedOnStandby);
+            System.out.printf("DR failover: %d acknowledged by the primary, %d on the standby, %d consumed on the"
+                    + " primary, %d left for the standby, %d consumed on the standby after failover, %d re-read, %d lost%n",
+                acknowledged.size(), copied.size(), consumedOnPrimary.size(), notYetConsumed.size(),
+                consumedOnStandby.size(), reRead.size(), lost.size());
+            assertThat(lost).as("copied messages billing never consumed").isEmpty();
+            // What billing re-reads is what it consumed on the primary after the commit the last checkpoint saw
+            // (its own commit interval, the checkpoint interval, and what it consumed from its client-side
+            // buffer after the primary died, which it could never commit), plus the translation's own slack.
+            long consumedAfterCheckpoint = consumedOnPrimary.size() - checkpointed;
+            System.out.printf("DR failover: checkpoint had %d committed on the primary; consumed after it %d;"
+                + " translation slack %d%n", checkpointed, consumedAfterCheckpoint, slack);
+            assertThat((long) reRead.size()).isLessThanOrEqualTo(consumedAfterCheckpoint + slack);
+            assertThat(reRead.size()).isLessThan(consumedOnPrimary.size());
+        }
+    }
+
+    /** The primary's producing application: 100 messages every 100 ms until told to stop or the primary dies. */
+    private static void produce(String namesrv, Set<String> acknowledged, AtomicBoolean producing) {
+        try (TestMessages producer = new TestMessages(namesrv)) {
+            for (long seq = 0; producing.get(); seq += 100) {
+                acknowledged.addAll(producer.send(TOPIC, "dr", seq, 100, QUEUES));
+                Thread.sleep(100);
+            }
+        } catch (Exception primaryGone) {
+            // the primary was killed: what it acknowledged is in `acknowledged`
+        }
+    }
+
+    /** The billing application: a push consumer committing every second, taking {@code millisEach} per message. */
+    private static DefaultMQPushConsumer consumer(String namesrv, Set<String> consumed, long millisEach)
+        throws Exception {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(GROUP);
+        consumer.setNamesrvAddr(namesrv);
+        consumer.setInstanceName("billing-" + namesrv);
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setPersistConsumerOffsetInterval(1_000);
+        consumer.subscribe(TOPIC, "*");
+        consumer.setConsumeThreadMin(1);
+        consumer.setConsumeThreadMax(1);
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt message : messages) {
+                consumed.add(message.getMsgId());
+                if (millisEach > 0) {
+                    try {
+                        Thread.sleep(millisEach);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+                    }
+                }
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        return consumer;
+    }
+}
