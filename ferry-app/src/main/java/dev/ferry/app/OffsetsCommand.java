@@ -82,7 +82,6 @@ final class OffsetsCommand {
                         position.current() < 0 ? "-" : Long.toString(position.current()), position.target());
                 }
                 if (!dryRun) {
-                    admin.ensureGroup(group, false);
                     OffsetReset.apply(admin, group, positions);
                 }
                 out.println(dryRun ? "Dry run, nothing changed." : "Done.");

@@ -53,6 +53,36 @@ class CliTest {
     }
 
     @Test
+    void failoverAndOffsetsResetNameWhatIsWrongInTheirArguments() throws IOException {
+        Path config = file("ok.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:9876}
+              b: {embedded: true}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            """);
+        Outcome unknown = run("failover", "--config", config.toString(), "--group", "g", "--from", "a", "--to", "c");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo(config + ": --to c: no such cluster (known: a, b)");
+
+        Outcome embedded = run("failover", "--config", config.toString(), "--group", "g", "--from", "a", "--to", "b");
+        assertThat(embedded.code()).isEqualTo(2);
+        assertThat(embedded.err().strip())
+            .isEqualTo(config + ": --to b: an embedded cluster has no address outside the Ferry that runs it");
+
+        Outcome badTime = run("offsets", "reset", "--config", config.toString(), "--cluster", "a", "--group", "g",
+            "--topic", "t", "--to-time", "yesterday");
+        assertThat(badTime.code()).isEqualTo(2);
+        assertThat(badTime.err().strip()).isEqualTo("ferry offsets reset: --to-time yesterday: not an ISO-8601 instant"
+            + " (e.g. 2026-11-25T10:00:00Z or 2026-11-25T10:00:00+08:00)");
+
+        Outcome twoPositions = run("offsets", "reset", "--config", config.toString(), "--cluster", "a", "--group", "g",
+            "--topic", "t", "--to-earliest", "--to-latest");
+        assertThat(twoPositions.code()).isEqualTo(2);
+        assertThat(twoPositions.err()).contains("mutually exclusive");
+    }
+
+    @Test
     void aMissingFileIsExit2() {
         Outcome outcome = run("validate", "--config", dir.resolve("none.yaml").toString());
         assertThat(outcome.code()).isEqualTo(2);

@@ -67,8 +67,12 @@ public final class OffsetReset {
         return positions;
     }
 
-    /** Sets the offsets; a group with consumers online is reset through its broker, which tells them. */
+    /**
+     * Sets the offsets, creating the group if the cluster does not have it; a group with consumers online is
+     * reset through its broker, which tells them.
+     */
     public static void apply(ClusterAdmin cluster, String group, List<Position> positions) throws Exception {
+        cluster.ensureGroup(group, false);
         boolean live = cluster.onlineClients(group) > 0;
         for (Position position : positions) {
             if (live) {

@@ -1,0 +1,103 @@
+package dev.ferry.offsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.copy.OriginStamp;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Instant;
+import java.util.List;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The consumer offset reset on a real broker. The topic holds, in this order: 50 local messages, then a
+ * late-copied backlog (30 copies produced a minute before the reset time), 20 copies produced after it, and
+ * 10 more late copies: a reset to the time must land on the first copy produced after it, not where the
+ * broker's store-time search puts it.
+ */
+class OffsetResetTest {
+
+    private static final String TOPIC = "ledger";
+    private static final String GROUP = "auditors";
+
+    private static EmbeddedCluster cluster;
+    private static ClusterAdmin admin;
+    private static Instant resetTime;
+    private static MessageQueue queue;
+
+    @BeforeAll
+    static void fillTheTopic() throws Exception {
+        cluster = EmbeddedCluster.builder("reset").start();
+        cluster.createTopic(TOPIC, 1);
+        admin = ClusterAdmin.connect(TestConfigs.cluster("reset", cluster.namesrvAddr()));
+        queue = admin.queues(TOPIC).get(0);
+        try (TestMessages producer = new TestMessages(cluster.namesrvAddr())) {
+            producer.send(TOPIC, "local", 0, 50, 1);
+            Thread.sleep(50);
+            resetTime = Instant.now();
+            Thread.sleep(50);
+            sendCopies(producer, 50, 30, resetTime.toEpochMilli() - 60_000);
+            sendCopies(producer, 80, 20, resetTime.toEpochMilli() + 1);
+            sendCopies(producer, 100, 10, resetTime.toEpochMilli() - 30_000);
+        }
+    }
+
+    private static void sendCopies(TestMessages producer, long first, int count, long originTime) throws Exception {
+        for (long seq = first; seq < first + count; seq++) {
+            Message copy = TestMessages.message(TOPIC, "copy", seq);
+            copy.putUserProperty(OriginStamp.ORIGIN, "primary");
+            copy.putUserProperty(OriginStamp.ORIGIN_TIME, Long.toString(originTime));
+            producer.sendOne(copy);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void toATimeLandsOnTheFirstMessageProducedAtOrAfterItAtItsOrigin() throws Exception {
+        // The broker's own search by store time stops at the late copies...
+        assertThat(admin.offsetAt(queue, resetTime.toEpochMilli())).isEqualTo(50);
+        // ...the reset steps over them to the first copy produced after the time.
+        List<OffsetReset.Position> positions = OffsetReset.toTime(admin, GROUP, TOPIC, resetTime);
+        assertThat(positions).singleElement().satisfies(p -> assertThat(p.target()).isEqualTo(80));
+
+        OffsetReset.apply(admin, GROUP, positions);
+        assertThat(admin.committedOffset(GROUP, queue)).hasValue(80);
+    }
+
+    @Test
+    void toTheEarliestAndTheLatest() throws Exception {
+        OffsetReset.apply(admin, GROUP + "-ends", OffsetReset.toEarliest(admin, GROUP + "-ends", TOPIC));
+        assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(0);
+        List<OffsetReset.Position> latest = OffsetReset.toLatest(admin, GROUP + "-ends", TOPIC);
+        assertThat(latest).singleElement().satisfies(p -> {
+            assertThat(p.current()).isEqualTo(0);
+            assertThat(p.target()).isEqualTo(110);
+        });
+        OffsetReset.apply(admin, GROUP + "-ends", latest);
+        assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(110);
+    }
+
+    @Test
+    void planningAloneChangesNothing() throws Exception {
+        String group = GROUP + "-dry";
+        OffsetReset.apply(admin, group, OffsetReset.toEarliest(admin, group, TOPIC));
+        OffsetReset.toLatest(admin, group, TOPIC);
+        OffsetReset.toTime(admin, group, TOPIC, resetTime);
+        assertThat(admin.committedOffset(group, queue)).hasValue(0);
+    }
+}
