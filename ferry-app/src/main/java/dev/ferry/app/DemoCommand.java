@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             boolean passed = new Demo(out, rate).run(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
                 stop, ferry -> {
                     try {
-                        server.set(StatusServer.start(listen, ferry::status));
+                        server.set(StatusServer.start(listen, ferry));
                         out.println("Status: http://" + server.get().address() + "/status");
                     } catch (Exception e) {
                         out.println("No status server: " + Failures.describe(e));

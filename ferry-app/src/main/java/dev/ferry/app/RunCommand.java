@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
         try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
             FerryConfig resolved = embedded.resolve(loaded);
             try (Ferry ferry = Ferry.start(resolved, CopySettings.DEFAULT);
-                 StatusServer server = StatusServer.start(resolved.http(), ferry::status);
+                 StatusServer server = StatusServer.start(resolved.http(), ferry);
                  ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
                 LOG.info("Ferry is running {} backup(s) from {}; status at http://{}/status; stop with Ctrl-C or SIGTERM",
                     resolved.backups().size(), config, server.address());

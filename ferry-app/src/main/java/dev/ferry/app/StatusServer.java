@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.ferry.backup.Ferry;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.copy.LinkState;
 import dev.ferry.copy.LinkStatus;
+import dev.ferry.offsets.CheckpointStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +33,12 @@ final class StatusServer implements AutoCloseable {
         this.server = server;
     }
 
-    static StatusServer start(HttpConfig http, Supplier<List<LinkStatus>> status) throws IOException {
+    static StatusServer start(HttpConfig http, Ferry ferry) throws IOException {
+        return start(http, ferry::status, ferry::checkpoints);
+    }
+
+    static StatusServer start(HttpConfig http, Supplier<List<LinkStatus>> status,
+                              Supplier<List<CheckpointStatus>> checkpoints) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 16);
@@ -45,7 +52,8 @@ final class StatusServer implements AutoCloseable {
             return t;
         }));
         server.createContext("/status", exchange -> respond(exchange, 200,
-            JSON.writeValueAsBytes(Map.of("links", status.get())), "application/json"));
+            JSON.writeValueAsBytes(Map.of("links", status.get(), "checkpoints", checkpoints.get())),
+            "application/json"));
         server.createContext("/health", exchange -> {
             List<LinkStatus> links = status.get();
             boolean healthy = !links.isEmpty() && links.stream()

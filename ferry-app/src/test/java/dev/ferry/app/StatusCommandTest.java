@@ -48,7 +48,7 @@ class StatusCommandTest {
             produce(source.namesrvAddr(), 300);
             FerryConfig config = ConfigLoader.load(file);
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT);
-                 StatusServer server = StatusServer.start(config.http(), ferry::status)) {
+                 StatusServer server = StatusServer.start(config.http(), ferry)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0
                     && ferry.status().get(0).copied() == 300);
                 CliTest.Outcome live = CliTest.run("status", "--config", file.toString());

@@ -6,6 +6,7 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkStatus;
+import dev.ferry.offsets.CheckpointStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,15 @@ public final class Ferry implements AutoCloseable {
 
     public List<Backup> backups() {
         return List.copyOf(backups);
+    }
+
+    /** Per backup, direction, group and topic: the newest checkpoint's age and how much it would re-read. */
+    public List<CheckpointStatus> checkpoints() {
+        List<CheckpointStatus> status = new ArrayList<>();
+        for (Backup backup : backups) {
+            backup.checkpointers().forEach(c -> status.addAll(c.status()));
+        }
+        return status;
     }
 
     public List<LinkStatus> status() {

@@ -49,6 +49,8 @@ public final class Checkpointer implements AutoCloseable {
     private final boolean followGroups;
     private final long intervalMillis;
     private final Map<String, Checkpoint> lastWritten = new ConcurrentHashMap<>();
+    /** Taken, written or not (an unchanged one is not written again): its age is the age of the progress seen. */
+    private final Map<String, Checkpoint> lastTaken = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private CheckpointTopic topic;
 
@@ -77,9 +79,12 @@ public final class Checkpointer implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::runQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** The newest checkpoint written per group and source topic, for status. */
-    public Map<String, Checkpoint> lastWritten() {
-        return Map.copyOf(lastWritten);
+    /** The newest checkpoint taken per group and source topic, for status. */
+    public List<CheckpointStatus> status() {
+        long now = System.currentTimeMillis();
+        return lastTaken.values().stream().map(c -> CheckpointStatus.of(c, now))
+            .sorted(java.util.Comparator.comparing(CheckpointStatus::group).thenComparing(CheckpointStatus::topic))
+            .toList();
     }
 
     private void runQuietly() {
@@ -143,6 +148,7 @@ public final class Checkpointer implements AutoCloseable {
             sourceTopic, mapping.apply(sourceTopic, source.cluster().name(), target.cluster().name()),
             System.currentTimeMillis(), List.copyOf(queues));
         String key = group + "|" + sourceTopic;
+        lastTaken.put(key, checkpoint);
         Checkpoint last = lastWritten.get(key);
         if (checkpoint.sameProgress(last) && checkpoint.time() - last.time() < REFRESH_MILLIS) {
             return;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -52,18 +53,29 @@ class DisasterRecoveryTest {
             Set<String> consumedOnPrimary = ConcurrentHashMap.newKeySet();
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
-            // billing on the primary is slower than the traffic: when the primary dies it has a backlog there.
-            DefaultMQPushConsumer billing = consumer(primary.namesrvAddr(), consumedOnPrimary, 2);
+            // billing on the primary falls behind (it takes 3,000 messages, then hangs): when the primary dies it
+            // has a backlog there.
+            AtomicBoolean primaryAlive = new AtomicBoolean(true);
+            DefaultMQPushConsumer billing = consumer(primary.namesrvAddr(), consumedOnPrimary, 3_000, primaryAlive);
             AtomicBoolean producing = new AtomicBoolean(true);
             Thread application = new Thread(() -> produce(primary.namesrvAddr(), acknowledged, producing));
             application.start();
             try {
                 // About 1,000 msg/s while billing consumes and Ferry copies; the primary dies in the middle.
-                await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnPrimary.size() >= 3_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnPrimary.size() >= 3_000
+                    && acknowledged.size() >= 5_000);
+                // Status shows billing's checkpoint, fresh (every second).
+                assertThat(ferry.checkpoints()).singleElement().satisfies(c -> {
+                    assertThat(c.group()).isEqualTo(GROUP);
+                    assertThat(c.topic()).isEqualTo(TOPIC);
+                    assertThat(c.ageMillis()).isLessThan(10_000);
+                });
                 primary.kill();
             } finally {
+                primaryAlive.set(false);
                 producing.set(false);
                 application.join(30_000);
+                billing.setAwaitTerminationMillisWhenShutdown(0);
                 billing.shutdown();
             }
             // Ferry stays up (it would, in the standby region); the copies it acknowledged are on the standby.
@@ -86,7 +98,8 @@ class DisasterRecoveryTest {
             }
 
             Set<String> consumedOnStandby = ConcurrentHashMap.newKeySet();
-            DefaultMQPushConsumer resumed = consumer(standby.namesrvAddr(), consumedOnStandby, 0);
+            DefaultMQPushConsumer resumed = consumer(standby.namesrvAddr(), consumedOnStandby, Integer.MAX_VALUE,
+                new AtomicBoolean(true));
             Set<String> notYetConsumed = new HashSet<>(copied);
             notYetConsumed.removeAll(consumedOnPrimary);
             assertThat(notYetConsumed).as("billing's backlog when the primary died").isNotEmpty();
@@ -130,29 +143,32 @@ class DisasterRecoveryTest {
         }
     }
 
-    /** The billing application: a push consumer committing every second, taking {@code millisEach} per message. */
-    private static DefaultMQPushConsumer consumer(String namesrv, Set<String> consumed, long millisEach)
-        throws Exception {
+    /**
+     * The billing application: a push consumer committing every second. After {@code capacity} messages it
+     * hangs on each further one while {@code alive}, so its committed offsets stay before them.
+     */
+    private static DefaultMQPushConsumer consumer(String namesrv, Set<String> consumed, int capacity,
+                                                  AtomicBoolean alive) throws Exception {
+        AtomicLong left = new AtomicLong(capacity);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(GROUP);
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName("billing-" + namesrv);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setPersistConsumerOffsetInterval(1_000);
         consumer.subscribe(TOPIC, "*");
-        consumer.setConsumeThreadMin(1);
-        consumer.setConsumeThreadMax(1);
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            for (MessageExt message : messages) {
-                consumed.add(message.getMsgId());
-                if (millisEach > 0) {
+            if (left.addAndGet(-messages.size()) < 0) {
+                while (alive.get()) {
                     try {
-                        Thread.sleep(millisEach);
+                        Thread.sleep(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+                        break;
                     }
                 }
+                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
             }
+            messages.forEach(m -> consumed.add(m.getMsgId()));
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         consumer.start();
