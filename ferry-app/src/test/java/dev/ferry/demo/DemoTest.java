@@ -14,7 +14,7 @@ class DemoTest {
     void theDemoRunsAndItsClosingCheckPasses() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--duration", "8", "--rate", "40",
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--duration", "5", "--rate", "40",
             "--http", "127.0.0.1:0");
         String text = out.toString();
         assertThat(code).as(text + err).isZero();

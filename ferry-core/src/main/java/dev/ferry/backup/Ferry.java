@@ -123,7 +123,8 @@ public final class Ferry implements AutoCloseable {
     /** Stops every backup cleanly: in-flight messages sent, progress committed. */
     @Override
     public void close() {
-        backups.forEach(Backup::close);
+        // Side by side: each link's stop waits on its consumer's shutdown, most of it idle waiting.
+        backups.parallelStream().forEach(Backup::close);
         admins.values().forEach(ClusterAdmin::close);
         admins.clear();
     }

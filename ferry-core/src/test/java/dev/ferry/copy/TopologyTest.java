@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The topologies of the three scenarios, on five real clusters: units aggregated into a center (with and
  * without renamed topics), a chain unit -> region -> center, a one-way ring and a two-way ring of three.
- * Each test copies its own topic, so they share the clusters.
+ * Each topology copies its own topic, so one Ferry runs them all at once (as one configuration would); each
+ * test then checks what its topology left in the clusters.
  */
 class TopologyTest {
 
@@ -38,10 +39,50 @@ class TopologyTest {
 
     private static final Map<String, EmbeddedCluster> CLUSTERS = new LinkedHashMap<>();
 
+    private static final List<String> UNITS = List.of("unit-a", "unit-b", "unit-c");
+    /** Per topic, per producing cluster: the IDs it sent. */
+    private static final Map<String, Map<String, List<String>>> SENT = new HashMap<>();
+
     @BeforeAll
-    static void startClusters() {
+    static void runEveryTopology() throws Exception {
         for (String name : List.of("unit-a", "unit-b", "unit-c", "region", "center")) {
             CLUSTERS.put(name, EmbeddedCluster.builder(name).start());
+        }
+        SENT.put("orders", produce("orders", UNITS));
+        SENT.put("payments", produce("payments", UNITS));
+        SENT.put("audit", produce("audit", List.of("unit-a", "center")));
+        CLUSTERS.get("region").createTopic("audit", QUEUES);
+        SENT.put("ring", produce("ring", UNITS));
+        SENT.put("mesh", produce("mesh", UNITS));
+
+        List<BackupConfig> backups = new ArrayList<>();
+        for (String unit : UNITS) {
+            backups.add(TestConfigs.oneWay("agg-" + unit, unit, "center", List.of("orders")));
+            backups.add(TestConfigs.mapped(TestConfigs.oneWay("own-" + unit, unit, "center", List.of("payments")),
+                "${source}_${topic}"));
+        }
+        backups.add(TestConfigs.oneWay("unit-to-region", "unit-a", "region", List.of("audit")));
+        backups.add(TestConfigs.twoWay("region-center", "region", "center", List.of("audit")));
+        backups.add(TestConfigs.oneWay("ring-ab", "unit-a", "unit-b", List.of("ring")));
+        backups.add(TestConfigs.oneWay("ring-bc", "unit-b", "unit-c", List.of("ring")));
+        backups.add(TestConfigs.oneWay("ring-ca", "unit-c", "unit-a", List.of("ring")));
+        backups.add(TestConfigs.twoWay("mesh-ab", "unit-a", "unit-b", List.of("mesh")));
+        backups.add(TestConfigs.twoWay("mesh-bc", "unit-b", "unit-c", List.of("mesh")));
+        backups.add(TestConfigs.twoWay("mesh-ca", "unit-c", "unit-a", List.of("mesh")));
+
+        Map<String, Map<String, Long>> expected = new HashMap<>();
+        expected.put("center", new HashMap<>(Map.of("orders", 3L * PER_CLUSTER, "audit", 2L * PER_CLUSTER)));
+        UNITS.forEach(unit -> expected.get("center").put(unit + "_payments", (long) PER_CLUSTER));
+        expected.put("region", Map.of("audit", 2L * PER_CLUSTER));
+        for (String unit : UNITS) {
+            Map<String, Long> topics = new HashMap<>(Map.of("ring", 3L * PER_CLUSTER, "mesh", 5L * PER_CLUSTER));
+            if (unit.equals("unit-a")) {
+                topics.put("audit", (long) PER_CLUSTER);
+            }
+            expected.put(unit, topics);
+        }
+        try (Ferry ferry = Ferry.start(config(backups), CopySettings.DEFAULT)) {
+            awaitSettled(ferry, expected);
         }
     }
 
@@ -54,13 +95,7 @@ class TopologyTest {
     @Test
     void threeUnitsIntoOneCenter() throws Exception {
         String topic = "orders";
-        List<String> units = List.of("unit-a", "unit-b", "unit-c");
-        Map<String, List<String>> sent = produce(topic, units);
-
-        try (Ferry ferry = Ferry.start(config(units.stream()
-            .map(unit -> TestConfigs.oneWay("agg-" + unit, unit, "center", List.of(topic))).toList()), CopySettings.DEFAULT)) {
-            awaitSettled(ferry, Map.of("center", Map.of(topic, 3L * PER_CLUSTER)));
-        }
+        Map<String, List<String>> sent = SENT.get(topic);
 
         List<MessageExt> center = read("center", topic, 3 * PER_CLUSTER);
         MessageIds.assertExactlyOnce(center, all(sent), "center/" + topic);
@@ -79,18 +114,10 @@ class TopologyTest {
     @Test
     void threeUnitsIntoOneCenterEachInATopicOfItsOwn() throws Exception {
         String topic = "payments";
-        List<String> units = List.of("unit-a", "unit-b", "unit-c");
-        Map<String, List<String>> sent = produce(topic, units);
-
-        try (Ferry ferry = Ferry.start(config(units.stream()
-            .map(unit -> TestConfigs.mapped(TestConfigs.oneWay("agg-" + unit, unit, "center", List.of(topic)),
-                "${source}_${topic}")).toList()), CopySettings.DEFAULT)) {
-            awaitSettled(ferry, Map.of("center", units.stream()
-                .collect(Collectors.toMap(unit -> unit + "_" + topic, unit -> (long) PER_CLUSTER))));
-        }
+        Map<String, List<String>> sent = SENT.get(topic);
 
         assertThat(CLUSTERS.get("center").messageCount(topic)).isZero();
-        for (String unit : units) {
+        for (String unit : UNITS) {
             List<MessageExt> copies = read("center", unit + "_" + topic, PER_CLUSTER);
             MessageIds.assertExactlyOnce(copies, sent.get(unit), "center/" + unit + "_" + topic);
             assertThat(copies).allSatisfy(m -> {
@@ -107,17 +134,7 @@ class TopologyTest {
     @Test
     void aChainKeepsOriginAndPath() throws Exception {
         String topic = "audit";
-        Map<String, List<String>> sent = produce(topic, List.of("unit-a", "center"));
-        CLUSTERS.get("region").createTopic(topic, QUEUES);
-
-        try (Ferry ferry = Ferry.start(config(List.of(
-            TestConfigs.oneWay("unit-to-region", "unit-a", "region", List.of(topic)),
-            TestConfigs.twoWay("region-center", "region", "center", List.of(topic)))), CopySettings.DEFAULT)) {
-            awaitSettled(ferry, Map.of(
-                "unit-a", Map.of(topic, (long) PER_CLUSTER),
-                "region", Map.of(topic, 2L * PER_CLUSTER),
-                "center", Map.of(topic, 2L * PER_CLUSTER)));
-        }
+        Map<String, List<String>> sent = SENT.get(topic);
 
         Map<String, MessageExt> inRegion = byId(read("region", topic, 2 * PER_CLUSTER));
         List<MessageExt> center = read("center", topic, 2 * PER_CLUSTER);
@@ -147,18 +164,9 @@ class TopologyTest {
     @Test
     void aOneWayRingDeliversEachMessageOnceEverywhere() throws Exception {
         String topic = "ring";
-        List<String> units = List.of("unit-a", "unit-b", "unit-c");
-        Map<String, List<String>> sent = produce(topic, units);
+        Map<String, List<String>> sent = SENT.get(topic);
 
-        try (Ferry ferry = Ferry.start(config(List.of(
-            TestConfigs.oneWay("ring-ab", "unit-a", "unit-b", List.of(topic)),
-            TestConfigs.oneWay("ring-bc", "unit-b", "unit-c", List.of(topic)),
-            TestConfigs.oneWay("ring-ca", "unit-c", "unit-a", List.of(topic)))), CopySettings.DEFAULT)) {
-            awaitSettled(ferry, units.stream().collect(Collectors.toMap(Function.identity(),
-                unit -> Map.of(topic, 3L * PER_CLUSTER))));
-        }
-
-        for (String unit : units) {
+        for (String unit : UNITS) {
             List<MessageExt> messages = read(unit, topic, 3 * PER_CLUSTER);
             MessageIds.assertExactlyOnce(messages, all(sent), unit + "/" + topic);
             assertThat(messages).allSatisfy(m -> {
@@ -176,16 +184,8 @@ class TopologyTest {
     @Test
     void aTwoWayRingOfThreeDoesNotLoop() throws Exception {
         String topic = "mesh";
-        List<String> units = List.of("unit-a", "unit-b", "unit-c");
-        Map<String, List<String>> sent = produce(topic, units);
-
-        try (Ferry ferry = Ferry.start(config(List.of(
-            TestConfigs.twoWay("mesh-ab", "unit-a", "unit-b", List.of(topic)),
-            TestConfigs.twoWay("mesh-bc", "unit-b", "unit-c", List.of(topic)),
-            TestConfigs.twoWay("mesh-ca", "unit-c", "unit-a", List.of(topic)))), CopySettings.DEFAULT)) {
-            awaitSettled(ferry, units.stream().collect(Collectors.toMap(Function.identity(),
-                unit -> Map.of(topic, 5L * PER_CLUSTER))));
-        }
+        Map<String, List<String>> sent = SENT.get(topic);
+        List<String> units = UNITS;
 
         for (String unit : units) {
             List<MessageExt> messages = read(unit, topic, 5 * PER_CLUSTER);

@@ -97,7 +97,8 @@ public final class TopicReader {
         }
     }
 
+    /** Reads until at least {@code expected} messages and half a second without more (tests read what is stored). */
     public static List<MessageExt> readAll(String namesrv, String topic, int expected) throws Exception {
-        return readAll(namesrv, topic, expected, Duration.ofSeconds(2), Duration.ofSeconds(120));
+        return readAll(namesrv, topic, expected, Duration.ofMillis(500), Duration.ofSeconds(120));
     }
 }
