@@ -8,7 +8,6 @@ import dev.ferry.copy.Link;
 import dev.ferry.offsets.Checkpointer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
 
 /**
  * One configured backup at run time: a link from source to target, and in two-way mode a second link back.
@@ -19,23 +18,23 @@ public final class Backup implements AutoCloseable {
     private final List<Link> links = new ArrayList<>();
     private final List<Checkpointer> checkpointers = new ArrayList<>();
 
-    /**
-     * @param soleWriter whether this backup's link from the first cluster to the second is the only writer of
-     *                   the target topics Ferry knows of (then standby groups follow by themselves there)
-     */
-    Backup(BackupConfig config, ClusterAdmin source, ClusterAdmin target, CopySettings settings,
-           BiPredicate<ClusterAdmin, ClusterAdmin> soleWriter) {
+    /** @param topology every backup of the configuration, for what one direction cannot know alone */
+    Backup(BackupConfig config, ClusterAdmin source, ClusterAdmin target, CopySettings settings, Topology topology) {
         this.config = config;
-        links.add(new Link(config, source, target, settings));
+        addDirection(source, target, settings, topology);
         if (config.mode() == Mode.TWO_WAY) {
-            links.add(new Link(config, target, source, settings));
+            addDirection(target, source, settings, topology);
         }
-        for (Link link : links) {
-            ClusterAdmin from = link.sourceCluster().equals(source.cluster().name()) ? source : target;
-            ClusterAdmin to = from == source ? target : source;
-            checkpointers.add(new Checkpointer(link.name(), config, from, to, link.offsetSyncs(),
-                config.mode() == Mode.ONE_WAY && soleWriter.test(from, to), settings.checkpointIntervalMillis()));
-        }
+    }
+
+    private void addDirection(ClusterAdmin from, ClusterAdmin to, CopySettings settings, Topology topology) {
+        String fromName = from.cluster().name();
+        String toName = to.cluster().name();
+        Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName));
+        links.add(link);
+        checkpointers.add(new Checkpointer(link.name(), config, from, to, link.offsetSyncs(),
+            config.mode() == Mode.ONE_WAY && topology.soleWriter(config, fromName, toName),
+            settings.checkpointIntervalMillis()));
     }
 
     public String name() {

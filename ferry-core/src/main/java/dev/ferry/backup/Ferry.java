@@ -48,42 +48,14 @@ public final class Ferry implements AutoCloseable {
     }
 
     private void startBackups() throws Exception {
+        Topology topology = new Topology(config.backups());
         for (BackupConfig backupConfig : config.backups()) {
             Backup backup = new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
-                (from, to) -> soleWriter(backupConfig, from.cluster().name(), to.cluster().name()));
+                topology);
             backups.add(backup);
             backup.start();
         }
         LOG.info("Ferry runs {} backup(s): {}", backups.size(), backups.stream().map(Backup::name).toList());
-    }
-
-    /**
-     * Whether {@code backup}'s link {@code from -> to} is the only link of the configuration writing into each
-     * of its target topics: a two-way backup writes back into its source's topics, and several one-way backups
-     * into one cluster (aggregation) may share a topic.
-     */
-    private boolean soleWriter(BackupConfig backup, String from, String to) {
-        for (String topic : backup.topics()) {
-            String targetTopic = backup.targetTopic().apply(topic, from, to);
-            for (BackupConfig other : config.backups()) {
-                for (String[] direction : directions(other)) {
-                    if (other == backup && direction[0].equals(from)) {
-                        continue;
-                    }
-                    if (direction[1].equals(to) && other.topics().stream()
-                        .anyMatch(t -> other.targetTopic().apply(t, direction[0], direction[1]).equals(targetTopic))) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
-    }
-
-    private static List<String[]> directions(BackupConfig backup) {
-        return backup.mode() == BackupConfig.Mode.TWO_WAY
-            ? List.of(new String[] {backup.source(), backup.target()}, new String[] {backup.target(), backup.source()})
-            : List.<String[]>of(new String[] {backup.source(), backup.target()});
     }
 
     private ClusterAdmin admin(String clusterName) throws Exception {

@@ -61,9 +61,18 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile String loopCheck;
+    /** The subscription is SQL-92: the broker passes over messages, and the backlog it reports counts them. */
+    private volatile boolean filteredAtBroker;
+    private final boolean loopPossible;
 
-    public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings) {
+    /**
+     * @param loopPossible whether copies can come back to the source from the target (two-way, rings): then
+     *                     the loop check runs on the source broker, where it can
+     */
+    public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings,
+                boolean loopPossible) {
         this.backup = backup;
+        this.loopPossible = loopPossible;
         this.source = sourceAdmin.cluster();
         this.target = targetAdmin.cluster();
         this.sourceAdmin = sourceAdmin;
@@ -131,14 +140,22 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     }
 
     /**
-     * The link's subscription. Where the source's brokers evaluate SQL-92, the loop check runs there and the
-     * copies it drops never cross the network (see {@link LoopFilter}); elsewhere the link takes every message
-     * and drops them itself. A backup filter needs SQL-92 on the broker either way.
+     * The link's subscription. Where copies can come back and the source's brokers evaluate SQL-92, the loop
+     * check runs there and the copies it drops never cross the network (see {@link LoopFilter}); elsewhere
+     * the link takes every message (or every one the backup's filter takes) and Ferry drops loops itself — it
+     * always checks. A backup filter needs SQL-92 on the broker either way.
      */
     private MessageSelector selector() throws Exception {
-        if (sourceAdmin.propertyFilterEnabled()) {
+        boolean sql92 = sourceAdmin.propertyFilterEnabled();
+        if (sql92 && loopPossible) {
             loopCheck = "broker";
+            filteredAtBroker = true;
             return MessageSelector.bySql(LoopFilter.subscription(backup.filter(), target.name()));
+        }
+        if (sql92 && backup.filter() != null) {
+            loopCheck = "ferry";
+            filteredAtBroker = true;
+            return MessageSelector.bySql(backup.filter());
         }
         if (backup.filter() != null) {
             throw new IllegalStateException("backup '" + backup.name() + "': its filter needs SQL-92 on the brokers of '"
@@ -146,8 +163,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
                 + " the brokers, or remove the filter)");
         }
         loopCheck = "ferry";
-        LOG.info("{}: the brokers of '{}' do not have enablePropertyFilter=true; copies that would loop are pulled"
-            + " and dropped by Ferry", name, source.name());
+        if (loopPossible) {
+            LOG.info("{}: the brokers of '{}' do not have enablePropertyFilter=true; copies that would loop are"
+                + " pulled and dropped by Ferry", name, source.name());
+        }
         return MessageSelector.byTag("*");
     }
 
@@ -208,15 +227,15 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     }
 
     /**
-     * True when what the broker still counts as this queue's backlog is only messages the link's filtered
-     * subscription passes over. The broker holds a pull only when it found nothing at the pull's offset, and
+     * True when what the broker still counts as this queue's backlog is only messages the link's SQL-92
+     * subscription (loop check, backup filter) passes over. The broker holds a pull only when it found nothing at the pull's offset, and
      * wakes it as soon as a matching message arrives; so a pull out for a second or more, with everything
      * pulled before it copied, means all that arrived since does not match. Before the queue's first delivery
      * in this process nothing is assumed. (A pull retried after an error also waits, up to 3 s: the backlog
      * may then read 0 that long too early. It is a status figure; copying does not depend on it.)
      */
     private boolean caughtUp(MessageQueue queue, long nowMillis) {
-        if (!"broker".equals(loopCheck) || stopping || !stats.nextDelivered.containsKey(queue)) {
+        if (!filteredAtBroker || stopping || !stats.nextDelivered.containsKey(queue)) {
             return false;
         }
         ProcessQueue pq = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().get(queue);
