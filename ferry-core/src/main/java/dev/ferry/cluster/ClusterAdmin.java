@@ -184,12 +184,22 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
-     * Moves a group that has consumers online: the broker sets the offset and tells them, so they do not
-     * overwrite it with their own next commit.
+     * Sets a consumer group's offsets, forward or back, creating the group if the cluster lacks it. A group
+     * with consumers online is reset through its broker, which tells them (else they would overwrite the
+     * offsets with their next commit); an idle one has its committed offsets written.
      */
-    public void resetLiveOffset(String group, MessageQueue queue, long offset) throws Exception {
-        admin.resetOffsetByQueueId(masterAddress(queue.getBrokerName()), group, queue.getTopic(), queue.getQueueId(),
-            offset);
+    public void moveGroup(String group, Map<MessageQueue, Long> offsets) throws Exception {
+        ensureGroup(group, false);
+        boolean live = onlineClients(group) > 0;
+        for (Map.Entry<MessageQueue, Long> entry : offsets.entrySet()) {
+            MessageQueue queue = entry.getKey();
+            if (live) {
+                admin.resetOffsetByQueueId(masterAddress(queue.getBrokerName()), group, queue.getTopic(),
+                    queue.getQueueId(), entry.getValue());
+            } else {
+                commitOffset(group, queue, entry.getValue());
+            }
+        }
     }
 
     public long minOffset(MessageQueue queue) throws Exception {

@@ -4,6 +4,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -66,14 +67,8 @@ public final class Failover {
 
     /** Sets the group's offsets on {@code to} as planned; creates the group there if it is missing. */
     public static void apply(ClusterAdmin to, String group, List<Move> moves) throws Exception {
-        to.ensureGroup(group, false);
-        boolean live = to.onlineClients(group) > 0;
-        for (Move move : moves) {
-            if (live) {
-                to.resetLiveOffset(group, move.queue(), move.resumeAt());
-            } else {
-                to.commitOffset(group, move.queue(), move.resumeAt());
-            }
-        }
+        Map<MessageQueue, Long> offsets = new LinkedHashMap<>();
+        moves.forEach(move -> offsets.put(move.queue(), move.resumeAt()));
+        to.moveGroup(group, offsets);
     }
 }

@@ -6,7 +6,9 @@ import dev.ferry.copy.OriginStamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -72,15 +74,9 @@ public final class OffsetReset {
      * reset through its broker, which tells them.
      */
     public static void apply(ClusterAdmin cluster, String group, List<Position> positions) throws Exception {
-        cluster.ensureGroup(group, false);
-        boolean live = cluster.onlineClients(group) > 0;
-        for (Position position : positions) {
-            if (live) {
-                cluster.resetLiveOffset(group, position.queue(), position.target());
-            } else {
-                cluster.commitOffset(group, position.queue(), position.target());
-            }
-        }
+        Map<MessageQueue, Long> offsets = new LinkedHashMap<>();
+        positions.forEach(position -> offsets.put(position.queue(), position.target()));
+        cluster.moveGroup(group, offsets);
     }
 
     /** The origin time of a message: FERRY_ORIGIN_TIME on a copy, the store time on a local message. */
