@@ -6,6 +6,7 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.StartFrom;
+import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +52,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final String group;
     private final LinkStats stats = new LinkStats();
     private final OffsetSyncStore offsetSyncs = new OffsetSyncStore();
+    private volatile OffsetSyncLog offsetSyncLog;
     private final OriginStamp stamp;
     private final TargetTopics topics;
     private final TargetSender sender;
@@ -129,6 +131,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         maxBatchBytes = Math.max(1, Math.min(settings.batchBytes(), targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
         sender.start();
         deadLetters.start();
+        offsetSyncLog = new OffsetSyncLog(targetAdmin, source.name());
+        int loaded = OffsetSyncLog.load(target, source.name(), offsetSyncs);
+        if (loaded > 0) {
+            LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, OffsetSyncLog.TOPIC);
+        }
         MessageSelector selector = selector();
         for (String topic : backup.topics()) {
             consumer.subscribe(topic, selector);
@@ -187,6 +194,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         }
         sender.close();
         deadLetters.close();
+        if (offsetSyncLog != null) {
+            offsetSyncLog.close();
+        }
         LOG.info("{}: stopped after copying {} message(s)", name, stats.copied.sum());
     }
 
@@ -339,6 +349,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     @Override
     public void synced(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
         offsetSyncs.record(source, target, sourceOffset, targetOffset);
+        OffsetSyncLog log = offsetSyncLog;
+        if (log != null) {
+            log.offer(source, target, sourceOffset, targetOffset);
+        }
     }
 
     /** Where this process's copies of each source queue landed: what checkpoints translate with. */

@@ -5,19 +5,14 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
  * Checkpoints live in the target cluster, in the topic {@value #TOPIC} (one queue), one message per
@@ -61,7 +56,7 @@ public final class CheckpointTopic implements AutoCloseable {
      */
     public static List<Checkpoint> latest(ClusterConfig target, Predicate<Checkpoint> wanted) throws Exception {
         Map<String, Checkpoint> newestPerQueue = new LinkedHashMap<>();
-        for (MessageExt message : readTail(target)) {
+        for (MessageExt message : TopicTail.read(target, TOPIC, TAIL)) {
             Checkpoint checkpoint = JSON.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Checkpoint.class);
             if (!wanted.test(checkpoint)) {
                 continue;
@@ -92,54 +87,6 @@ public final class CheckpointTopic implements AutoCloseable {
             }
         }
         return List.copyOf(merged.values());
-    }
-
-    private static List<MessageExt> readTail(ClusterConfig target) throws Exception {
-        try (ClusterAdmin admin = ClusterAdmin.connect(target)) {
-            List<MessageQueue> queues = admin.queues(TOPIC);
-            if (queues.isEmpty()) {
-                return List.of();
-            }
-            Map<MessageQueue, Long> ends = new LinkedHashMap<>();
-            long total = 0;
-            for (MessageQueue queue : queues) {
-                long max = admin.maxOffset(queue);
-                ends.put(queue, max);
-                total += max - Math.max(admin.minOffset(queue), max - TAIL);
-            }
-            DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("FERRY_CHECKPOINT_READER",
-                ClusterClients.rpcHook(target));
-            ClusterClients.configure(consumer, target, "checkpoint-reader");
-            consumer.setAutoCommit(false);
-            consumer.start();
-            try {
-                consumer.assign(queues);
-                for (MessageQueue queue : queues) {
-                    long max = ends.get(queue);
-                    consumer.seek(queue, Math.max(admin.minOffset(queue), max - TAIL));
-                }
-                return pollUntil(consumer, ends, total);
-            } finally {
-                consumer.shutdown();
-            }
-        }
-    }
-
-    private static List<MessageExt> pollUntil(DefaultLitePullConsumer consumer, Map<MessageQueue, Long> ends,
-                                              long expected) {
-        List<MessageExt> read = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (seen.size() < expected && System.nanoTime() < deadline) {
-            for (MessageExt message : consumer.poll(500)) {
-                MessageQueue queue = new MessageQueue(message.getTopic(), message.getBrokerName(), message.getQueueId());
-                if (message.getQueueOffset() < ends.getOrDefault(queue, Long.MAX_VALUE)
-                    && seen.add(message.getBrokerName() + "/" + message.getQueueId() + "/" + message.getQueueOffset())) {
-                    read.add(message);
-                }
-            }
-        }
-        return read;
     }
 
 }

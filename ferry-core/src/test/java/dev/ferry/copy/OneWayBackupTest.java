@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.offsets.OffsetSyncLog;
+import dev.ferry.offsets.OffsetSyncStore;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
-import dev.ferry.embedded.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,5 +135,16 @@ class OneWayBackupTest {
         Set<String> seqs = copies.stream().map(m -> m.getUserProperty("seq")).collect(Collectors.toSet());
         assertThat(seqs).hasSize(8_000);
         assertThat(copies).as("a clean stop copies nothing twice").hasSize(8_000);
+
+        // The offset syncs were kept in the target: a process starting now translates every queue's progress.
+        OffsetSyncStore reloaded = new OffsetSyncStore();
+        assertThat(OffsetSyncLog.load(config.cluster("shanghai"), "hangzhou", reloaded)).isPositive();
+        assertThat(reloaded.sourceQueues()).hasSize(4);
+        try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("shanghai"))) {
+            for (MessageQueue queue : reloaded.sourceQueues()) {
+                OffsetSyncStore.Translation translation = reloaded.translate(queue, 2_000).orElseThrow();
+                assertThat(translation.targetOffset()).isBetween(1L, admin.maxOffset(translation.target()));
+            }
+        }
     }
 }
