@@ -3,6 +3,9 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.client.ProcessedMessages;
+import dev.ferry.client.consumer.Idempotent;
+import dev.ferry.client.store.ProcessedMessageStores;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
@@ -19,9 +22,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -189,6 +197,51 @@ class RunProcessTest {
         // In flight at a kill: what was acknowledged since the last offset commit (1 s of traffic at the
         // producer's rate, Ferry being caught up) plus one batch per queue being sent.
         assertThat(duplicates).isLessThanOrEqualTo(2L * rate + QUEUES * 128L);
+
+        // An application on the target consuming through ferry-client processes each message once, the
+        // re-copied ones included, with a store that survives its own restart.
+        Map<String, Integer> processed = processIdempotently("killed", total, dir.resolve("processed"));
+        assertThat(processed).hasSize(total);
+        assertThat(processed.values()).as("processed twice").allMatch(n -> n == 1);
+        System.out.printf("idempotent consumer on the target: %d messages stored (with %d duplicates), %d processed,"
+            + " each once%n", total + duplicates, duplicates, processed.size());
+    }
+
+    /**
+     * Consumes the target topic with a push consumer wrapped by ferry-client, over a RocksDB store: first half
+     * the messages, then, after a restart of consumer and store, everything again from the first offset (a new
+     * group, as a consumer reset would); returns how often each message (by seq) was processed.
+     */
+    private static Map<String, Integer> processIdempotently(String topic, int total, Path storeDir) throws Exception {
+        Map<String, Integer> processed = new ConcurrentHashMap<>();
+        for (String group : new String[] {"app-first", "app-again"}) {
+            try (ProcessedMessages store = ProcessedMessageStores.rocksDb(storeDir).open()) {
+                AtomicLong budget = new AtomicLong(group.equals("app-first") ? total / 2 : Long.MAX_VALUE);
+                DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+                consumer.setNamesrvAddr(target.namesrvAddr());
+                consumer.setInstanceName(group + "-" + ProcessHandle.current().pid());
+                consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+                consumer.setAwaitTerminationMillisWhenShutdown(5_000);
+                consumer.subscribe(topic, "*");
+                consumer.registerMessageListener(Idempotent.using(store).namespace("app").concurrently(
+                    (MessageListenerConcurrently) (messages, context) -> {
+                        if (budget.addAndGet(-messages.size()) < 0) {
+                            return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+                        }
+                        messages.forEach(m -> processed.merge(m.getUserProperty("seq"), 1, Integer::sum));
+                        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                    }));
+                consumer.start();
+                try {
+                    int wanted = group.equals("app-first") ? total / 2 : total;
+                    await().atMost(Duration.ofMinutes(2)).until(() -> processed.size() >= wanted);
+                    Thread.sleep(1_000);
+                } finally {
+                    consumer.shutdown();
+                }
+            }
+        }
+        return processed;
     }
 
     @Test
