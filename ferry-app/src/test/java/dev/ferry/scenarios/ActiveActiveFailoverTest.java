@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,7 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +110,12 @@ class ActiveActiveFailoverTest {
             // Shanghai's application stops, its group moves back to hangzhou's progress, and it starts again
             // processing local traffic and what came from hangzhou.
             shApp.shutdown();
+            Map<MessageQueue, Long> before = committed(config, "shanghai");
+            StringWriter dryOut = new StringWriter();
+            assertThat(Main.execute(new PrintWriter(dryOut), new PrintWriter(new StringWriter()), "failover", "--config",
+                file.toString(), "--group", GROUP, "--from", "hangzhou", "--to", "shanghai", "--dry-run")).isZero();
+            assertThat(dryOut.toString()).contains("Would move group trades-app").contains("Dry run, nothing changed");
+            assertThat(committed(config, "shanghai")).as("offsets after --dry-run").isEqualTo(before);
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "failover", "--config", file.toString(),
@@ -193,6 +201,16 @@ class ActiveActiveFailoverTest {
     }
 
     private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private static Map<MessageQueue, Long> committed(FerryConfig config, String cluster) throws Exception {
+        Map<MessageQueue, Long> offsets = new HashMap<>();
+        try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster(cluster))) {
+            for (MessageQueue queue : admin.queues(TOPIC)) {
+                offsets.put(queue, admin.committedOffset(GROUP, queue).orElse(-1));
+            }
+        }
+        return offsets;
+    }
 
     /** About 500 msg/s into one region until told to stop or the region dies. */
     private static Thread producer(String namesrv, String run, Set<String> acknowledged, AtomicBoolean running) {
