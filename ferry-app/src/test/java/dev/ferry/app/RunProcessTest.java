@@ -35,6 +35,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.body.Connection;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -255,8 +256,18 @@ class RunProcessTest {
             DefaultMQAdminExt admin = ClusterClients.admin(new ClusterConfig("proc-src", source.namesrvAddr(), null,
                 null, Map.of(), false), 5_000);
             try {
-                await().atMost(Duration.ofMinutes(1)).until(() -> queuesPerClient(admin, group).size() == 2
-                    && queuesPerClient(admin, group).values().stream().allMatch(n -> n == QUEUES / 2));
+                // Orderly consumers hand a queue over only once its broker lock is released: a few rebalance
+                // rounds (20 s each) on a loaded machine.
+                try {
+                    await().atMost(Duration.ofMinutes(2)).until(() -> queuesPerClient(admin, group).size() == 2
+                        && queuesPerClient(admin, group).values().stream().allMatch(n -> n == QUEUES / 2));
+                } catch (ConditionTimeoutException e) {
+                    // What CI needs to tell why: the split as RocketMQ reports it, and both processes' logs.
+                    System.out.println("queues per process: " + queuesPerClient(admin, group));
+                    System.out.println("first process log:\n" + first.log());
+                    System.out.println("second process log:\n" + second.log());
+                    throw e;
+                }
             } finally {
                 admin.shutdown();
             }

@@ -4,12 +4,14 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.TopicMapping;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,7 +85,7 @@ public final class Checkpointer implements AutoCloseable {
     public List<CheckpointStatus> status() {
         long now = System.currentTimeMillis();
         return lastTaken.values().stream().map(c -> CheckpointStatus.of(c, now))
-            .sorted(java.util.Comparator.comparing(CheckpointStatus::group).thenComparing(CheckpointStatus::topic))
+            .sorted(Comparator.comparing(CheckpointStatus::group).thenComparing(CheckpointStatus::topic))
             .toList();
     }
 
@@ -108,7 +110,7 @@ public final class Checkpointer implements AutoCloseable {
         if (!backup.syncGroups().isEmpty()) {
             return Set.copyOf(backup.syncGroups());
         }
-        Set<String> groups = new java.util.TreeSet<>();
+        Set<String> groups = new TreeSet<>();
         for (String group : source.groupsReading(topic)) {
             if (isApplicationGroup(group)) {
                 groups.add(group);
@@ -141,7 +143,7 @@ public final class Checkpointer implements AutoCloseable {
         if (queues.isEmpty()) {
             return;
         }
-        queues.sort(java.util.Comparator.comparing(Checkpoint.QueueCheckpoint::sourceBroker)
+        queues.sort(Comparator.comparing(Checkpoint.QueueCheckpoint::sourceBroker)
             .thenComparingInt(Checkpoint.QueueCheckpoint::sourceQueue));
         TopicMapping mapping = backup.targetTopic();
         Checkpoint checkpoint = new Checkpoint(backup.name(), source.cluster().name(), target.cluster().name(), group,

@@ -29,8 +29,8 @@ public final class OffsetSyncLog implements AutoCloseable {
 
     public static final String TOPIC = "FERRY_OFFSET_SYNCS";
     static final long EVERY_MILLIS = 1_000;
-    /** How many of the newest syncs a starting link reads: a few minutes of many queues. */
-    static final int TAIL = 50_000;
+    /** How many of the newest syncs a starting link reads: minutes of hundreds of queues. */
+    static final int TAIL = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetSyncLog.class);
     private static final String SOURCE_CLUSTER = "FERRY_SYNC_SOURCE";

@@ -17,6 +17,9 @@ import org.apache.rocketmq.common.message.MessageQueue;
 /** Reads the newest messages of one of Ferry's own small topics (checkpoints, offset syncs), each once. */
 final class TopicTail {
 
+    static final Duration QUIET = Duration.ofSeconds(3);
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+
     private TopicTail() {
     }
 
@@ -57,14 +60,24 @@ final class TopicTail {
         }
     }
 
-    /** Each stored message once, within [start, end) of its queue: the seek can race with the first pull. */
+    /**
+     * Each stored message once, within [start, end) of its queue (the seek can race with the first pull);
+     * stops when all are read, after {@link #QUIET} without any, or at {@link #DEADLINE}: a caller that waits
+     * on this (a link starting, a failover) must not hang on a slow or odd topic.
+     */
     private static List<MessageExt> poll(DefaultLitePullConsumer consumer, Map<MessageQueue, Long> starts,
                                          Map<MessageQueue, Long> ends, long expected) {
         List<MessageExt> read = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (seen.size() < expected && System.nanoTime() < deadline) {
-            for (MessageExt message : consumer.poll(500)) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        long lastArrival = System.nanoTime();
+        while (seen.size() < expected && System.nanoTime() < deadline
+            && System.nanoTime() - lastArrival < QUIET.toNanos()) {
+            List<MessageExt> batch = consumer.poll(200);
+            if (!batch.isEmpty()) {
+                lastArrival = System.nanoTime();
+            }
+            for (MessageExt message : batch) {
                 MessageQueue queue = new MessageQueue(message.getTopic(), message.getBrokerName(), message.getQueueId());
                 long offset = message.getQueueOffset();
                 if (offset >= starts.getOrDefault(queue, 0L) && offset < ends.getOrDefault(queue, Long.MAX_VALUE)
