@@ -53,6 +53,8 @@ public final class Checkpointer implements AutoCloseable {
     private final Map<String, Checkpoint> lastWritten = new ConcurrentHashMap<>();
     /** Taken, written or not (an unchanged one is not written again): its age is the age of the progress seen. */
     private final Map<String, Checkpoint> lastTaken = new ConcurrentHashMap<>();
+    /** Groups (and topics) the last round could not checkpoint: logged once when it starts, once when it ends. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private CheckpointTopic topic;
 
@@ -97,11 +99,22 @@ public final class Checkpointer implements AutoCloseable {
         }
     }
 
-    /** One round: every group of every topic. Visible for tests, which do not wait for the timer. */
-    public void checkpointAll() throws Exception {
+    /** One round: every group of every topic; a group that cannot be checkpointed does not hold up the others. */
+    void checkpointAll() throws Exception {
         for (String sourceTopic : backup.topics()) {
             for (String group : groups(sourceTopic)) {
-                checkpoint(group, sourceTopic);
+                String key = group + "|" + sourceTopic;
+                try {
+                    checkpoint(group, sourceTopic);
+                    if (failing.remove(key)) {
+                        LOG.info("{}: checkpoints of group {} on {} resumed", name, group, sourceTopic);
+                    }
+                } catch (Exception e) {
+                    if (failing.add(key)) {
+                        LOG.warn("{}: cannot checkpoint group {} on {}: {}; trying every {} ms", name, group,
+                            sourceTopic, e.getMessage(), intervalMillis);
+                    }
+                }
             }
         }
     }
