@@ -187,7 +187,8 @@ class RunProcessTest {
             ferry.restart();
             load.awaitDone();
             await().atMost(Duration.ofMinutes(2)).until(() -> backlog("killed", "killed") == 0);
-            assertThat(ferry.terminate()).isZero();
+            int exit = ferry.terminate();
+            assertThat(exit).as("exit code on SIGTERM; log of the restarted process:%n%s", ferry.log()).isZero();
         }
         Map<String, Long> counts = seqCounts("killed", total);
         long duplicates = counts.values().stream().mapToLong(n -> n - 1).sum();
