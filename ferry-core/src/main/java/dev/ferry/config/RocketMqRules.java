@@ -28,6 +28,10 @@ final class RocketMqRules {
         if (topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX)) {
             return Optional.of(Node.quote(topic) + " is a retry or dead-letter topic; those are never copied");
         }
+        if (topic.startsWith("FERRY_")) {
+            return Optional.of(Node.quote(topic) + " is one of Ferry's own topics (checkpoints, offset syncs, dead"
+                + " letters); those are never copied");
+        }
         if (TopicValidator.isSystemTopic(topic)) {
             return Optional.of(Node.quote(topic) + " is a RocketMQ system topic; those are never copied");
         }

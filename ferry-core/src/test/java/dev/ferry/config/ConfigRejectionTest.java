@@ -179,6 +179,9 @@ class ConfigRejectionTest {
                 "backups[0].topics[0]: '%DLQ%billing' is a retry or dead-letter topic; those are never copied"),
             arguments("system topic", backupWith("topics", "[orders, SCHEDULE_TOPIC_XXXX]"),
                 "backups[0].topics[1]: 'SCHEDULE_TOPIC_XXXX' is a RocketMQ system topic; those are never copied"),
+            arguments("Ferry's own topic", backupWith("topics", "[orders, FERRY_CHECKPOINTS]"),
+                "backups[0].topics[1]: 'FERRY_CHECKPOINTS' is one of Ferry's own topics (checkpoints, offset syncs,"
+                    + " dead letters); those are never copied"),
             arguments("rmq_sys_ topic", backupWith("topics", "[rmq_sys_wheel_timer]"),
                 "backups[0].topics[0]: 'rmq_sys_wheel_timer' is a RocketMQ system topic; those are never copied"),
             arguments("duplicate topic", backupWith("topics", "[orders, payments, orders]"),
