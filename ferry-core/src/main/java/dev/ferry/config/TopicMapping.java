@@ -33,10 +33,6 @@ public record TopicMapping(String template) {
         return template.replace(SOURCE, sourceCluster).replace(TARGET, targetCluster).replace(TOPIC, topic);
     }
 
-    public boolean renames() {
-        return !template.equals(TOPIC);
-    }
-
     @Override
     public String toString() {
         return template;

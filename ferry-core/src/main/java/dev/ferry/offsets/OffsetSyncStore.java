@@ -13,9 +13,9 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * per source queue, each bound to the one target queue its copies go to.
  *
  * <p>A process holds the syncs of the source queues it copies; that is enough, because it is also the
- * process that checkpoints those queues. When a queue moves to another process, the new owner starts with
- * no syncs for it, and translation there waits for its first acknowledged batch (the checkpoint meanwhile
- * keeps its last value: a group only moves forward, so an older checkpoint is still safe).
+ * process that checkpoints those queues. When a queue moves to another process, or the process restarts,
+ * the new owner starts from the syncs {@link OffsetSyncLog} kept in the target (to within a second of
+ * traffic) and refines them with its own first acknowledged batches.
  */
 public final class OffsetSyncStore {
 
@@ -60,10 +60,5 @@ public final class OffsetSyncStore {
     /** The source queues with at least one sync. */
     public Set<MessageQueue> sourceQueues() {
         return Set.copyOf(queues.keySet());
-    }
-
-    /** Forgets a source queue (it moved to another process). */
-    public void forget(MessageQueue source) {
-        queues.remove(source);
     }
 }
