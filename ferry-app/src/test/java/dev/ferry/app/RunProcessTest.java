@@ -66,12 +66,7 @@ class RunProcessTest {
 
     @AfterAll
     static void stopClusters() {
-        if (target != null) {
-            target.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+        EmbeddedCluster.closeAll(source, target);
     }
 
     private Path config(String backup, String topic) throws IOException {

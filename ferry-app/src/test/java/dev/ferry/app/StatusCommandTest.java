@@ -33,7 +33,8 @@ class StatusCommandTest {
             port = socket.getLocalPort();
         }
         try (EmbeddedCluster source = EmbeddedCluster.builder("status-src").start();
-             EmbeddedCluster target = EmbeddedCluster.builder("status-dst").start()) {
+             EmbeddedCluster target = EmbeddedCluster.builder("status-dst").start();
+             AutoCloseable both = () -> EmbeddedCluster.closeAll(source, target)) {
             source.createTopic("orders", 2);
             Path file = dir.resolve("ferry.yaml");
             Files.writeString(file, """

@@ -16,7 +16,6 @@ import dev.ferry.testing.TestMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +43,7 @@ class LoopCheckInFerryTest {
 
     @AfterAll
     static void stopClusters() {
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> close(east)),
-            CompletableFuture.runAsync(() -> close(west))).join();
+        EmbeddedCluster.closeAll(east, west);
     }
 
     private static FerryConfig config(BackupConfig backup) {
@@ -105,9 +103,4 @@ class LoopCheckInFerryTest {
                 + " enablePropertyFilter=true (set it in broker.conf and restart the brokers, or remove the filter)");
     }
 
-    private static void close(EmbeddedCluster cluster) {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 }

@@ -45,12 +45,7 @@ class MessageKindsTest {
 
     @AfterAll
     static void stopClusters() {
-        if (target != null) {
-            target.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+        EmbeddedCluster.closeAll(source, target);
     }
 
     private static FerryConfig config(BackupConfig backup) {

@@ -44,12 +44,7 @@ class OneWayBackupTest {
 
     @AfterAll
     static void stopClusters() {
-        if (shanghai != null) {
-            shanghai.close();
-        }
-        if (hangzhou != null) {
-            hangzhou.close();
-        }
+        EmbeddedCluster.closeAll(hangzhou, shanghai);
     }
 
     private static FerryConfig config(BackupConfig backup) {

@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -88,8 +87,7 @@ class TopologyTest {
 
     @AfterAll
     static void stopClusters() {
-        CompletableFuture.allOf(CLUSTERS.values().stream()
-            .map(c -> CompletableFuture.runAsync(c::close)).toArray(CompletableFuture[]::new)).join();
+        EmbeddedCluster.closeAll(CLUSTERS.values().toArray(EmbeddedCluster[]::new));
     }
 
     @Test

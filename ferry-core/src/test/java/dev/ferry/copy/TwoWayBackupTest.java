@@ -45,8 +45,7 @@ class TwoWayBackupTest {
 
     @AfterAll
     static void stopClusters() {
-        CompletableFuture.allOf(
-            CompletableFuture.runAsync(() -> close(hangzhou)), CompletableFuture.runAsync(() -> close(shanghai))).join();
+        EmbeddedCluster.closeAll(hangzhou, shanghai);
     }
 
     @Test
@@ -153,9 +152,4 @@ class TwoWayBackupTest {
         return region.equals("hangzhou") ? "hz" : "sh";
     }
 
-    private static void close(EmbeddedCluster cluster) {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 }

@@ -32,7 +32,8 @@ class FollowingGroupsTest {
     @Test
     void anIdleGroupFollowsAndALiveOneIsNeverMoved() throws Exception {
         try (EmbeddedCluster primary = EmbeddedCluster.builder("follow-a").start();
-             EmbeddedCluster standby = EmbeddedCluster.builder("follow-b").start()) {
+             EmbeddedCluster standby = EmbeddedCluster.builder("follow-b").start();
+             AutoCloseable both = () -> EmbeddedCluster.closeAll(primary, standby)) {
             primary.createTopic(TOPIC, 2);
             standby.createTopic("standby-only", 1);
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("a", primary.namesrvAddr()),

@@ -184,7 +184,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     /**
      * Stops the broker, then the NameServer, waits until their ports are free and deletes the store
      * folder if this cluster created it. Calling it again does nothing. Takes about 10 s, nearly all of it
-     * fixed pauses inside RocketMQ's shutdown; close several clusters from parallel threads if that matters.
+     * fixed pauses inside RocketMQ's shutdown; {@link #closeAll} closes several side by side.
      */
     @Override
     public synchronized void close() {
@@ -209,6 +209,14 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
         }
         LOG.info("{}closed in {} ms", prefix(), Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+    }
+
+    /**
+     * Closes the clusters side by side: nearly all of a close is RocketMQ's fixed pauses, so n clusters take
+     * about as long as one. Null entries are skipped; returns when every cluster is closed.
+     */
+    public static void closeAll(EmbeddedCluster... clusters) {
+        Arrays.stream(clusters).filter(Objects::nonNull).parallel().forEach(EmbeddedCluster::close);
     }
 
     @Override

@@ -13,12 +13,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -52,7 +50,7 @@ class EmbeddedClusterTest {
     /** Closing takes several seconds of RocketMQ's fixed pauses; the two clusters pause side by side. */
     @AfterAll
     static void stopClusters() {
-        Stream.of(east, west).filter(Objects::nonNull).parallel().forEach(EmbeddedCluster::close);
+        EmbeddedCluster.closeAll(east, west);
     }
 
     @Test
