@@ -11,6 +11,8 @@ import dev.ferry.offsets.OffsetSyncStore;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -41,6 +43,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
     /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
+    /** How often the link asks its source for its group's progress, to notice it going and coming back. */
+    private static final long REACH_PROBE_MILLIS = 2_000;
 
     private final BackupConfig backup;
     private final ClusterConfig source;
@@ -59,6 +63,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final DeadLetters deadLetters;
     private final DefaultMQPushConsumer consumer;
     private final AtomicInteger inProgress = new AtomicInteger();
+    private final SourceReach reach = new SourceReach();
+    private final ScheduledExecutorService reachProbe;
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -88,6 +94,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
         this.maxBatchBytes = settings.batchBytes();
         this.consumer = newConsumer();
+        this.reachProbe = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ferry-reach-" + group);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The consumer group, on the source cluster, that holds a link's progress. */
@@ -140,10 +151,37 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         for (String topic : backup.topics()) {
             consumer.subscribe(topic, selector);
         }
+        // Read before the consumer starts, so that it counts what the source holds, not what is left of it.
+        probeSource();
         consumer.start();
         started = true;
         LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
             source.name(), backup.startFrom(), loopCheck);
+        reachProbe.scheduleWithFixedDelay(this::probeSource, REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks the source for the group's progress: one line when the source stops answering, one when it answers
+     * again, with what it holds that is not yet copied (see {@link SourceReach}).
+     */
+    private void probeSource() {
+        long backlog;
+        try {
+            backlog = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(), System.currentTimeMillis(),
+                queue -> false).backlog();
+        } catch (Exception e) {
+            String why = SendFailure.describe(e);
+            if (reach.lost(why) == SourceReach.Change.LOST) {
+                LOG.warn("{}: source '{}' does not answer ({}); what it holds waits there and is copied once it is"
+                    + " back", name, source.name(), why);
+            }
+            return;
+        }
+        if (reach.reached(backlog) == SourceReach.Change.REACHED && (started || backlog > 0)) {
+            LOG.info("{}: source '{}' {}: it holds {} message(s) not yet copied{}", name, source.name(),
+                started ? "is back" : "reached", backlog, backlog > 0 ? "; copying them now" : "");
+        }
     }
 
     /**
@@ -184,6 +222,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        reachProbe.shutdownNow();
         if (started) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (inProgress.get() > 0 && System.nanoTime() < deadline) {
@@ -233,7 +272,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         return new LinkStatus(backup.name(), source.name(), target.name(), group, state, why,
             loopCheck, stats.received.sum(), stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(),
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
-            stats.retries.sum(), backlog, delayMillis, stats.lastError.get());
+            stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn());
     }
 
     /**

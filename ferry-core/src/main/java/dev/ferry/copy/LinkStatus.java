@@ -10,9 +10,13 @@ package dev.ferry.copy;
  * @param skippedLoop messages Ferry pulled and dropped because the target is on their path
  * @param skippedAtSource messages the source broker's filter passed over (loop check and the backup's filter)
  * @param delayMillis how long ago the last copied message was stored on the source, while a backlog waits; 0 when none waits
+ * @param sourceReachable whether the source answered when this snapshot was taken
+ * @param heldOnReturn what the source held, not yet copied, when the link last reached it after not reaching
+ *                    it: at start, or when a failed region came back (-1 before the link reached it)
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
                          long skippedAtSource, long deadLettered, long retries,
-                         long backlog, long delayMillis, String lastError) {
+                         long backlog, long delayMillis, String lastError, boolean sourceReachable,
+                         long heldOnReturn) {
 }

@@ -1,10 +1,12 @@
 package dev.ferry.offsets;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -54,6 +56,24 @@ public final class OffsetSyncStore {
             OptionalLong offset = entry.syncs().translate(committedOffset);
             return offset.isEmpty() ? Optional.empty() : Optional.of(new Translation(entry.target(),
                 offset.getAsLong(), entry.syncs().reReadAtMost(committedOffset)));
+        }
+    }
+
+    /** For each source queue with at least one sync, the target queue its copies go to. */
+    public Map<MessageQueue, MessageQueue> routes() {
+        Map<MessageQueue, MessageQueue> routes = new HashMap<>();
+        queues.forEach((source, entry) -> routes.put(source, entry.target()));
+        return routes;
+    }
+
+    /** Reads one source queue's syncs under their lock; {@code read} gets null when the queue has none. */
+    <T> T read(MessageQueue source, Function<OffsetSyncs, T> read) {
+        QueueSyncs entry = queues.get(source);
+        if (entry == null) {
+            return read.apply(null);
+        }
+        synchronized (entry.syncs()) {
+            return read.apply(entry.syncs());
         }
     }
 

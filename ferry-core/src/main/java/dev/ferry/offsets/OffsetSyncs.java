@@ -86,6 +86,25 @@ final class OffsetSyncs {
         return below == null ? -1 : committedSourceOffset - 1 - below.source();
     }
 
+    /**
+     * Going back: the source offset of the first message a group that committed {@code committedTargetOffset}
+     * on the target queue may not have consumed. The newest sync below it was consumed there, and so was every
+     * earlier message of the source queue (order is kept): {@code s + 1}. Empty when no kept sync is below.
+     */
+    OptionalLong translateBack(long committedTargetOffset) {
+        for (int i = syncs.size() - 1; i >= 0; i--) {
+            if (syncs.get(i).target() < committedTargetOffset) {
+                return OptionalLong.of(syncs.get(i).source() + 1);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The newest sync kept; null when none. */
+    OffsetSync newest() {
+        return syncs.isEmpty() ? null : syncs.get(syncs.size() - 1);
+    }
+
     List<OffsetSync> kept() {
         return List.copyOf(syncs);
     }
