@@ -83,6 +83,37 @@ class CliTest {
     }
 
     @Test
+    void failbackNamesWhatIsWrongInItsArguments() throws IOException {
+        Path config = file("dr.yaml", """
+            clusters:
+              home: {namesrv: 127.0.0.1:9876}
+              away: {namesrv: 127.0.0.1:9877}
+              east: {namesrv: 127.0.0.1:9878}
+            backups:
+              - {name: dr, source: home, target: away, topics: [payments]}
+              - {name: renamed, source: east, target: away, topics: [orders], targetTopic: "east_${topic}"}
+              - {name: both, mode: two-way, source: east, target: home, topics: [trades]}
+            """);
+        Outcome unknown = run("failback", "--config", config.toString(), "--from", "away", "--to", "nowhere");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo(config + ": --to nowhere: no such cluster (known: home, away, east)");
+
+        Outcome noBackup = run("failback", "--config", config.toString(), "--from", "home", "--to", "away");
+        assertThat(noBackup.code()).isEqualTo(2);
+        assertThat(noBackup.err().strip()).isEqualTo("ferry failback: no one-way backup copies 'away' to 'home'");
+
+        Outcome renamed = run("failback", "--config", config.toString(), "--from", "away", "--to", "east");
+        assertThat(renamed.code()).isEqualTo(2);
+        assertThat(renamed.err().strip()).isEqualTo("ferry failback: backup 'renamed' renames topics (targetTopic:"
+            + " east_${topic}); failback copies back only topics of the same name");
+
+        Outcome twoWay = run("failback", "--config", config.toString(), "--from", "east", "--to", "home");
+        assertThat(twoWay.code()).isEqualTo(2);
+        assertThat(twoWay.err().strip()).isEqualTo("ferry failback: backup 'both' is two-way: east -> home copies all"
+            + " along; move groups back with `ferry failover --group G --from east --to home`");
+    }
+
+    @Test
     void aMissingFileIsExit2() {
         Outcome outcome = run("validate", "--config", dir.resolve("none.yaml").toString());
         assertThat(outcome.code()).isEqualTo(2);

@@ -178,9 +178,12 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             }
             return;
         }
-        if (reach.reached(backlog) == SourceReach.Change.REACHED && (started || backlog > 0)) {
-            LOG.info("{}: source '{}' {}: it holds {} message(s) not yet copied{}", name, source.name(),
-                started ? "is back" : "reached", backlog, backlog > 0 ? "; copying them now" : "");
+        SourceReach.Change change = reach.reached(backlog);
+        if (change == SourceReach.Change.BACK || change == SourceReach.Change.FIRST_REACHED && backlog > 0) {
+            // Through a broker-side filter the link reads past messages it does not copy: the figure counts them.
+            LOG.info("{}: source '{}' {}: it holds {} message(s) not yet {}", name, source.name(),
+                change == SourceReach.Change.BACK ? "is back" : "reached", backlog,
+                filteredAtBroker ? "read by this link (its filter passes over some)" : "copied");
         }
     }
 

@@ -12,7 +12,8 @@ package dev.ferry.copy;
  * @param delayMillis how long ago the last copied message was stored on the source, while a backlog waits; 0 when none waits
  * @param sourceReachable whether the source answered when this snapshot was taken
  * @param heldOnReturn what the source held, not yet copied, when the link last reached it after not reaching
- *                    it: at start, or when a failed region came back (-1 before the link reached it)
+ *                    it: at start, or when a failed region came back (-1 before the link reached it). Through
+ *                    a broker-side filter (loop check, backup filter) it includes messages the link passes over
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,

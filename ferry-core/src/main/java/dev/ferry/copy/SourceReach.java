@@ -21,8 +21,9 @@ package dev.ferry.copy;
 final class SourceReach {
 
     /** What a call changed, so the caller logs one line per change and none otherwise. */
-    enum Change { NONE, REACHED, LOST }
+    enum Change { NONE, FIRST_REACHED, BACK, LOST }
 
+    private boolean everReached;
     private boolean reachable;
     private long heldOnReturn = -1;
     private String why;
@@ -35,7 +36,9 @@ final class SourceReach {
         reachable = true;
         why = null;
         heldOnReturn = backlog;
-        return Change.REACHED;
+        Change change = everReached ? Change.BACK : Change.FIRST_REACHED;
+        everReached = true;
+        return change;
     }
 
     /** The source did not answer, for {@code reason}. */

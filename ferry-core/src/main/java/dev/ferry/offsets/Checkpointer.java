@@ -133,7 +133,7 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     /** Ferry's own groups, RocketMQ's system and tool groups are no application's progress. */
-    static boolean isApplicationGroup(String group) {
+    public static boolean isApplicationGroup(String group) {
         return !group.startsWith("ferry-") && !group.startsWith("FERRY_") && !MixAll.isSysConsumerGroup(group)
             && !group.equals(MixAll.TOOLS_CONSUMER_GROUP) && !group.startsWith("CID_RMQ_SYS_")
             && !group.equals(MixAll.DEFAULT_CONSUMER_GROUP);

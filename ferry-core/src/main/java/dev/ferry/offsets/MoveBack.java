@@ -26,8 +26,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * <ul>
  *   <li>A's own, whose copy on B lies at or after {@code c}. Going back through the A -&gt; B syncs, the
  *       newest sync {@code (a -> b)} with {@code b < c} was consumed, and every earlier message of A's queue
- *       with it: {@code a + 1} is safe ({@link OffsetSyncs#translateBack}). When even the newest copy lies
- *       below {@code c}, all of them were consumed.</li>
+ *       with it: {@code a + 1} is safe ({@link OffsetSyncs#translateBack}). When the copy of A's last message
+ *       lies below {@code c}, all of them were consumed.</li>
  *   <li>B's own, copied back, at B offsets at or after {@code c}. Forward through the B -&gt; A syncs, as a
  *       failover translates: the newest sync {@code (b -> a')} with {@code b < c} gives {@code a' + 1}; when
  *       none lies below {@code c}, the first copy, where copying back began.</li>
@@ -77,7 +77,8 @@ public final class MoveBack {
                     continue;
                 }
                 consumedOnB = true;
-                OptionalLong own = outbound.read(home, syncs -> firstUnconsumedOwn(syncs, committed));
+                long lastOwn = copyBackStart.getOrDefault(home, end) - 1;
+                OptionalLong own = outbound.read(home, syncs -> firstUnconsumedOwn(syncs, committed, lastOwn));
                 if (own.isPresent()) {
                     resumeAt = Math.min(resumeAt, own.getAsLong());
                 }
@@ -104,10 +105,14 @@ public final class MoveBack {
         return positions;
     }
 
-    /** A's own messages: the first one whose copy on B the group has not consumed; empty when none. */
-    private static OptionalLong firstUnconsumedOwn(OffsetSyncs syncs, long committedOnB) {
+    /**
+     * A's own messages: the first one whose copy on B the group has not consumed; empty when none. All were
+     * consumed only if the newest sync is that of A's last message ({@code lastOwn}) and lies below the
+     * commit; a log that lacks the last sync says nothing about the messages after its newest.
+     */
+    private static OptionalLong firstUnconsumedOwn(OffsetSyncs syncs, long committedOnB, long lastOwn) {
         OffsetSyncs.OffsetSync newest = syncs == null ? null : syncs.newest();
-        if (newest == null || newest.target() < committedOnB) {
+        if (newest == null || newest.source() >= lastOwn && newest.target() < committedOnB) {
             return OptionalLong.empty();
         }
         OptionalLong back = syncs.translateBack(committedOnB);

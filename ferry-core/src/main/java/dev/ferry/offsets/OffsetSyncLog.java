@@ -6,6 +6,9 @@ import dev.ferry.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Offset syncs made durable in the target cluster, in the topic {@value #TOPIC}: at most one per source queue
- * per second, the newest. A process that starts copying reads them back, so translating a consumer group that
+ * per second, the newest, and the newest of a queue always within about a second. A process that starts copying reads them back, so translating a consumer group that
  * lags behind what this process copied itself still works after a restart or a move of the queue, to within a
  * second of traffic. They live in the target because that is what survives the loss of the source; the topic's
  * retention bounds them.
@@ -36,10 +39,17 @@ public final class OffsetSyncLog implements AutoCloseable {
     private static final String SOURCE_CLUSTER = "FERRY_SYNC_SOURCE";
     private static final String TARGET_CLUSTER = "FERRY_SYNC_TARGET";
 
+    /** One sync as it travels to the log. */
+    private record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
+    }
+
     private final String sourceCluster;
     private final String targetCluster;
     private final DefaultMQProducer producer;
     private final Map<MessageQueue, Long> lastWritten = new ConcurrentHashMap<>();
+    /** Per source queue, the newest sync not yet written: the last of a burst is written a second later. */
+    private final Map<MessageQueue, Sync> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService flusher;
 
     public OffsetSyncLog(ClusterAdmin target, String sourceCluster) throws Exception {
         this.sourceCluster = sourceCluster;
@@ -49,19 +59,46 @@ public final class OffsetSyncLog implements AutoCloseable {
         producer = new DefaultMQProducer("FERRY_OFFSET_SYNCER", ClusterClients.rpcHook(cluster));
         ClusterClients.configure(producer, cluster, "offset-syncs");
         producer.start();
+        flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ferry-offset-syncs-" + sourceCluster + "-to-" + targetCluster);
+            thread.setDaemon(true);
+            return thread;
+        });
+        flusher.scheduleWithFixedDelay(() -> flush(false), EVERY_MILLIS / 2, EVERY_MILLIS / 2, TimeUnit.MILLISECONDS);
     }
 
-    /** Writes the sync if the queue's last one is a second old or more; best effort (the next one follows). */
+    /**
+     * Takes the newest sync of a source queue: written now if the queue's last write is a second old or more,
+     * else within a second, unless a newer one replaces it. So the log's newest sync of a queue is never more
+     * than about a second behind the copies. Best effort: a lost write is followed by the next.
+     */
     public void offer(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
-        long now = System.currentTimeMillis();
+        pending.put(source, new Sync(source, target, sourceOffset, targetOffset));
         Long last = lastWritten.get(source);
-        if (last != null && now - last < EVERY_MILLIS) {
+        if (last == null || System.currentTimeMillis() - last >= EVERY_MILLIS) {
+            writePending(source);
+        }
+    }
+
+    private void flush(boolean all) {
+        long now = System.currentTimeMillis();
+        for (MessageQueue source : pending.keySet()) {
+            Long last = lastWritten.get(source);
+            if (all || last == null || now - last >= EVERY_MILLIS) {
+                writePending(source);
+            }
+        }
+    }
+
+    private void writePending(MessageQueue source) {
+        Sync sync = pending.remove(source);
+        if (sync == null) {
             return;
         }
-        lastWritten.put(source, now);
+        lastWritten.put(source, System.currentTimeMillis());
         String body = String.join(" ", source.getTopic(), source.getBrokerName(), Integer.toString(source.getQueueId()),
-            Long.toString(sourceOffset), target.getTopic(), target.getBrokerName(), Integer.toString(target.getQueueId()),
-            Long.toString(targetOffset));
+            Long.toString(sync.sourceOffset()), sync.target().getTopic(), sync.target().getBrokerName(),
+            Integer.toString(sync.target().getQueueId()), Long.toString(sync.targetOffset()));
         Message message = new Message(TOPIC, sourceCluster, body.getBytes(StandardCharsets.UTF_8));
         message.putUserProperty(SOURCE_CLUSTER, sourceCluster);
         message.putUserProperty(TARGET_CLUSTER, targetCluster);
@@ -91,8 +128,11 @@ public final class OffsetSyncLog implements AutoCloseable {
         return loaded;
     }
 
+    /** Writes what is pending, then stops. */
     @Override
     public void close() {
+        flusher.shutdownNow();
+        flush(true);
         producer.shutdown();
     }
 }

@@ -77,6 +77,12 @@ public final class OffsetSyncStore {
         }
     }
 
+    /** The source offset of a queue's newest sync; empty when it has none. */
+    public OptionalLong newestSource(MessageQueue source) {
+        return read(source, syncs -> syncs == null || syncs.newest() == null ? OptionalLong.empty()
+            : OptionalLong.of(syncs.newest().source()));
+    }
+
     /** The source queues with at least one sync. */
     public Set<MessageQueue> sourceQueues() {
         return Set.copyOf(queues.keySet());

@@ -13,7 +13,7 @@ class SourceReachTest {
         assertThat(reach.reachable()).isFalse();
         assertThat(reach.heldOnReturn()).isEqualTo(-1);
 
-        assertThat(reach.reached(300)).isEqualTo(Change.REACHED);
+        assertThat(reach.reached(300)).isEqualTo(Change.FIRST_REACHED);
         assertThat(reach.heldOnReturn()).isEqualTo(300);
         assertThat(reach.reached(0)).as("still reachable: no change, the figure stays").isEqualTo(Change.NONE);
         assertThat(reach.heldOnReturn()).isEqualTo(300);
@@ -24,7 +24,7 @@ class SourceReachTest {
         assertThat(reach.reachable()).isFalse();
         assertThat(reach.why()).isEqualTo("timeout");
 
-        assertThat(reach.reached(42)).isEqualTo(Change.REACHED);
+        assertThat(reach.reached(42)).isEqualTo(Change.BACK);
         assertThat(reach.heldOnReturn()).isEqualTo(42);
         assertThat(reach.why()).isNull();
     }
@@ -34,7 +34,7 @@ class SourceReachTest {
         SourceReach reach = new SourceReach();
         assertThat(reach.lost("connect failed")).isEqualTo(Change.NONE);
         assertThat(reach.why()).isEqualTo("connect failed");
-        assertThat(reach.reached(7)).isEqualTo(Change.REACHED);
+        assertThat(reach.reached(7)).isEqualTo(Change.FIRST_REACHED);
         assertThat(reach.heldOnReturn()).isEqualTo(7);
     }
 }

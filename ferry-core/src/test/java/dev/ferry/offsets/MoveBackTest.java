@@ -93,6 +93,15 @@ class MoveBackTest {
     }
 
     @Test
+    void aLogWithoutTheLastSyncNeverConcludesThatEverythingWasConsumed() {
+        // The copies of a8, a9 have no sync yet: the group past a7' may not have read them.
+        OffsetSyncStore lagging = new OffsetSyncStore();
+        lagging.record(ON_A, ON_B, 5, 5);
+        lagging.record(ON_A, ON_B, 7, 11);
+        assertThat(resumeAt(lagging, 12)).isEqualTo(8);
+    }
+
+    @Test
     void aGroupWithNoProgressOnBIsLeftAlone() {
         assertThat(plan(everyCopyOfA(), Map.of())).isEmpty();
         assertThat(plan(everyCopyOfA(), Map.of(new MessageQueue("orders", "b-broker", 1), 5L))).isEmpty();

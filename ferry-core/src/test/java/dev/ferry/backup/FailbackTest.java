@@ -1,0 +1,182 @@
+package dev.ferry.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.LinkStatus;
+import dev.ferry.embedded.ClusterProcess;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.offsets.Failover;
+import dev.ferry.offsets.MoveBack;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole round trip of a disaster recovery, with a real failure: home (a child JVM) is killed with SIGKILL
+ * while it holds messages Ferry has not copied; billing fails over to the standby, which takes new traffic;
+ * home comes back; failback copies the standby's messages home and moves billing's progress with them.
+ */
+class FailbackTest {
+
+    private static final String TOPIC = "payments";
+    private static final String GROUP = "billing";
+    private static final int QUEUES = 4;
+
+    @Test
+    void homeGetsWhatTheStandbyTookAndBillingResumesWhereItStopped() throws Exception {
+        // The broker writes committed offsets to disk every 5 s by default; a SIGKILL loses what came since (Ferry
+        // would copy a few messages twice). Every second here, so that the counts below are exact.
+        try (ClusterProcess home = ClusterProcess.builder("home").brokerProperty("flushConsumerOffsetInterval", "1000")
+                 .start();
+             EmbeddedCluster away = EmbeddedCluster.builder("away").start()) {
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("home", home.namesrvAddr()),
+                    TestConfigs.cluster("away", away.namesrvAddr())),
+                List.of(TestConfigs.oneWay("payments-dr", "home", "away", List.of(TOPIC))));
+            CopySettings settings = CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000);
+            try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("home"))) {
+                admin.ensureTopic(TOPIC, QUEUES);
+            }
+            Set<String> consumed = ConcurrentHashMap.newKeySet();
+
+            // 1. Home runs: 2,000 payments, billed there and copied away.
+            List<String> first = send(home.namesrvAddr(), "first", 2_000);
+            try (Ferry ferry = Ferry.start(config, settings)) {
+                consume(home.namesrvAddr(), consumed, () -> consumed.containsAll(first));
+                await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
+                Thread.sleep(2_000); // a checkpoint of billing's final offsets
+            }
+            // 2. While Ferry is down (an upgrade, say), home takes 300 more; then it dies.
+            List<String> held = send(home.namesrvAddr(), "held", 300);
+            Thread.sleep(2_500);
+            home.kill();
+
+            // 3. Failover: billing moves away and bills what the standby takes meanwhile.
+            try (ClusterAdmin awayAdmin = ClusterAdmin.connect(config.cluster("away"))) {
+                Failover.apply(awayAdmin, GROUP, Failover.plan(awayAdmin, GROUP, "home", TOPIC));
+            }
+            List<String> taken = send(away.namesrvAddr(), "taken", 1_000);
+            Set<String> billedAway = ConcurrentHashMap.newKeySet();
+            DefaultMQPushConsumer billingAway = start(away.namesrvAddr(), billedAway);
+            try {
+                await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(taken));
+
+                // 4. Home is back. Ferry copies what it held; its status says how much that was.
+                home.restart();
+                try (Ferry ferry = Ferry.start(config, settings)) {
+                    LinkStatus outbound = ferry.status().get(0);
+                    assertThat(outbound.heldOnReturn()).as("held by home, not yet copied").isEqualTo(held.size());
+                    await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(held));
+                    Thread.sleep(2_000);
+                    billingAway.shutdown(); // applications stop on the standby, committing where they are
+
+                    // 5. Failback, while Ferry runs home -> away.
+                    List<String> lines = new ArrayList<>();
+                    Failback.Report report = new Failback(config, "away", "home", settings, lines::add)
+                        .run(List.of(), false, Duration.ofMinutes(2));
+                    lines.forEach(System.out::println);
+                    assertThat(report.copiedBack()).isEqualTo(taken.size());
+                    assertThat(report.moves()).containsOnlyKeys(GROUP);
+                    assertThat(report.moves().get(GROUP)).hasSize(QUEUES)
+                        .as("billing consumed everything away: it resumes at home's end, re-reading nothing")
+                        .allSatisfy(p -> assertThat(p.resumeAt()).isEqualTo(p.end()));
+
+                    // Home holds everything once: its own, and the standby's, stamped with their origin.
+                    Map<String, MessageExt> atHome = byId(TopicReader.readAll(home.namesrvAddr(), TOPIC, 3_300));
+                    assertThat(atHome).hasSize(3_300);
+                    assertThat(atHome.keySet()).containsAll(first).containsAll(held).containsAll(taken);
+                    assertThat(taken).allSatisfy(id -> assertThat(atHome.get(id).getUserProperty("FERRY_ORIGIN"))
+                        .isEqualTo("away"));
+
+                    // 6. Billing comes home and bills only what is new there: nothing lost, nothing twice.
+                    Set<String> billedHome = ConcurrentHashMap.newKeySet();
+                    DefaultMQPushConsumer billingHome = start(home.namesrvAddr(), billedHome);
+                    List<String> fresh;
+                    try {
+                        fresh = send(home.namesrvAddr(), "fresh", 200);
+                        await().atMost(Duration.ofMinutes(1)).until(() -> billedHome.containsAll(fresh));
+                        Thread.sleep(2_000);
+                    } finally {
+                        billingHome.shutdown();
+                    }
+                    assertThat(billedHome).as("billed at home after failback").containsExactlyInAnyOrderElementsOf(fresh);
+
+                    // No loop: the copies home got from the standby are not copied back there.
+                    await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
+                    assertThat(ferry.status().get(0).skippedLoop()).isEqualTo(taken.size());
+                    List<MessageExt> atAway = TopicReader.readAll(away.namesrvAddr(), TOPIC, 3_500);
+                    assertThat(byId(atAway)).hasSize(3_500);
+                    assertThat(atAway).hasSize(3_500);
+                    Set<String> everything = new HashSet<>(first);
+                    everything.addAll(held);
+                    everything.addAll(taken);
+                    everything.addAll(fresh);
+                    Set<String> billedAnywhere = new HashSet<>(consumed);
+                    billedAnywhere.addAll(billedAway);
+                    billedAnywhere.addAll(billedHome);
+                    assertThat(billedAnywhere).as("every payment billed").containsAll(everything);
+                    System.out.printf("failback: home held %d uncopied when it died; %d taken away, copied back;"
+                        + " billing resumed at home's end, billed %d new there%n", held.size(), taken.size(),
+                        billedHome.size());
+                }
+            } finally {
+                billingAway.shutdown();
+            }
+        }
+    }
+
+    private static List<String> send(String namesrv, String run, int count) throws Exception {
+        try (TestMessages producer = new TestMessages(namesrv)) {
+            return producer.send(TOPIC, run, 0, count, QUEUES);
+        }
+    }
+
+    private static Map<String, MessageExt> byId(List<MessageExt> messages) {
+        return messages.stream().collect(Collectors.toMap(MessageExt::getMsgId, Function.identity(), (a, b) -> a));
+    }
+
+    /** Runs billing on a cluster until {@code done}, then stops it (committing its offsets). */
+    private static void consume(String namesrv, Set<String> billed, java.util.concurrent.Callable<Boolean> done)
+        throws Exception {
+        DefaultMQPushConsumer consumer = start(namesrv, billed);
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(done);
+            Thread.sleep(1_500);
+        } finally {
+            consumer.shutdown();
+        }
+    }
+
+    private static DefaultMQPushConsumer start(String namesrv, Set<String> billed) throws Exception {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(GROUP);
+        consumer.setNamesrvAddr(namesrv);
+        consumer.setInstanceName("billing-" + namesrv + "-" + System.nanoTime());
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setPersistConsumerOffsetInterval(1_000);
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            messages.forEach(m -> billed.add(m.getMsgId()));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        return consumer;
+    }
+}
