@@ -10,6 +10,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.copy.LinkStatus;
+import dev.ferry.offsets.CheckpointStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,12 +26,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry status}: each backup, each direction: state, messages copied, backlog, delay. Asks the running
- * Ferry at {@code http.listen}; when none answers there, reads the progress from the source clusters
- * (where Ferry keeps it), so the backlog shows even while Ferry is down.
+ * {@code ferry status}: each backup, each direction: state, messages copied, backlog, delay, and what the
+ * source held uncopied when it was last reached again; then each group's newest checkpoint: its age and how
+ * much the group would re-read after a failover. Asks the running Ferry at {@code http.listen}; when none
+ * answers there, reads the progress from the source clusters and the checkpoints from the targets (where
+ * Ferry keeps them), so both show even while Ferry, or a failed region, is down.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Shows each backup and direction: state, messages copied, backlog (messages), delay (ms).")
+    description = "Shows each backup and direction: state, messages copied, backlog (messages), delay (ms); then"
+        + " each consumer group's newest checkpoint: age and how much it would re-read after a failover.")
 final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,33 +49,41 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig loaded = config.load();
         PrintWriter out = spec.commandLine().getOut();
-        List<Row> rows = fromRunningFerry(loaded);
-        if (rows == null) {
-            out.println("No Ferry answers at http://" + loaded.http() + "; progress read from the source clusters.");
+        JsonNode running = fromRunningFerry(loaded);
+        List<Row> rows;
+        List<CheckpointStatus> checkpoints;
+        if (running == null) {
+            out.println("No Ferry answers at http://" + loaded.http() + "; progress read from the source clusters,"
+                + " checkpoints from the targets.");
             rows = fromClusters(loaded);
+            checkpoints = checkpointsFromClusters(loaded, out);
+        } else {
+            rows = new ArrayList<>();
+            for (JsonNode link : running.path("links")) {
+                LinkStatus s = JSON.treeToValue(link, LinkStatus.class);
+                rows.add(new Row(s.backup(), s.source() + " -> " + s.target(),
+                    s.state().name().toLowerCase().replace('_', '-') + (s.reason() == null ? "" : " (" + s.reason() + ")"),
+                    Long.toString(s.copied()), number(s.backlog()), number(s.delayMillis()), number(s.heldOnReturn())));
+            }
+            checkpoints = new ArrayList<>();
+            for (JsonNode checkpoint : running.path("checkpoints")) {
+                checkpoints.add(JSON.treeToValue(checkpoint, CheckpointStatus.class));
+            }
         }
         out.print(table(rows));
+        out.println();
+        out.print(checkpointTable(checkpoints));
         out.flush();
         return ExitCodes.OK;
     }
 
-    private static List<Row> fromRunningFerry(FerryConfig config) {
+    private static JsonNode fromRunningFerry(FerryConfig config) {
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                 URI.create("http://" + config.http() + "/status")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return null;
-            }
-            List<Row> rows = new ArrayList<>();
-            for (JsonNode link : JSON.readTree(response.body()).path("links")) {
-                LinkStatus s = JSON.treeToValue(link, LinkStatus.class);
-                rows.add(new Row(s.backup(), s.source() + " -> " + s.target(),
-                    s.state().name().toLowerCase().replace('_', '-') + (s.reason() == null ? "" : " (" + s.reason() + ")"),
-                    Long.toString(s.copied()), number(s.backlog()), number(s.delayMillis())));
-            }
-            return rows;
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (Exception nobodyThere) {
             return null;
         }
@@ -93,20 +105,55 @@ final class StatusCommand implements Callable<Integer> {
         ClusterConfig cluster = config.cluster(source);
         if (cluster.embedded()) {
             return new Row(backup.name(), direction, "not running (embedded cluster exists only while Ferry runs)",
-                "-", "-", "-");
+                "-", "-", "-", "-");
         }
         String group = Link.groupOf(backup.name(), target);
         try (ClusterAdmin admin = ClusterAdmin.connect(cluster)) {
             int clients = admin.onlineClients(group);
-            LinkProgress progress = LinkProgress.of(admin.consumeStats(group), backup.topics(),
+            LinkProgress progress = LinkProgress.of(admin.consumeStats(group, backup.topics()), backup.topics(),
                 System.currentTimeMillis());
             String state = clients == 0 ? "not running" : "running in " + clients + " process(es)";
             return new Row(backup.name(), direction, state, "-", Long.toString(progress.backlog()),
-                Long.toString(progress.delayMillis()));
+                Long.toString(progress.delayMillis()), "-");
         } catch (Exception e) {
             return new Row(backup.name(), direction, "unknown (" + source + ": " + Failures.describe(e) + ")",
-                "-", "-", "-");
+                "-", "-", "-", "-");
         }
+    }
+
+    /** The newest checkpoints in each backup's targets; a target that does not answer is said so, once. */
+    private static List<CheckpointStatus> checkpointsFromClusters(FerryConfig config, PrintWriter out) {
+        List<CheckpointStatus> checkpoints = new ArrayList<>();
+        for (BackupConfig backup : config.backups()) {
+            List<String> targets = backup.mode() == Mode.TWO_WAY ? List.of(backup.target(), backup.source())
+                : List.of(backup.target());
+            for (String target : targets) {
+                ClusterConfig cluster = config.cluster(target);
+                if (cluster.embedded()) {
+                    continue;
+                }
+                try {
+                    checkpoints.addAll(CheckpointStatus.storedIn(cluster, backup.name()));
+                } catch (Exception e) {
+                    out.println("Checkpoints of " + backup.name() + " in " + target + " not read: " + Failures.describe(e));
+                }
+            }
+        }
+        return checkpoints;
+    }
+
+    static String checkpointTable(List<CheckpointStatus> checkpoints) {
+        if (checkpoints.isEmpty()) {
+            return "No checkpoints yet (Ferry writes one every few seconds per group with progress on a copied topic)."
+                + System.lineSeparator();
+        }
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"GROUP", "BACKUP", "DIRECTION", "TOPIC", "CHECKPOINT_AGE_S", "RE_READ_AT_MOST"});
+        for (CheckpointStatus c : checkpoints) {
+            cells.add(new String[] {c.group(), c.backup(), c.source() + " -> " + c.target(), c.topic(),
+                Long.toString(Math.max(0, c.ageMillis() / 1000)), Long.toString(c.reReadAtMost())});
+        }
+        return format(cells, 4);
     }
 
     private static String number(long value) {
@@ -115,9 +162,15 @@ final class StatusCommand implements Callable<Integer> {
 
     static String table(List<Row> rows) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"BACKUP", "DIRECTION", "STATE", "COPIED", "BACKLOG", "DELAY_MS"});
-        rows.forEach(r -> cells.add(new String[] {r.backup, r.direction, r.state, r.copied, r.backlog, r.delay}));
-        int[] widths = new int[6];
+        cells.add(new String[] {"BACKUP", "DIRECTION", "STATE", "COPIED", "BACKLOG", "DELAY_MS", "HELD_ON_RETURN"});
+        rows.forEach(r -> cells.add(new String[] {r.backup, r.direction, r.state, r.copied, r.backlog, r.delay,
+            r.heldOnReturn}));
+        return format(cells, 3);
+    }
+
+    /** Columns padded to their widest cell; from {@code firstNumeric} on, right-aligned. */
+    private static String format(List<String[]> cells, int firstNumeric) {
+        int[] widths = new int[cells.get(0).length];
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
@@ -126,7 +179,7 @@ final class StatusCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
-                boolean numeric = i >= 3;
+                boolean numeric = i >= firstNumeric;
                 String cell = numeric ? String.format("%" + widths[i] + "s", row[i])
                     : String.format("%-" + widths[i] + "s", row[i]);
                 text.append(cell).append(i < row.length - 1 ? "  " : "");
@@ -136,6 +189,7 @@ final class StatusCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    record Row(String backup, String direction, String state, String copied, String backlog, String delay) {
+    record Row(String backup, String direction, String state, String copied, String backlog, String delay,
+               String heldOnReturn) {
     }
 }

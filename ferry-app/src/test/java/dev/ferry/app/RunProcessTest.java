@@ -86,7 +86,7 @@ class RunProcessTest {
     private static long backlog(String backup, String topic) throws Exception {
         try (ClusterAdmin admin = ClusterAdmin.connect(new ClusterConfig("proc-src", source.namesrvAddr(), null, null,
             Map.of(), false))) {
-            return LinkProgress.of(admin.consumeStats(Link.groupOf(backup, "proc-dst")), List.of(topic),
+            return LinkProgress.of(admin.consumeStats(Link.groupOf(backup, "proc-dst"), List.of(topic)), List.of(topic),
                 System.currentTimeMillis()).backlog();
         } catch (Exception notYet) {
             return Long.MAX_VALUE;

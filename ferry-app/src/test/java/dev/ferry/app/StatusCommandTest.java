@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
@@ -14,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +29,9 @@ class StatusCommandTest {
 
     @TempDir
     Path dir;
+
+    /** billing's checkpoint: group, backup, direction, topic, age in seconds, re-read at most (exact: 0). */
+    private static final String CHECKPOINT_ROW = "billing\\s+orders-dr\\s+status-src -> status-dst\\s+orders\\s+\\d+\\s+0";
 
     @Test
     void showsStateCopiedBacklogAndDelayPerDirection() throws Exception {
@@ -52,15 +59,25 @@ class StatusCommandTest {
                  StatusServer server = StatusServer.start(config.http(), ferry)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0
                     && ferry.status().get(0).copied() == 300);
+                // billing consumed 100 of each queue on the source: its checkpoint appears, translated exactly.
+                try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("status-src"))) {
+                    Map<MessageQueue, Long> offsets = new HashMap<>();
+                    admin.queues("orders").forEach(queue -> offsets.put(queue, 100L));
+                    admin.moveGroup("billing", offsets);
+                }
+                await().atMost(Duration.ofMinutes(1)).until(() -> !ferry.checkpoints().isEmpty());
                 CliTest.Outcome live = CliTest.run("status", "--config", file.toString());
                 assertThat(live.code()).isZero();
-                assertThat(live.out()).containsPattern("orders-dr\\s+status-src -> status-dst\\s+running\\s+300\\s+0\\s+0");
+                assertThat(live.out())
+                    .containsPattern("orders-dr\\s+status-src -> status-dst\\s+running\\s+300\\s+0\\s+0\\s+300")
+                    .containsPattern(CHECKPOINT_ROW);
             }
             produce(source.namesrvAddr(), 40);
             CliTest.Outcome stopped = CliTest.run("status", "--config", file.toString());
             assertThat(stopped.code()).isZero();
             assertThat(stopped.out()).contains("No Ferry answers")
-                .containsPattern("orders-dr\\s+status-src -> status-dst\\s+not running\\s+-\\s+40\\s+\\d+");
+                .containsPattern("orders-dr\\s+status-src -> status-dst\\s+not running\\s+-\\s+40\\s+\\d+")
+                .as("checkpoints read from the target").containsPattern(CHECKPOINT_ROW);
         }
     }
 

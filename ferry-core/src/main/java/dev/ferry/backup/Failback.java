@@ -259,7 +259,7 @@ public final class Failback {
     }
 
     private static long backlog(ClusterAdmin admin, String group, List<String> topics) throws Exception {
-        return LinkProgress.of(admin.consumeStats(group), topics, System.currentTimeMillis()).backlog();
+        return LinkProgress.of(admin.consumeStats(group, topics), topics, System.currentTimeMillis()).backlog();
     }
 
     private interface Count {

@@ -2,6 +2,7 @@ package dev.ferry.cluster;
 
 import dev.ferry.config.ClusterConfig;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -215,9 +216,21 @@ public final class ClusterAdmin implements AutoCloseable {
         return admin.searchOffset(queue, epochMillis);
     }
 
-    /** Per queue: the broker's max offset, the group's committed offset and the last consumed store time. */
-    public ConsumeStats consumeStats(String group) throws Exception {
-        return admin.examineConsumeStats(group);
+    /**
+     * Per queue of the topics: the broker's max offset, the group's committed offset and the last consumed
+     * store time. Asked topic by topic: unlike RocketMQ's group-wide call this
+     * works for a group that has committed offsets but has never had a consumer online: RocketMQ's admin finds
+     * the brokers through the group's retry topic, which the broker creates on a consumer's first heartbeat,
+     * and falls back to the topic's own route only when asked per topic.
+     */
+    public ConsumeStats consumeStats(String group, Collection<String> topics) throws Exception {
+        ConsumeStats merged = new ConsumeStats();
+        for (String topic : topics) {
+            ConsumeStats stats = admin.examineConsumeStats(group, topic);
+            merged.getOffsetTable().putAll(stats.getOffsetTable());
+            merged.setConsumeTps(merged.getConsumeTps() + stats.getConsumeTps());
+        }
+        return merged;
     }
 
     /** How many clients of the group are connected now. */

@@ -168,8 +168,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private void probeSource() {
         long backlog;
         try {
-            backlog = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(), System.currentTimeMillis(),
-                queue -> false).backlog();
+            backlog = LinkProgress.of(sourceAdmin.consumeStats(group, backup.topics()), backup.topics(),
+                System.currentTimeMillis(), queue -> false).backlog();
         } catch (Exception e) {
             String why = SendFailure.describe(e);
             if (reach.lost(why) == SourceReach.Change.LOST) {
@@ -249,7 +249,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         String error = null;
         try {
             long now = System.currentTimeMillis();
-            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group), backup.topics(), now,
+            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group, backup.topics()), backup.topics(), now,
                 queue -> caughtUp(queue, now));
             backlog = progress.backlog();
             delayMillis = progress.delayMillis();

@@ -7,14 +7,19 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +56,7 @@ class DisasterRecoveryTest {
             }
 
             Set<String> consumedOnPrimary = ConcurrentHashMap.newKeySet();
+            long killedAt;
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
             // billing on the primary falls behind (it takes 3,000 messages, then hangs): when the primary dies it
@@ -70,6 +76,7 @@ class DisasterRecoveryTest {
                     assertThat(c.topic()).isEqualTo(TOPIC);
                     assertThat(c.ageMillis()).isLessThan(10_000);
                 });
+                killedAt = System.currentTimeMillis();
                 primary.kill();
             } finally {
                 primaryAlive.set(false);
@@ -94,6 +101,7 @@ class DisasterRecoveryTest {
                 // billing had no consumer on the standby: Ferry kept its offsets there at the latest checkpoint
                 // already, so the standby application only has to start; failover confirms it.
                 assertThat(moves).allSatisfy(move -> assertThat(move.current()).isEqualTo(move.resumeAt()));
+                compareWithResetsByTime(standbyAdmin, onStandby, consumedOnPrimary, moves, killedAt);
                 Failover.apply(standbyAdmin, GROUP, moves);
             }
 
@@ -129,6 +137,54 @@ class DisasterRecoveryTest {
             assertThat((long) reRead.size()).isLessThanOrEqualTo(consumedAfterCheckpoint + slack);
             assertThat(reRead.size()).isLessThan(consumedOnPrimary.size());
         }
+    }
+
+    /**
+     * The table of docs/failover.md: where billing would resume on the standby with Ferry's translated
+     * progress, and with a reset by time (the only other way to move progress across clusters), and what each
+     * re-reads and loses, counted message by message from what is on the standby and what billing consumed.
+     * Two times: the oldest message billing had not consumed (the best a time can do, but nobody knows it
+     * once the primary is gone), and the failure minus a minute (what runbooks say).
+     */
+    private static void compareWithResetsByTime(ClusterAdmin standbyAdmin, List<MessageExt> onStandby,
+                                                Set<String> consumedOnPrimary, List<Failover.Move> moves,
+                                                long killedAt) throws Exception {
+        Map<Integer, Long> ferry = new HashMap<>();
+        moves.forEach(move -> ferry.put(move.queue().getQueueId(), move.resumeAt()));
+        long oldestUnconsumed = onStandby.stream().filter(m -> !consumedOnPrimary.contains(m.getMsgId()))
+            .mapToLong(m -> Long.parseLong(m.getUserProperty(OriginStamp.ORIGIN_TIME))).min().orElseThrow();
+        Map<String, Map<Integer, Long>> ways = new LinkedHashMap<>();
+        ways.put("Ferry failover (translated checkpoint)", ferry);
+        ways.put("reset by time, to the oldest message not consumed (best case)",
+            byTime(standbyAdmin, Instant.ofEpochMilli(oldestUnconsumed)));
+        ways.put("reset by time, to the failure minus 1 min (usual runbook)",
+            byTime(standbyAdmin, Instant.ofEpochMilli(killedAt - 60_000)));
+        System.out.println("| way | re-read | lost |");
+        System.out.println("|---|---:|---:|");
+        Map<String, Long> reRead = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<Integer, Long>> way : ways.entrySet()) {
+            long again = 0;
+            long lost = 0;
+            for (MessageExt m : onStandby) {
+                boolean read = m.getQueueOffset() >= way.getValue().get(m.getQueueId());
+                boolean consumed = consumedOnPrimary.contains(m.getMsgId());
+                again += read && consumed ? 1 : 0;
+                lost += !read && !consumed ? 1 : 0;
+            }
+            System.out.printf("| %s | %,d | %,d |%n", way.getKey(), again, lost);
+            assertThat(lost).as("lost by " + way.getKey()).isZero();
+            reRead.put(way.getKey(), again);
+        }
+        List<Long> counts = List.copyOf(reRead.values());
+        assertThat(counts.get(0)).as("Ferry re-reads less than the runbook's reset by time").isLessThan(counts.get(2));
+    }
+
+    private static Map<Integer, Long> byTime(ClusterAdmin standbyAdmin, Instant time) throws Exception {
+        Map<Integer, Long> positions = new HashMap<>();
+        for (OffsetReset.Position p : OffsetReset.toTime(standbyAdmin, GROUP, TOPIC, time)) {
+            positions.put(p.queue().getQueueId(), p.target());
+        }
+        return positions;
     }
 
     /** The primary's producing application: 100 messages every 100 ms until told to stop or the primary dies. */
