@@ -20,6 +20,7 @@ import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.exception.RemotingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
     /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
+    /** How often a link whose clusters do not answer at start tries again. */
+    private static final long START_RETRY_MILLIS = 5_000;
     /** How often the link asks its source for its group's progress, to notice it going and coming back. */
     private static final long REACH_PROBE_MILLIS = 2_000;
 
@@ -68,6 +71,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
     private volatile boolean started;
+    /** Why the link has not started yet, while it waits for its clusters; null otherwise. */
+    private volatile String waitingFor;
+    /** Why the link could not start, for good; null otherwise. */
+    private volatile String failure;
     private volatile String loopCheck;
     /** The subscription is SQL-92: the broker passes over messages, and the backlog it reports counts them. */
     private volatile boolean filteredAtBroker;
@@ -135,19 +142,76 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         return c;
     }
 
-    /** Prepares the groups and topics and starts copying; returns once the consumer runs. */
+    /**
+     * Prepares the groups and topics and starts copying; returns once the consumer runs. When the source or
+     * the target does not answer (a region down while Ferry restarts), the link waits instead, trying again
+     * every few seconds, and starts by itself once both answer: the other links of the process run meanwhile.
+     * Anything else that stops it (a filter the source cannot evaluate, refused credentials) is thrown.
+     */
     public void start() throws Exception {
+        try {
+            startNow();
+        } catch (Exception e) {
+            if (!unreachable(e)) {
+                throw e;
+            }
+            waitingFor = SendFailure.describe(e);
+            LOG.warn("{}: cannot start yet, a cluster does not answer ({}); trying again every {} s", name, waitingFor,
+                START_RETRY_MILLIS / 1000);
+            reachProbe.schedule(this::retryStart, START_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retryStart() {
+        try {
+            startNow();
+            LOG.info("{}: started after waiting for its clusters", name);
+            waitingFor = null;
+        } catch (Exception e) {
+            if (stopping) {
+                return;
+            }
+            if (unreachable(e)) {
+                waitingFor = SendFailure.describe(e);
+                reachProbe.schedule(this::retryStart, START_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                failure = SendFailure.describe(e);
+                LOG.error("{}: cannot start: {}", name, failure, e);
+            }
+        }
+    }
+
+    /** A cluster that does not answer, as opposed to one that answers no. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RemotingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The start proper. Everything that asks a cluster comes first, so that a start that fails part way
+     * (a cluster not answering) can be tried again: the clients this process starts are started last.
+     */
+    private synchronized void startNow() throws Exception {
+        if (stopping || started) {
+            return;
+        }
         sourceAdmin.ensureGroup(group, true);
         StartPositions.initialise(sourceAdmin, group, backup.topics(), backup.startFrom());
         maxBatchBytes = Math.max(1, Math.min(settings.batchBytes(), targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
-        sender.start();
-        deadLetters.start();
-        offsetSyncLog = new OffsetSyncLog(targetAdmin, source.name());
+        MessageSelector selector = selector();
+        if (offsetSyncLog == null) {
+            offsetSyncLog = new OffsetSyncLog(targetAdmin, source.name());
+        }
         int loaded = OffsetSyncLog.load(target, source.name(), offsetSyncs);
         if (loaded > 0) {
             LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, OffsetSyncLog.TOPIC);
         }
-        MessageSelector selector = selector();
+        sender.start();
+        deadLetters.start();
         for (String topic : backup.topics()) {
             consumer.subscribe(topic, selector);
         }
@@ -226,7 +290,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     public void close() {
         stopping = true;
         reachProbe.shutdownNow();
-        if (started) {
+        boolean wasStarted;
+        synchronized (this) { // a start in progress finishes first, so that what it started is stopped below
+            wasStarted = started;
+        }
+        if (wasStarted) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (inProgress.get() > 0 && System.nanoTime() < deadline) {
                 sleepQuietly(20);
@@ -257,7 +325,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             error = "source '" + source.name() + "' did not report progress: " + SendFailure.describe(e);
         }
         LinkState state;
-        if (!started) {
+        if (failure != null) {
+            state = LinkState.FAILED;
+        } else if (!started) {
             state = stopping ? LinkState.STOPPED : LinkState.STARTING;
         } else if (stopping) {
             state = LinkState.STOPPED;
@@ -270,7 +340,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         } else {
             state = LinkState.RUNNING;
         }
-        String why = !stats.blocked.isEmpty() ? stats.blocked.values().iterator().next()
+        String why = failure != null ? "cannot start: " + failure
+            : waitingFor != null ? "waiting for its clusters: " + waitingFor
+            : !stats.blocked.isEmpty() ? stats.blocked.values().iterator().next()
             : !stats.troubled.isEmpty() ? stats.troubled.values().iterator().next() : error;
         return new LinkStatus(backup.name(), source.name(), target.name(), group, state, why,
             loopCheck, stats.received.sum(), stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(),

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
-import dev.ferry.copy.LinkStatus;
+import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -69,21 +69,29 @@ class FailbackTest {
             Thread.sleep(2_500);
             home.kill();
 
-            // 3. Failover: billing moves away and bills what the standby takes meanwhile.
-            try (ClusterAdmin awayAdmin = ClusterAdmin.connect(config.cluster("away"))) {
-                Failover.apply(awayAdmin, GROUP, Failover.plan(awayAdmin, GROUP, "home", TOPIC));
-            }
-            List<String> taken = send(away.namesrvAddr(), "taken", 1_000);
-            Set<String> billedAway = ConcurrentHashMap.newKeySet();
-            DefaultMQPushConsumer billingAway = start(away.namesrvAddr(), billedAway);
-            try {
-                await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(taken));
+            // Ferry restarts during the disaster (a new configuration, a new host): the link whose source is
+            // down waits for it instead of failing the start.
+            try (Ferry ferry = Ferry.start(config, settings)) {
+                assertThat(ferry.status().get(0)).satisfies(link -> {
+                    assertThat(link.state()).isEqualTo(LinkState.STARTING);
+                    assertThat(link.reason()).startsWith("waiting for its clusters: ");
+                });
 
-                // 4. Home is back. Ferry copies what it held; its status says how much that was.
-                home.restart();
-                try (Ferry ferry = Ferry.start(config, settings)) {
-                    LinkStatus outbound = ferry.status().get(0);
-                    assertThat(outbound.heldOnReturn()).as("held by home, not yet copied").isEqualTo(held.size());
+                // 3. Failover: billing moves away and bills what the standby takes meanwhile.
+                try (ClusterAdmin awayAdmin = ClusterAdmin.connect(config.cluster("away"))) {
+                    Failover.apply(awayAdmin, GROUP, Failover.plan(awayAdmin, GROUP, "home", TOPIC));
+                }
+                List<String> taken = send(away.namesrvAddr(), "taken", 1_000);
+                Set<String> billedAway = ConcurrentHashMap.newKeySet();
+                DefaultMQPushConsumer billingAway = start(away.namesrvAddr(), billedAway);
+                try {
+                    await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(taken));
+
+                    // 4. Home is back. The link starts by itself, copies what home held, and says how much.
+                    home.restart();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).state() != LinkState.STARTING);
+                    assertThat(ferry.status().get(0).heldOnReturn()).as("held by home, not yet copied")
+                        .isEqualTo(held.size());
                     await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(held));
                     Thread.sleep(2_000);
                     billingAway.shutdown(); // applications stop on the standby, committing where they are
@@ -136,9 +144,9 @@ class FailbackTest {
                     System.out.printf("failback: home held %d uncopied when it died; %d taken away, copied back;"
                         + " billing resumed at home's end, billed %d new there%n", held.size(), taken.size(),
                         billedHome.size());
+                } finally {
+                    billingAway.shutdown();
                 }
-            } finally {
-                billingAway.shutdown();
             }
         }
     }
