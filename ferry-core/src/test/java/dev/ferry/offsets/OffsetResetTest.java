@@ -1,14 +1,22 @@
 package dev.ferry.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +98,37 @@ class OffsetResetTest {
         });
         OffsetReset.apply(admin, GROUP + "-ends", latest);
         assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(110);
+    }
+
+    @Test
+    void aLiveGroupIsResetThroughItsBrokerAndReadsAgainFromThere() throws Exception {
+        String group = GROUP + "-live";
+        List<String> received = new CopyOnWriteArrayList<>();
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+        consumer.setNamesrvAddr(cluster.namesrvAddr());
+        consumer.setInstanceName(group);
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setPersistConsumerOffsetInterval(500);
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            messages.forEach(m -> received.add(m.getUserProperty("seq")));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 110
+                && admin.committedOffset(group, queue).orElse(-1) == 110);
+            received.clear();
+            // Written straight into the broker, the offset would be overwritten by the consumer's next commit;
+            // through the broker the consumer itself is told to go back.
+            OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 30);
+            Thread.sleep(1_000);
+        } finally {
+            consumer.shutdown();
+        }
+        assertThat(received).as("read again from offset 80: the copies produced after the time")
+            .containsExactlyInAnyOrderElementsOf(LongStream.range(80, 110).mapToObj(Long::toString).toList());
     }
 
     @Test
