@@ -1,0 +1,93 @@
+package dev.ferry.app;
+
+import dev.ferry.bench.Bench;
+import dev.ferry.bench.BenchReport;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry bench}: see {@link Bench}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Starts two RocketMQ clusters as child JVMs and measures, on the same messages: the ceiling (the"
+        + " fastest producer straight into the target), a naive relay, Ferry catching up a backlog, Ferry under live"
+        + " load (delay p50/p99/max), and Ferry with the target down. Prints a table; writes JSON and an SVG chart"
+        + " to --out, and the figures to docs/benchmarks.md.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--messages", defaultValue = "500000", description = "messages in the backlog (default: ${DEFAULT-VALUE})")
+    int messages;
+
+    @Option(names = "--body-bytes", defaultValue = "1024", description = "body size (default: ${DEFAULT-VALUE})")
+    int bodyBytes;
+
+    @Option(names = "--queues", defaultValue = "8", description = "queues of the topic (default: ${DEFAULT-VALUE})")
+    int queues;
+
+    @Option(names = "--naive-seconds", defaultValue = "60",
+        description = "the naive relay stops after this long (default: ${DEFAULT-VALUE})")
+    int naiveSeconds;
+
+    @Option(names = "--live-rate", defaultValue = "5000", description = "msg/s of the live load (default: ${DEFAULT-VALUE})")
+    int liveRate;
+
+    @Option(names = "--live-seconds", defaultValue = "30", description = "how long the live load runs (default: ${DEFAULT-VALUE})")
+    int liveSeconds;
+
+    @Option(names = "--outage-seconds", defaultValue = "30",
+        description = "how long the target is down under load; 0 to skip (default: ${DEFAULT-VALUE})")
+    int outageSeconds;
+
+    @Option(names = "--ferry-heap", defaultValue = "256m", description = "Ferry's -Xmx (default: ${DEFAULT-VALUE})")
+    String ferryHeap;
+
+    @Option(names = "--cluster-heap", defaultValue = "1g", description = "each cluster's -Xmx (default: ${DEFAULT-VALUE})")
+    String clusterHeap;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "JSON, chart, logs and stores (default: target/bench"
+        + " in Ferry's folder)")
+    Path out;
+
+    @Option(names = "--docs", paramLabel = "FILE", description = "the markdown file whose figures section is replaced"
+        + " (default: docs/benchmarks.md in Ferry's folder)")
+    Path docs;
+
+    @Option(names = "--no-docs", description = "leave docs/benchmarks.md alone")
+    boolean noDocs;
+
+    @Option(names = "--profile", description = "record Ferry's catch-up with Java Flight Recorder (ferry.jfr in --out)")
+    boolean profile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (messages <= 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0 || liveSeconds <= 0 || naiveSeconds <= 0
+            || outageSeconds < 0) {
+            throw new Failures.BadInput("ferry bench: counts, sizes, rates and durations must be positive"
+                + " (--outage-seconds may be 0)");
+        }
+        Path home = Path.of(System.getProperty("ferry.home", "."));
+        Path outDir = out != null ? out : home.resolve("target").resolve("bench");
+        Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
+        PrintStream stdout = System.out;
+        Bench.Options options = new Bench.Options(messages, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
+            outageSeconds, ferryHeap, clusterHeap, outDir, profile);
+        String command = "bin/ferry bench" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
+            : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        BenchReport report = new Bench(options, stdout).run(command);
+        if (!noDocs) {
+            if (doc.getParent() != null) {
+                Files.createDirectories(doc.getParent());
+            }
+            Bench.updateDocs(report, doc);
+            stdout.println("figures written to " + doc);
+        }
+        return ExitCodes.OK;
+    }
+}

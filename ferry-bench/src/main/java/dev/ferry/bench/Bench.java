@@ -1,0 +1,396 @@
+package dev.ferry.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.OriginStamp;
+import dev.ferry.embedded.ClusterProcess;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * One benchmark run: two clusters as child JVMs (source and target), then on the same messages:
+ *
+ * <ol>
+ *   <li>the source filled with the fastest producer ({@link FastWriter});</li>
+ *   <li>the <b>ceiling</b>: the same producer writing the same messages straight into the target;</li>
+ *   <li>the <b>naive relay</b> ({@link NaiveRelay}) copying the source into the target;</li>
+ *   <li><b>Ferry catching up</b>: Ferry, in a JVM of its own ({@link FerryChild}), copying the filled source;</li>
+ *   <li><b>Ferry under live load</b>: a steady rate into the source ({@link LiveLoad}); each copy's delay from
+ *       the source's store time to the target's;</li>
+ *   <li><b>the target down</b> under that load: Ferry's memory, the backlog, and how fast it drains.</li>
+ * </ol>
+ *
+ * <p>Throughputs are counted in the stores (the sum of the topic's queue offsets), not by the writers, so all
+ * three are measured alike: from the first message in the target to the last.
+ */
+public final class Bench {
+
+    static final String TOPIC = "bench";
+    private static final String CEILING_TOPIC = "bench-ceiling";
+    private static final String NAIVE_TOPIC = "bench-naive";
+
+    /**
+     * What to run.
+     *
+     * @param messages         messages in the backlog, the ceiling and the naive relay
+     * @param naiveSeconds     the naive relay stops after this long if it has not relayed them all
+     * @param liveRate         messages per second of the live load
+     * @param liveSeconds      how long the live load runs
+     * @param outageSeconds    how long the target is down (0: no outage run)
+     * @param ferryHeap        Ferry's maximum heap, as for -Xmx
+     * @param clusterHeap      each cluster's maximum heap
+     * @param out              where the JSON, the chart, the logs and the clusters' stores go
+     * @param profile          whether Ferry records a Java Flight Recording of the catch-up
+     */
+    public record Options(int messages, int bodyBytes, int queues, int naiveSeconds, int liveRate, int liveSeconds,
+                          int outageSeconds, String ferryHeap, String clusterHeap, Path out, boolean profile) {
+
+        public static Options defaults(Path out) {
+            return new Options(500_000, 1024, 8, 60, 5_000, 30, 30, "256m", "1g", out, false);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final BenchMessages messages;
+
+    public Bench(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.messages = new BenchMessages(options.bodyBytes());
+    }
+
+    /** Runs everything; returns the report, also written to {@code out/bench.json} and {@code out/bench.svg}. */
+    public BenchReport run(String command) throws Exception {
+        Path work = options.out().toAbsolutePath();
+        Files.createDirectories(work);
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Machine machine = Machine.describe();
+        say("machine: " + machine.summary());
+        say(String.format("run: %,d messages of %,d bytes over %d queues; live %,d msg/s for %d s; target down %d s",
+            options.messages(), options.bodyBytes(), options.queues(), options.liveRate(), options.liveSeconds(),
+            options.outageSeconds()));
+        ClusterProcess.Builder source = cluster("bench-source");
+        ClusterProcess.Builder target = cluster("bench-target");
+        try (ClusterProcess sourceCluster = source.start(); ClusterProcess targetCluster = target.start();
+             ClusterAdmin sourceAdmin = ClusterAdmin.connect(config("source", sourceCluster));
+             ClusterAdmin targetAdmin = ClusterAdmin.connect(config("target", targetCluster))) {
+            sourceAdmin.ensureTopic(TOPIC, options.queues());
+            for (String topic : List.of(TOPIC, CEILING_TOPIC, NAIVE_TOPIC)) {
+                targetAdmin.ensureTopic(topic, options.queues());
+            }
+            Thread.sleep(1_000); // routes reach the NameServers
+
+            BenchReport.Throughput fill;
+            BenchReport.Throughput ceiling;
+            try (FastWriter toSource = new FastWriter(sourceCluster.namesrvAddr(), "fill", messages);
+                 FastWriter toTarget = new FastWriter(targetCluster.namesrvAddr(), "ceiling", messages)) {
+                say("filling the source ...");
+                fill = stored(sourceAdmin, TOPIC, options.messages(), () -> toSource.write(TOPIC, "fill",
+                    options.messages()));
+                say(String.format("  source filled: %,.0f msg/s", fill.perSecond()));
+                say("ceiling: the same messages straight into the target ...");
+                ceiling = stored(targetAdmin, CEILING_TOPIC, options.messages(), () -> toTarget.write(CEILING_TOPIC,
+                    "ceiling", options.messages()));
+                say(String.format("  ceiling: %,.0f msg/s", ceiling.perSecond()));
+            }
+
+            say("naive relay: lite-pull + a synchronous send per message ...");
+            NaiveRelay relay = new NaiveRelay();
+            BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, -1, () -> relay.relay(
+                sourceCluster.namesrvAddr(), TOPIC, targetCluster.namesrvAddr(), NAIVE_TOPIC, options.messages(),
+                Duration.ofSeconds(options.naiveSeconds())));
+            say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
+
+            Path ferryConfig = writeFerryConfig(work, sourceCluster, targetCluster);
+            List<String> jvm = options.profile()
+                ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("ferry.jfr") + ",settings=profile")
+                : List.of();
+            say("Ferry: catching up the backlog ...");
+            FerryChild[] started = new FerryChild[1];
+            long caughtUpFrom = System.currentTimeMillis();
+            BenchReport.Throughput catchUp;
+            try {
+                catchUp = stored(targetAdmin, TOPIC, options.messages(), () -> started[0] =
+                    FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 250, jvm));
+            } catch (Exception e) {
+                if (started[0] != null) {
+                    started[0].close();
+                }
+                throw e;
+            }
+            try (FerryChild ferry = started[0]) {
+                BenchReport.Cost cost = cost(ferry.since(caughtUpFrom), catchUp.messages());
+                say(String.format("  Ferry: %,.0f msg/s, %.1f CPU s per million messages", catchUp.perSecond(),
+                    cost.cpuSecondsPerMillion()));
+
+                BenchReport.Live live = live(sourceCluster, targetCluster, targetAdmin, ferry);
+                BenchReport.Outage outage = options.outageSeconds() > 0
+                    ? outage(sourceCluster, targetCluster, sourceAdmin, targetAdmin, ferry) : null;
+                long peakHeap = ferry.since(0).stream().mapToLong(Stat::heapUsed).max().orElse(0);
+                long peakRss = ferry.since(0).stream().mapToLong(Stat::peakRss).max().orElse(-1);
+                cost = new BenchReport.Cost(cost.cpuSecondsPerMillion(), peakHeap / MIB, peakRss < 0 ? -1 : peakRss / MIB,
+                    options.ferryHeap());
+                BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
+                    catchUp, cost, live, outage);
+                write(report, work);
+                return report;
+            }
+        }
+    }
+
+    private static final long MIB = 1024 * 1024;
+
+    private ClusterProcess.Builder cluster(String name) {
+        // A throwaway store (killed and deleted at the end): hundreds of MiB nobody reads again.
+        return ClusterProcess.builder(name).heap(options.clusterHeap())
+            // Big enough for the run without a file roll every few thousand messages.
+            .brokerProperty("mappedFileSizeCommitLog", Integer.toString(256 * 1024 * 1024))
+            .brokerProperty("mappedFileSizeConsumeQueue", Integer.toString(300_000 * 20))
+            // A send may wait up to 1 s in the broker's queue before "busy" (default 200 ms): the ceiling's bursts
+            // on two shared cores would otherwise spend their time retrying.
+            .brokerProperty("waitTimeMillsInSendQueue", "1000");
+    }
+
+    private static ClusterConfig config(String name, ClusterProcess cluster) {
+        return new ClusterConfig(name, cluster.namesrvAddr(), null, null, Map.of(), false);
+    }
+
+    private Path writeFerryConfig(Path work, ClusterProcess source, ClusterProcess target) throws Exception {
+        Path file = work.resolve("ferry-bench.yaml");
+        Files.writeString(file, """
+            clusters:
+              source: {namesrv: "%s"}
+              target: {namesrv: "%s"}
+            backups:
+              - {name: bench, source: source, target: target, topics: [%s]}
+            """.formatted(source.namesrvAddr(), target.namesrvAddr(), TOPIC), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} while counting what the (fresh) {@code topic} stores, until it holds {@code expected}
+     * messages (with -1: what it holds when the work returns). The time runs from the last sample that saw the
+     * topic empty to the first that saw it complete: a little long, never short.
+     */
+    private BenchReport.Throughput stored(ClusterAdmin admin, String topic, long expected, Work work) throws Exception {
+        List<MessageQueue> queues = admin.queues(topic);
+        try (Sampler sampler = new Sampler(topic, 100, () -> count(admin, queues))) {
+            work.run();
+            long goal = expected >= 0 ? expected : count(admin, queues);
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+            long lastSaid = System.currentTimeMillis();
+            long stored;
+            while ((stored = count(admin, queues)) < goal) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException(topic + ": " + stored + " of " + goal + " messages after 10 minutes");
+                }
+                if (System.currentTimeMillis() - lastSaid > 5_000) {
+                    say(String.format("  ... %,d of %,d", stored, goal));
+                    lastSaid = System.currentTimeMillis();
+                }
+                Thread.sleep(50);
+            }
+            List<Sampler.Point> points = new ArrayList<>(sampler.points());
+            points.add(new Sampler.Point(sampler.elapsedMillis(), stored));
+            long first = points.stream().filter(p -> p.value() == 0).mapToLong(Sampler.Point::millis).max().orElse(0);
+            long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
+                .orElseThrow();
+            List<Sampler.Point> window = points.stream().filter(p -> p.millis() >= first && p.millis() <= last)
+                .map(p -> new Sampler.Point(p.millis() - first, p.value())).toList();
+            return BenchReport.Throughput.of(goal, last - first, Sampler.rates(window, 500));
+        }
+    }
+
+    static long count(ClusterAdmin admin, List<MessageQueue> queues) throws Exception {
+        long total = 0;
+        for (MessageQueue queue : queues) {
+            total += admin.maxOffset(queue);
+        }
+        return total;
+    }
+
+    /**
+     * CPU per million messages while Ferry copied the backlog, from its JVM's own CPU clock: from the last
+     * sample before its first copy (so the JVM's start is not counted) to the first that saw them all.
+     */
+    static BenchReport.Cost cost(List<Stat> stats, long messages) {
+        Stat from = null;
+        Stat to = null;
+        for (Stat stat : stats) {
+            if (stat.copied() == 0 || from == null) {
+                from = stat;
+            }
+            if (to == null && stat.copied() >= messages) {
+                to = stat;
+            }
+        }
+        if (from == null || to == null || to.copied() == from.copied()) {
+            return new BenchReport.Cost(-1, -1, -1, "");
+        }
+        double cpuSeconds = (to.cpuNanos() - from.cpuNanos()) / 1e9;
+        return new BenchReport.Cost(cpuSeconds / ((to.copied() - from.copied()) / 1e6), -1, -1, "");
+    }
+
+    private BenchReport.Live live(ClusterProcess source, ClusterProcess target, ClusterAdmin targetAdmin,
+                                  FerryChild ferry) throws Exception {
+        say(String.format("Ferry under live load: %,d msg/s for %d s ...", options.liveRate(), options.liveSeconds()));
+        List<MessageQueue> queues = targetAdmin.queues(TOPIC);
+        Map<MessageQueue, Long> from = new HashMap<>();
+        for (MessageQueue queue : queues) {
+            from.put(queue, targetAdmin.maxOffset(queue));
+        }
+        long before = count(targetAdmin, queues);
+        long sent;
+        try (LiveLoad load = new LiveLoad(source.namesrvAddr(), messages)) {
+            sent = load.run(TOPIC, "live", options.liveRate(), options.liveSeconds());
+        }
+        awaitCount(targetAdmin, queues, before + sent, "the live load's copies");
+        long[] delays = delays(target.namesrvAddr(), from, sent);
+        Delays summary = Delays.of(delays);
+        say(String.format("  delay: p50 %d ms, p99 %d ms, max %d ms over %,d messages", summary.p50(), summary.p99(),
+            summary.max(), summary.count()));
+        return new BenchReport.Live(options.liveRate(), options.liveSeconds(), sent, delays.length, summary);
+    }
+
+    /** Each copy's delay: its store time on the target minus its origin's store time, which Ferry carries. */
+    private static long[] delays(String targetNamesrv, Map<MessageQueue, Long> from, long expected) throws Exception {
+        DefaultLitePullConsumer reader = new DefaultLitePullConsumer("ferry-bench-delays");
+        reader.setNamesrvAddr(targetNamesrv);
+        reader.setInstanceName("ferry-bench-delays-" + ProcessHandle.current().pid());
+        reader.setAutoCommit(false);
+        reader.setPullBatchSize(256);
+        reader.start();
+        try {
+            reader.assign(from.keySet());
+            for (Map.Entry<MessageQueue, Long> queue : from.entrySet()) {
+                reader.seek(queue.getKey(), queue.getValue());
+            }
+            long[] delays = new long[(int) expected];
+            int read = 0;
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (read < expected && System.currentTimeMillis() < deadline) {
+                for (MessageExt copy : reader.poll(1_000)) {
+                    String origin = copy.getUserProperty(OriginStamp.ORIGIN_TIME);
+                    if (origin != null && read < delays.length) {
+                        delays[read++] = copy.getStoreTimestamp() - Long.parseLong(origin);
+                    }
+                }
+            }
+            return read == delays.length ? delays : java.util.Arrays.copyOf(delays, read);
+        } finally {
+            reader.shutdown();
+        }
+    }
+
+    private BenchReport.Outage outage(ClusterProcess source, ClusterProcess target, ClusterAdmin sourceAdmin,
+                                      ClusterAdmin targetAdmin, FerryChild ferry) throws Exception {
+        // The load runs a while before the target is killed, and as long after it is back.
+        int margin = Math.max(2, Math.min(10, options.outageSeconds() / 3));
+        int seconds = margin * 2 + options.outageSeconds();
+        say(String.format("target down for %d s under %,d msg/s ...", options.outageSeconds(), options.liveRate()));
+        List<MessageQueue> targetQueues = targetAdmin.queues(TOPIC);
+        List<MessageQueue> sourceQueues = sourceAdmin.queues(TOPIC);
+        long from = System.currentTimeMillis();
+        long backAt;
+        try (LiveLoad load = new LiveLoad(source.namesrvAddr(), messages)) {
+            CompletableFuture<Long> traffic = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(TOPIC, "outage", options.liveRate(), seconds);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1L;
+                }
+            });
+            Thread.sleep(margin * 1000L);
+            target.kill();
+            say("  target killed (SIGKILL)");
+            Thread.sleep(options.outageSeconds() * 1000L);
+            target.restart();
+            backAt = System.currentTimeMillis();
+            say("  target back");
+            traffic.join();
+        }
+        long sourceMessages = count(sourceAdmin, sourceQueues);
+        long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+        long drained = -1;
+        while (System.currentTimeMillis() < deadline) {
+            Stat latest = ferry.latest();
+            if (latest != null && latest.time() > backAt && latest.backlog() == 0
+                && count(targetAdmin, targetQueues) >= sourceMessages) {
+                drained = latest.time();
+                break;
+            }
+            Thread.sleep(100);
+        }
+        if (drained < 0) {
+            throw new IllegalStateException("the backlog did not drain within 5 minutes of the target's return; see "
+                + ferry.log());
+        }
+        List<Stat> during = ferry.since(from);
+        long targetMessages = count(targetAdmin, targetQueues);
+        BenchReport.Outage outage = new BenchReport.Outage(options.outageSeconds(),
+            during.stream().mapToLong(Stat::backlog).max().orElse(0),
+            during.stream().mapToLong(Stat::inFlightBytes).max().orElse(0) / (double) MIB,
+            CopySettings.DEFAULT.maxInFlightMiB(),
+            during.stream().mapToLong(Stat::heapUsed).max().orElse(0) / MIB,
+            (drained - backAt) / 1000.0, sourceMessages, targetMessages, targetMessages - sourceMessages);
+        say(String.format("  backlog peaked at %,d; in flight at most %.1f MiB (cap %d MiB); heap at most %d MiB;"
+                + " drained %.1f s after the target came back; %,d on the source, %,d on the target",
+            outage.peakBacklog(), outage.peakInFlightMiB(), outage.inFlightCapMiB(), outage.peakHeapMiB(),
+            outage.drainSeconds(), sourceMessages, targetMessages));
+        return outage;
+    }
+
+    private void awaitCount(ClusterAdmin admin, List<MessageQueue> queues, long goal, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+        while (count(admin, queues) < goal) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(what + ": " + count(admin, queues) + " of " + goal + " after 5 minutes");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Writes the figures into the generated section of a markdown file (docs/benchmarks.md), chart beside it. */
+    public static void updateDocs(BenchReport report, Path doc) throws Exception {
+        Markdown.update(doc, report, Chart.svg(report));
+    }
+
+    private void write(BenchReport report, Path work) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(work.resolve("bench.json").toFile(), report);
+        Files.writeString(work.resolve("bench.svg"), Chart.svg(report), StandardCharsets.UTF_8);
+        out.println();
+        out.print(Markdown.table(report));
+        out.println();
+        report.verdicts().forEach(out::println);
+        out.println();
+        out.println("report: " + work.resolve("bench.json") + ", chart: " + work.resolve("bench.svg"));
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.ferry.bench;
+
+import java.util.List;
+
+/**
+ * Everything one run measured; written as JSON, printed as a table, and rendered into docs/benchmarks.md.
+ *
+ * @param command the command line that produced it
+ */
+public record BenchReport(String command, String startedAt, Machine machine, Bench.Options options, Throughput fill,
+                   Throughput ceiling, Throughput naive, Throughput ferry, Cost cost, Live live, Outage outage) {
+
+    /**
+     * Messages written or copied in a phase and how long it took.
+     *
+     * @param rates messages per second over time, {@code [seconds, rate]}, for the chart
+     */
+    public record Throughput(long messages, double seconds, double perSecond, List<double[]> rates) {
+
+        static Throughput of(long messages, long millis, List<double[]> rates) {
+            double seconds = Math.max(1, millis) / 1000.0;
+            return new Throughput(messages, seconds, messages / seconds, rates);
+        }
+    }
+
+    /**
+     * What Ferry cost while it caught up: CPU per million messages, and its memory, peak over the whole run.
+     */
+    public record Cost(double cpuSecondsPerMillion, long peakHeapMiB, long peakRssMiB, String heapLimit) {
+    }
+
+    /**
+     * Ferry under a steady load: delay from the source's store time to the target's, per message.
+     *
+     * @param sent messages the load sent (and the source took)
+     */
+    public record Live(int rate, int seconds, long sent, long copied, Delays delays) {
+    }
+
+    /**
+     * Ferry with the target down under load: memory stays bounded, nothing is lost, the backlog drains.
+     *
+     * @param duplicates copies beyond the source's count: batches the target stored but could not acknowledge
+     *                   when it died, sent again
+     */
+    public record Outage(int downSeconds, long peakBacklog, double peakInFlightMiB, long inFlightCapMiB, long peakHeapMiB,
+                  double drainSeconds, long sourceMessages, long targetMessages, long duplicates) {
+    }
+
+    /** The targets, each as held or not, with the figures behind it. */
+    public List<String> verdicts() {
+        double ofCeiling = ferry.perSecond() / ceiling.perSecond();
+        double ofNaive = ferry.perSecond() / naive.perSecond();
+        return List.of(
+            verdict(ofCeiling >= 0.85, String.format("catch-up at %.0f%% of the ceiling (target >= 85%%)", 100 * ofCeiling)),
+            verdict(ofNaive >= 3, String.format("catch-up %.1fx the naive relay (target >= 3x)", ofNaive)),
+            verdict(live.delays().p99() <= 100, String.format("p99 delay %d ms at %,d msg/s (target <= 100 ms)",
+                live.delays().p99(), live.rate())),
+            verdict(cost.peakHeapMiB() < 256 && outage.peakHeapMiB() < 256, String.format(
+                "peak heap %d MiB with a %,d-message backlog, %d MiB with the target down (target < 256 MiB)",
+                cost.peakHeapMiB(), fill.messages(), outage.peakHeapMiB())));
+    }
+
+    private static String verdict(boolean held, String what) {
+        return (held ? "held:     " : "NOT held: ") + what;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.ferry.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The report as text: the table printed at the end of a run, and the figures section of docs/benchmarks.md. */
+final class Markdown {
+
+    static final String BEGIN = "<!-- bench:begin (written by bin/ferry bench --docs; edits here are replaced) -->";
+    static final String END = "<!-- bench:end -->";
+
+    private Markdown() {
+    }
+
+    static String table(BenchReport r) {
+        StringBuilder t = new StringBuilder();
+        t.append("| what | messages | seconds | msg/s | vs ceiling |\n");
+        t.append("|---|---:|---:|---:|---:|\n");
+        row(t, "ceiling: fastest producer straight into the target", r.ceiling(), r.ceiling());
+        row(t, "naive relay: lite-pull + synchronous send per message", r.naive(), r.ceiling());
+        row(t, "Ferry catching up the backlog", r.ferry(), r.ceiling());
+        row(t, "(filling the source, same producer)", r.fill(), r.ceiling());
+        t.append('\n');
+        t.append("| Ferry | figure |\n");
+        t.append("|---|---:|\n");
+        t.append(String.format(Locale.ROOT, "| catch-up vs naive relay | %.1fx |%n", r.ferry().perSecond() / r.naive().perSecond()));
+        t.append(String.format(Locale.ROOT, "| CPU per million messages copied | %.1f s |%n", r.cost().cpuSecondsPerMillion()));
+        t.append(String.format(Locale.ROOT, "| peak heap (limit %s) / peak RSS | %d MiB / %s |%n", r.cost().heapLimit(),
+            r.cost().peakHeapMiB(), r.cost().peakRssMiB() < 0 ? "n/a" : r.cost().peakRssMiB() + " MiB"));
+        Delays d = r.live().delays();
+        t.append(String.format(Locale.ROOT, "| delay under %,d msg/s for %d s (%,d messages): p50 / p90 / p99 / p99.9 / max |"
+            + " %d / %d / %d / %d / %d ms |%n", r.live().rate(), r.live().seconds(), d.count(), d.p50(), d.p90(), d.p99(),
+            d.p999(), d.max()));
+        BenchReport.Outage o = r.outage();
+        if (o != null) {
+            t.append(String.format(Locale.ROOT, "| target down %d s under load: peak backlog | %,d messages |%n",
+                o.downSeconds(), o.peakBacklog()));
+            t.append(String.format(Locale.ROOT, "| ... in flight at most (cap %d MiB) / heap at most | %.1f MiB / %d MiB |%n",
+                o.inFlightCapMiB(), o.peakInFlightMiB(), o.peakHeapMiB()));
+            t.append(String.format(Locale.ROOT, "| ... drained after the target's return in | %.1f s |%n", o.drainSeconds()));
+            t.append(String.format(Locale.ROOT, "| ... on the source / on the target (copies sent twice) | %,d / %,d (%,d) |%n",
+                o.sourceMessages(), o.targetMessages(), o.duplicates()));
+        }
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String what, BenchReport.Throughput x, BenchReport.Throughput ceiling) {
+        t.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.0f%% |%n", what, x.messages(), x.seconds(),
+            x.perSecond(), 100 * x.perSecond() / ceiling.perSecond()));
+    }
+
+    /** The generated section of docs/benchmarks.md: command, machine, table, verdicts, chart. */
+    static String section(BenchReport r, String chartFile) {
+        StringBuilder s = new StringBuilder();
+        s.append(BEGIN).append("\n\n");
+        s.append("Run of ").append(r.startedAt()).append(":\n\n```bash\n").append(r.command()).append("\n```\n\n");
+        s.append("Machine: ").append(r.machine().summary()).append(".\n\n");
+        s.append(table(r)).append('\n');
+        s.append("Targets:\n\n");
+        r.verdicts().forEach(v -> s.append("- ").append(v.replaceAll(" {2,}", " ")).append('\n'));
+        s.append("\n![throughput over time and delay distribution](").append(chartFile).append(")\n\n");
+        s.append(END).append('\n');
+        return s.toString();
+    }
+
+    /** Replaces the generated section of {@code doc} (or appends one) and writes the chart next to it. */
+    static void update(Path doc, BenchReport r, String svg) throws Exception {
+        String chartFile = doc.getFileName().toString().replaceFirst("\\.md$", "") + ".svg";
+        Files.writeString(doc.resolveSibling(chartFile), svg, StandardCharsets.UTF_8);
+        String text = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n\n";
+        String section = section(r, chartFile);
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin >= 0 && end > begin) {
+            text = text.substring(0, begin) + section + text.substring(end + END.length()).replaceFirst("^\n", "");
+        } else {
+            text = text + (text.endsWith("\n") ? "\n" : "\n\n") + section;
+        }
+        Files.writeString(doc, text, StandardCharsets.UTF_8);
+    }
+}

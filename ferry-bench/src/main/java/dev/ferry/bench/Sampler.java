@@ -1,0 +1,91 @@
+package dev.ferry.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Samples a counter every few milliseconds on a thread of its own, for throughput over time: the figures of
+ * the chart. A sample that throws (a cluster restarting) is skipped.
+ */
+final class Sampler implements AutoCloseable {
+
+    /** {@code value} at {@code millis} after the sampler started. */
+    record Point(long millis, long value) {
+    }
+
+    private final List<Point> points = new ArrayList<>();
+    private final Thread thread;
+    private final long start = System.currentTimeMillis();
+    private volatile boolean running = true;
+
+    interface Counter {
+        long get() throws Exception;
+    }
+
+    Sampler(String name, long everyMillis, Counter counter) {
+        thread = new Thread(() -> {
+            while (running) {
+                try {
+                    long value = counter.get();
+                    synchronized (points) {
+                        points.add(new Point(System.currentTimeMillis() - start, value));
+                    }
+                } catch (Exception skipped) {
+                    // the next sample will do
+                }
+                try {
+                    Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "ferry-bench-sampler-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    static Sampler of(String name, LongSupplier counter) {
+        return new Sampler(name, 100, counter::getAsLong);
+    }
+
+    long elapsedMillis() {
+        return System.currentTimeMillis() - start;
+    }
+
+    List<Point> points() {
+        synchronized (points) {
+            return List.copyOf(points);
+        }
+    }
+
+    /**
+     * Messages per second over consecutive windows of {@code windowMillis}: {@code [seconds, rate]} pairs,
+     * each at the end of its window.
+     */
+    static List<double[]> rates(List<Point> points, long windowMillis) {
+        List<double[]> rates = new ArrayList<>();
+        Point last = null;
+        for (Point point : points) {
+            if (last == null) {
+                last = point;
+            } else if (point.millis() - last.millis() >= windowMillis) {
+                double seconds = (point.millis() - last.millis()) / 1000.0;
+                rates.add(new double[] {point.millis() / 1000.0, (point.value() - last.value()) / seconds});
+                last = point;
+            }
+        }
+        return rates;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

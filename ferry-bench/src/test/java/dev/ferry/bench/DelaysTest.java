@@ -1,0 +1,66 @@
+package dev.ferry.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DelaysTest {
+
+    @Test
+    void percentilesAreNearestRanks() {
+        long[] millis = new long[100];
+        for (int i = 0; i < 100; i++) {
+            millis[i] = 100 - i; // 100 .. 1, unsorted
+        }
+        Delays delays = Delays.of(millis);
+        assertThat(delays.count()).isEqualTo(100);
+        assertThat(delays.p50()).isEqualTo(50);
+        assertThat(delays.p90()).isEqualTo(90);
+        assertThat(delays.p99()).isEqualTo(99);
+        assertThat(delays.p999()).isEqualTo(100);
+        assertThat(delays.max()).isEqualTo(100);
+    }
+
+    @Test
+    void bucketsCountEveryFigureOnce() {
+        Delays delays = Delays.of(new long[] {0, 1, 2, 3, 7, 100, 101, 4_000, 60_000});
+        assertThat(delays.bucketCounts()).containsExactly(2, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1);
+        assertThat(java.util.Arrays.stream(delays.bucketCounts()).sum()).isEqualTo(9);
+    }
+
+    @Test
+    void noFiguresNoPercentiles() {
+        Delays delays = Delays.of(new long[0]);
+        assertThat(delays.count()).isZero();
+        assertThat(delays.p99()).isZero();
+    }
+
+    @Test
+    void ratesAreMessagesPerSecondOverWindows() {
+        List<Sampler.Point> points = List.of(new Sampler.Point(0, 0), new Sampler.Point(250, 100),
+            new Sampler.Point(500, 500), new Sampler.Point(1_000, 1_500), new Sampler.Point(1_400, 1_600));
+        List<double[]> rates = Sampler.rates(points, 500);
+        assertThat(rates).hasSize(2);
+        assertThat(rates.get(0)).containsExactly(0.5, 1_000.0);
+        assertThat(rates.get(1)).containsExactly(1.0, 2_000.0);
+    }
+
+    @Test
+    void cpuIsCountedFromTheLastSampleBeforeTheFirstCopy() {
+        List<Stat> stats = List.of(new Stat(0, 0, 10, 0, 0, 5_000_000_000L, 0, 0),
+            new Stat(250, 0, 10, 0, 0, 6_000_000_000L, 0, 0),
+            new Stat(500, 500_000, 5, 0, 0, 7_000_000_000L, 0, 0),
+            new Stat(750, 1_000_000, 0, 0, 0, 8_000_000_000L, 0, 0),
+            new Stat(1_000, 1_000_000, 0, 0, 0, 9_000_000_000L, 0, 0));
+        // 2 CPU seconds (6 s -> 8 s) for one million messages; the JVM's first 6 s are not the copy's.
+        assertThat(Bench.cost(stats, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
+    }
+
+    @Test
+    void statLinesRoundTrip() {
+        Stat stat = new Stat(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(Stat.parse(stat.line())).isEqualTo(stat);
+        assertThat(Stat.parse("12:00:00 INFO something else")).isNull();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ferry.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark, small (a few thousand messages, seconds of load, a short outage), on real clusters:
+ * checks that what it measures adds up — counts, delays, the report files — never how fast anything is.
+ */
+class SmallBenchTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPhaseCountsWhatItMovedAndTheReportSaysSo() throws Exception {
+        Bench.Options options = new Bench.Options(3_000, 256, 4, 60, 500, 4, 3, "128m", "256m", dir.resolve("out"), false);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        BenchReport report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8))
+            .run("bin/ferry bench --messages 3000");
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        assertThat(report.fill().messages()).isEqualTo(3_000);
+        assertThat(report.ceiling().messages()).isEqualTo(3_000);
+        assertThat(report.naive().messages()).as("the relay copies them all well within its minute").isEqualTo(3_000);
+        assertThat(report.ferry().messages()).isEqualTo(3_000);
+        for (BenchReport.Throughput t : new BenchReport.Throughput[] {report.fill(), report.ceiling(), report.naive(),
+            report.ferry()}) {
+            assertThat(t.seconds()).isPositive();
+            assertThat(t.perSecond()).isEqualTo(t.messages() / t.seconds());
+        }
+        assertThat(report.cost().cpuSecondsPerMillion()).isPositive();
+        assertThat(report.cost().peakHeapMiB()).isPositive().isLessThanOrEqualTo(128);
+
+        // 500 msg/s for 4 s: every message sent is copied, and each copy has a delay.
+        assertThat(report.live().sent()).isEqualTo(2_000);
+        assertThat(report.live().copied()).isEqualTo(2_000);
+        Delays delays = report.live().delays();
+        assertThat(delays.count()).isEqualTo(2_000);
+        assertThat(delays.p50()).isNotNegative().isLessThanOrEqualTo(delays.p99());
+        assertThat(delays.p99()).isLessThanOrEqualTo(delays.max());
+        assertThat(java.util.Arrays.stream(delays.bucketCounts()).sum()).isEqualTo(2_000);
+
+        // The outage: 2 s of load, 3 s down, 2 s more, at 500 msg/s; all of it on the target afterwards.
+        BenchReport.Outage outage = report.outage();
+        assertThat(outage.sourceMessages()).isEqualTo(3_000 + 2_000 + 500 * 7);
+        assertThat(outage.targetMessages()).isGreaterThanOrEqualTo(outage.sourceMessages());
+        assertThat(outage.duplicates()).isEqualTo(outage.targetMessages() - outage.sourceMessages());
+        assertThat(outage.peakBacklog()).isPositive();
+        assertThat(outage.drainSeconds()).isNotNegative();
+
+        Path out = dir.resolve("out");
+        JsonNode json = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
+        assertThat(json.path("ferry").path("messages").asLong()).isEqualTo(3_000);
+        assertThat(json.path("live").path("delays").path("p99").asLong()).isEqualTo(delays.p99());
+        assertThat(json.path("machine").path("cores").asInt()).isPositive();
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("bench.svg").toFile());
+        assertThat(output).contains("| Ferry catching up the backlog | 3,000 |").contains("held:").contains("bench.json");
+        assertThat(report.verdicts()).hasSize(4);
+
+        // The docs section is replaced, not appended, on a second run.
+        Path doc = dir.resolve("benchmarks.md");
+        Files.writeString(doc, "# Benchmarks\n\nHow to read the figures.\n");
+        Bench.updateDocs(report, doc);
+        Bench.updateDocs(report, doc);
+        String text = Files.readString(doc);
+        assertThat(text).startsWith("# Benchmarks\n\nHow to read the figures.\n").contains("bin/ferry bench --messages 3000");
+        assertThat(text.split(java.util.regex.Pattern.quote(Markdown.BEGIN), -1)).hasSize(2);
+        assertThat(dir.resolve("benchmarks.svg")).exists();
+    }
+}
