@@ -128,7 +128,7 @@ public final class Bench {
             BenchReport.Throughput catchUp;
             try {
                 catchUp = stored(targetAdmin, TOPIC, options.messages(), () -> started[0] =
-                    FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 250, jvm));
+                    FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm));
             } catch (Exception e) {
                 if (started[0] != null) {
                     started[0].close();
@@ -136,6 +136,12 @@ public final class Bench {
                 throw e;
             }
             try (FerryChild ferry = started[0]) {
+                // The store counted the last copy; Ferry's own count follows with its next stat line.
+                long statDeadline = System.currentTimeMillis() + 10_000;
+                while ((ferry.latest() == null || ferry.latest().copied() < catchUp.messages())
+                    && System.currentTimeMillis() < statDeadline) {
+                    Thread.sleep(50);
+                }
                 BenchReport.Cost cost = cost(ferry.since(caughtUpFrom), catchUp.messages());
                 say(String.format("  Ferry: %,.0f msg/s, %.1f CPU s per million messages", catchUp.perSecond(),
                     cost.cpuSecondsPerMillion()));
@@ -195,13 +201,14 @@ public final class Bench {
      */
     private BenchReport.Throughput stored(ClusterAdmin admin, String topic, long expected, Work work) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
-        try (Sampler sampler = new Sampler(topic, 100, () -> count(admin, queues))) {
+        // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
+        try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues))) {
             work.run();
             long goal = expected >= 0 ? expected : count(admin, queues);
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
             long stored;
-            while ((stored = count(admin, queues)) < goal) {
+            while ((stored = sampler.latest()) < goal) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException(topic + ": " + stored + " of " + goal + " messages after 10 minutes");
                 }
@@ -211,8 +218,7 @@ public final class Bench {
                 }
                 Thread.sleep(50);
             }
-            List<Sampler.Point> points = new ArrayList<>(sampler.points());
-            points.add(new Sampler.Point(sampler.elapsedMillis(), stored));
+            List<Sampler.Point> points = sampler.points();
             long first = points.stream().filter(p -> p.value() == 0).mapToLong(Sampler.Point::millis).max().orElse(0);
             long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
                 .orElseThrow();

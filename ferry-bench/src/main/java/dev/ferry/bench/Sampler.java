@@ -53,6 +53,13 @@ final class Sampler implements AutoCloseable {
         return System.currentTimeMillis() - start;
     }
 
+    /** The newest sample's value; -1 before the first. */
+    long latest() {
+        synchronized (points) {
+            return points.isEmpty() ? -1 : points.get(points.size() - 1).value();
+        }
+    }
+
     List<Point> points() {
         synchronized (points) {
             return List.copyOf(points);

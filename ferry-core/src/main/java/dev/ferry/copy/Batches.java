@@ -1,10 +1,9 @@
 package dev.ferry.copy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageDecoder;
 
 /**
  * Cuts the copies of one pull into send batches that the target accepts: RocketMQ refuses a batch whose
@@ -39,9 +38,35 @@ final class Batches {
         return batches;
     }
 
-    /** The bytes the message takes inside an encoded batch. */
+    /**
+     * The bytes the message takes inside an encoded batch: its framing, body and properties, encoded as
+     * RocketMQ does ({@code key \u0001 value \u0002} per property, UTF-8), counted without building the
+     * string, which the producer builds again when it encodes the batch (the profile showed the double work).
+     */
     static int encodedSize(Message message) {
-        String properties = MessageDecoder.messageProperties2String(message.getProperties());
-        return FRAMING_BYTES + message.getBody().length + properties.getBytes(StandardCharsets.UTF_8).length;
+        int properties = 0;
+        for (Map.Entry<String, String> property : message.getProperties().entrySet()) {
+            properties += utf8Length(property.getKey()) + utf8Length(property.getValue()) + 2;
+        }
+        return FRAMING_BYTES + message.getBody().length + properties;
+    }
+
+    /** UTF-8 length of a string, as {@code getBytes(UTF_8).length} without the array. */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

@@ -27,6 +27,7 @@ class BatchesTest {
     void encodedSizeMatchesRocketMqBatchEncoding() {
         Message one = new Message("t", "tag", "key", "some body".getBytes(StandardCharsets.UTF_8));
         one.putUserProperty("p", "v");
+        one.putUserProperty("city", "Zürich 東京 \uD83D\uDE00"); // 2-, 3- and 4-byte UTF-8
         Message two = new Message("t", "x".repeat(1000).getBytes(StandardCharsets.UTF_8));
         byte[] encoded = MessageBatch.generateFromList(List.of(one, two)).encode();
         assertThat(Batches.encodedSize(one) + Batches.encodedSize(two)).isEqualTo(encoded.length);
