@@ -5,6 +5,10 @@ import dev.ferry.bench.BenchReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +63,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-docs", description = "leave docs/benchmarks.md alone")
     boolean noDocs;
 
+    @Option(names = "--broker-property", paramLabel = "KEY=VALUE",
+        description = "a setting of both brokers, as in broker.conf (repeatable)")
+    Map<String, String> brokerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--ferry-jvm-option", paramLabel = "OPTION",
+        description = "an option of Ferry's JVM, e.g. -XX:+UseSerialGC (repeatable)")
+    List<String> ferryJvmOptions = new ArrayList<>();
+
     @Option(names = "--profile", description = "record Ferry's catch-up with Java Flight Recorder (ferry.jfr in --out)")
     boolean profile;
 
@@ -77,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
         Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
         PrintStream stdout = System.out;
         Bench.Options options = new Bench.Options(messages, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
-            outageSeconds, ferryHeap, clusterHeap, outDir, profile);
+            outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
+            ferryJvmOptions);
         String command = "bin/ferry bench" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
             : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         BenchReport report = new Bench(options, stdout).run(command);

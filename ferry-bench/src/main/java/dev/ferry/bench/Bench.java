@@ -57,18 +57,19 @@ public final class Bench {
      * @param clusterHeap      each cluster's maximum heap
      * @param out              where the JSON, the chart, the logs and the clusters' stores go
      * @param profile          whether Ferry records a Java Flight Recording of the catch-up
+     * @param brokerProperties further settings of both brokers, as in broker.conf
+     * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
      */
     public record Options(int messages, int bodyBytes, int queues, int naiveSeconds, int liveRate, int liveSeconds,
-                          int outageSeconds, String ferryHeap, String clusterHeap, Path out, boolean profile) {
-
-        public static Options defaults(Path out) {
-            return new Options(500_000, 1024, 8, 60, 5_000, 30, 30, "256m", "1g", out, false);
-        }
+                          int outageSeconds, String ferryHeap, String clusterHeap, Path out, boolean profile,
+                          Map<String, String> brokerProperties, List<String> ferryJvmOptions) {
     }
 
     private final Options options;
     private final PrintStream out;
     private final BenchMessages messages;
+    /** The processes of the run, whose CPU time each phase reports. */
+    private final ProcessCpu cpu = new ProcessCpu().with("bench", ProcessHandle.current().pid());
 
     public Bench(Options options, PrintStream out) {
         this.options = options;
@@ -91,6 +92,7 @@ public final class Bench {
         try (ClusterProcess sourceCluster = source.start(); ClusterProcess targetCluster = target.start();
              ClusterAdmin sourceAdmin = ClusterAdmin.connect(config("source", sourceCluster));
              ClusterAdmin targetAdmin = ClusterAdmin.connect(config("target", targetCluster))) {
+            cpu.with("source broker", sourceCluster.pid()).with("target broker", targetCluster.pid());
             sourceAdmin.ensureTopic(TOPIC, options.queues());
             for (String topic : List.of(TOPIC, CEILING_TOPIC, NAIVE_TOPIC)) {
                 targetAdmin.ensureTopic(topic, options.queues());
@@ -119,16 +121,19 @@ public final class Bench {
             say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
 
             Path ferryConfig = writeFerryConfig(work, sourceCluster, targetCluster);
-            List<String> jvm = options.profile()
-                ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("ferry.jfr") + ",settings=profile")
-                : List.of();
+            List<String> jvm = new ArrayList<>(options.ferryJvmOptions());
+            if (options.profile()) {
+                jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("ferry.jfr") + ",settings=profile");
+            }
             say("Ferry: catching up the backlog ...");
             FerryChild[] started = new FerryChild[1];
             long caughtUpFrom = System.currentTimeMillis();
             BenchReport.Throughput catchUp;
             try {
-                catchUp = stored(targetAdmin, TOPIC, options.messages(), () -> started[0] =
-                    FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm));
+                catchUp = stored(targetAdmin, TOPIC, options.messages(), () -> {
+                    started[0] = FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
+                    cpu.with("Ferry", started[0].pid());
+                });
             } catch (Exception e) {
                 if (started[0] != null) {
                     started[0].close();
@@ -165,13 +170,15 @@ public final class Bench {
 
     private ClusterProcess.Builder cluster(String name) {
         // A throwaway store (killed and deleted at the end): hundreds of MiB nobody reads again.
-        return ClusterProcess.builder(name).heap(options.clusterHeap())
+        ClusterProcess.Builder builder = ClusterProcess.builder(name).heap(options.clusterHeap())
             // Big enough for the run without a file roll every few thousand messages.
             .brokerProperty("mappedFileSizeCommitLog", Integer.toString(256 * 1024 * 1024))
             .brokerProperty("mappedFileSizeConsumeQueue", Integer.toString(300_000 * 20))
             // A send may wait up to 1 s in the broker's queue before "busy" (default 200 ms): the ceiling's bursts
             // on two shared cores would otherwise spend their time retrying.
             .brokerProperty("waitTimeMillsInSendQueue", "1000");
+        options.brokerProperties().forEach(builder::brokerProperty);
+        return builder;
     }
 
     private static ClusterConfig config(String name, ClusterProcess cluster) {
@@ -201,6 +208,7 @@ public final class Bench {
      */
     private BenchReport.Throughput stored(ClusterAdmin admin, String topic, long expected, Work work) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
+        Map<String, Double> cpuBefore = cpu.now();
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
         try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues))) {
             work.run();
@@ -218,13 +226,14 @@ public final class Bench {
                 }
                 Thread.sleep(50);
             }
+            Map<String, Double> cpuUsed = ProcessCpu.between(cpuBefore, cpu.now());
             List<Sampler.Point> points = sampler.points();
             long first = points.stream().filter(p -> p.value() == 0).mapToLong(Sampler.Point::millis).max().orElse(0);
             long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
                 .orElseThrow();
             List<Sampler.Point> window = points.stream().filter(p -> p.millis() >= first && p.millis() <= last)
                 .map(p -> new Sampler.Point(p.millis() - first, p.value())).toList();
-            return BenchReport.Throughput.of(goal, last - first, Sampler.rates(window, 500));
+            return BenchReport.Throughput.of(goal, last - first, Sampler.rates(window, 500), cpuUsed);
         }
     }
 

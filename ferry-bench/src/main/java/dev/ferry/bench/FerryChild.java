@@ -48,8 +48,11 @@ final class FerryChild implements AutoCloseable {
         throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-Xms" + heap,
-            "-XX:+UseG1GC", "-Drocketmq.log.root=" + workDir.resolve("rocketmq-logs"),
-            "-Duser.home=" + workDir));
+            "-Drocketmq.log.root=" + workDir.resolve("rocketmq-logs"), "-Duser.home=" + workDir));
+        // G1 unless the options name another collector.
+        if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            command.add("-XX:+UseG1GC");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath(), FerryUnderTest.class.getName(), config.toString(),
             Long.toString(statMillis)));

@@ -23,6 +23,13 @@ final class Markdown {
         row(t, "Ferry catching up the backlog", r.ferry(), r.ceiling());
         row(t, "(filling the source, same producer)", r.fill(), r.ceiling());
         t.append('\n');
+        t.append("CPU seconds per process during each phase (2 cores: twice the phase's seconds are available):\n\n");
+        t.append("| phase | ").append(String.join(" | ", r.ferry().cpuSeconds().keySet())).append(" |\n");
+        t.append("|---|").append("---:|".repeat(r.ferry().cpuSeconds().size())).append('\n');
+        cpuRow(t, "ceiling", r.ceiling(), r.ferry());
+        cpuRow(t, "naive relay", r.naive(), r.ferry());
+        cpuRow(t, "Ferry catching up", r.ferry(), r.ferry());
+        t.append('\n');
         t.append("| Ferry | figure |\n");
         t.append("|---|---:|\n");
         t.append(String.format(Locale.ROOT, "| catch-up vs naive relay | %.1fx |%n", r.ferry().perSecond() / r.naive().perSecond()));
@@ -44,6 +51,15 @@ final class Markdown {
                 o.sourceMessages(), o.targetMessages(), o.duplicates()));
         }
         return t.toString();
+    }
+
+    private static void cpuRow(StringBuilder t, String phase, BenchReport.Throughput x, BenchReport.Throughput all) {
+        t.append("| ").append(phase).append(" (").append(String.format(Locale.ROOT, "%.1f s", x.seconds())).append(") |");
+        for (String process : all.cpuSeconds().keySet()) {
+            Double seconds = x.cpuSeconds().get(process);
+            t.append(' ').append(seconds == null ? "-" : String.format(Locale.ROOT, "%.1f", seconds)).append(" |");
+        }
+        t.append('\n');
     }
 
     private static void row(StringBuilder t, String what, BenchReport.Throughput x, BenchReport.Throughput ceiling) {

@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +26,8 @@ class SmallBenchTest {
 
     @Test
     void everyPhaseCountsWhatItMovedAndTheReportSaysSo() throws Exception {
-        Bench.Options options = new Bench.Options(3_000, 256, 4, 60, 500, 4, 3, "128m", "256m", dir.resolve("out"), false);
+        Bench.Options options = new Bench.Options(3_000, 256, 4, 60, 500, 4, 3, "128m", "256m", dir.resolve("out"), false,
+            Map.of(), List.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchReport report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8))
             .run("bin/ferry bench --messages 3000");
