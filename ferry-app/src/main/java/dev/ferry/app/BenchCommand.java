@@ -91,8 +91,10 @@ final class BenchCommand implements Callable<Integer> {
         Bench.Options options = new Bench.Options(messages, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
             outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
             ferryJvmOptions);
-        String command = "bin/ferry bench" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
-            : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        // The parse result holds the whole command line, the subcommand's name included.
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<String> own = args.subList(args.indexOf("bench") + 1, args.size());
+        String command = "bin/ferry bench" + (own.isEmpty() ? "" : " " + String.join(" ", own));
         BenchReport report = new Bench(options, stdout).run(command);
         if (!noDocs) {
             if (doc.getParent() != null) {
