@@ -66,7 +66,7 @@ class RunProcessTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(source, target);
+        EmbeddedCluster.closeInBackground(source, target);
     }
 
     private Path config(String backup, String topic) throws IOException {

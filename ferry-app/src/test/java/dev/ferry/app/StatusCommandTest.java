@@ -41,7 +41,7 @@ class StatusCommandTest {
         }
         try (EmbeddedCluster source = EmbeddedCluster.builder("status-src").start();
              EmbeddedCluster target = EmbeddedCluster.builder("status-dst").start();
-             AutoCloseable both = () -> EmbeddedCluster.closeAll(source, target)) {
+             AutoCloseable both = () -> EmbeddedCluster.closeInBackground(source, target)) {
             source.createTopic("orders", 2);
             Path file = dir.resolve("ferry.yaml");
             Files.writeString(file, """

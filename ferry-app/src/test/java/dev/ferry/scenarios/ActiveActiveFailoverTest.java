@@ -62,7 +62,8 @@ class ActiveActiveFailoverTest {
     @Test
     void producersMoveConsumersWidenTheirFilterNothingIsLostNothingIsProcessedTwice() throws Exception {
         try (ClusterProcess hangzhou = ClusterProcess.builder("hangzhou").start();
-             EmbeddedCluster shanghai = EmbeddedCluster.builder("shanghai").start()) {
+             EmbeddedCluster shanghai = EmbeddedCluster.builder("shanghai").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(shanghai)) {
             Path file = Files.writeString(dir.resolve("ferry.yaml"), """
                 clusters:
                   hangzhou: {namesrv: %s}

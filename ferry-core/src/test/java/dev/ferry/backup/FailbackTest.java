@@ -47,7 +47,8 @@ class FailbackTest {
         // would copy a few messages twice). Every second here, so that the counts below are exact.
         try (ClusterProcess home = ClusterProcess.builder("home").brokerProperty("flushConsumerOffsetInterval", "1000")
                  .start();
-             EmbeddedCluster away = EmbeddedCluster.builder("away").start()) {
+             EmbeddedCluster away = EmbeddedCluster.builder("away").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(away)) {
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("home", home.namesrvAddr()),
                     TestConfigs.cluster("away", away.namesrvAddr())),
                 List.of(TestConfigs.oneWay("payments-dr", "home", "away", List.of(TOPIC))));

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterCheckReachableTest {
 
     @Test
-    void countsTheBrokersOfAClusterThatAnswers() {
-        try (EmbeddedCluster hangzhou = EmbeddedCluster.builder("ferry-check-hz").start()) {
+    void countsTheBrokersOfAClusterThatAnswers() throws Exception {
+        try (EmbeddedCluster hangzhou = EmbeddedCluster.builder("ferry-check-hz").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(hangzhou)) {
             FerryConfig config = configOf(cluster("hangzhou", hangzhou.namesrvAddr()));
 
             // The broker registers with the NameServer on its own schedule, right after it starts.

@@ -43,7 +43,7 @@ class LoopCheckInFerryTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(east, west);
+        EmbeddedCluster.closeInBackground(east, west);
     }
 
     private static FerryConfig config(BackupConfig backup) {

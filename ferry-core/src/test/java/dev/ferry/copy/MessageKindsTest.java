@@ -45,7 +45,7 @@ class MessageKindsTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(source, target);
+        EmbeddedCluster.closeInBackground(source, target);
     }
 
     private static FerryConfig config(BackupConfig backup) {

@@ -44,7 +44,7 @@ class OneWayBackupTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(hangzhou, shanghai);
+        EmbeddedCluster.closeInBackground(hangzhou, shanghai);
     }
 
     private static FerryConfig config(BackupConfig backup) {

@@ -22,7 +22,8 @@ class SourceRestartTest {
     @Test
     void copyingResumesAfterTheSourceRestarts() throws Exception {
         try (ClusterProcess source = ClusterProcess.builder("restart-src").start();
-             EmbeddedCluster target = EmbeddedCluster.builder("restart-dst").start()) {
+             EmbeddedCluster target = EmbeddedCluster.builder("restart-dst").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(target)) {
             try (ClusterAdmin admin = ClusterAdmin.connect(TestConfigs.cluster("restart-src", source.namesrvAddr()));
                  TestMessages producer = new TestMessages(source.namesrvAddr())) {
                 admin.ensureTopic("orders", 4);

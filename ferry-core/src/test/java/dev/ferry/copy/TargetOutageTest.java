@@ -30,6 +30,7 @@ class TargetOutageTest {
     void backlogCatchesUpAfterTheTargetReturns() throws Exception {
         try (EmbeddedCluster source = EmbeddedCluster.builder("outage-src").start();
              ClusterProcess target = ClusterProcess.builder("outage-dst").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(source);
              TestMessages producer = new TestMessages(source.namesrvAddr())) {
             source.createTopic("orders", 4);
             try (Ferry ferry = Ferry.start(TestConfigs.config(List.of(

@@ -87,7 +87,7 @@ class TopologyTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(CLUSTERS.values().toArray(EmbeddedCluster[]::new));
+        EmbeddedCluster.closeInBackground(CLUSTERS.values().toArray(EmbeddedCluster[]::new));
     }
 
     @Test

@@ -45,7 +45,7 @@ class TwoWayBackupTest {
 
     @AfterAll
     static void stopClusters() {
-        EmbeddedCluster.closeAll(hangzhou, shanghai);
+        EmbeddedCluster.closeInBackground(hangzhou, shanghai);
     }
 
     @Test

@@ -47,7 +47,8 @@ class DisasterRecoveryTest {
     @Test
     void failoverAfterThePrimaryIsKilledLosesNothingAndReReadsLittle() throws Exception {
         try (ClusterProcess primary = ClusterProcess.builder("primary").start();
-             EmbeddedCluster standby = EmbeddedCluster.builder("standby").start()) {
+             EmbeddedCluster standby = EmbeddedCluster.builder("standby").start();
+             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(standby)) {
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("primary", primary.namesrvAddr()),
                     TestConfigs.cluster("standby", standby.namesrvAddr())),
                 List.of(TestConfigs.oneWay("billing-dr", "primary", "standby", List.of(TOPIC))));

@@ -33,7 +33,7 @@ class FollowingGroupsTest {
     void anIdleGroupFollowsAndALiveOneIsNeverMoved() throws Exception {
         try (EmbeddedCluster primary = EmbeddedCluster.builder("follow-a").start();
              EmbeddedCluster standby = EmbeddedCluster.builder("follow-b").start();
-             AutoCloseable both = () -> EmbeddedCluster.closeAll(primary, standby)) {
+             AutoCloseable both = () -> EmbeddedCluster.closeInBackground(primary, standby)) {
             primary.createTopic(TOPIC, 2);
             standby.createTopic("standby-only", 1);
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("a", primary.namesrvAddr()),

@@ -71,7 +71,7 @@ class OffsetResetTest {
             admin.close();
         }
         if (cluster != null) {
-            cluster.close();
+            EmbeddedCluster.closeInBackground(cluster);
         }
     }
 

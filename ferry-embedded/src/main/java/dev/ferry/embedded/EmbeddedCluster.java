@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +89,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     private BrokerController broker;
     private DefaultMQAdminExt admin;
     private boolean closed;
+    private volatile boolean closingInBackground;
+    private static final List<Thread> BACKGROUND_CLOSES = new ArrayList<>();
+    private static boolean closeHookAdded;
 
     private EmbeddedCluster(Builder builder) {
         this.clusterName = builder.clusterName;
@@ -187,7 +191,14 @@ public final class EmbeddedCluster implements AutoCloseable {
      * fixed pauses inside RocketMQ's shutdown; {@link #closeAll} closes several side by side.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (closingInBackground) {
+            return;
+        }
+        closeNow();
+    }
+
+    private synchronized void closeNow() {
         if (closed) {
             return;
         }
@@ -217,6 +228,50 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public static void closeAll(EmbeddedCluster... clusters) {
         Arrays.stream(clusters).filter(Objects::nonNull).parallel().forEach(EmbeddedCluster::close);
+    }
+
+    /**
+     * Closes the clusters on background threads and returns at once; {@link #close()} on them then does
+     * nothing. For tests: a class's clusters spend their 10 s of RocketMQ's fixed shutdown pauses while the next
+     * class runs, instead of before it. Every one of them is stopped before the JVM exits (a shutdown hook waits
+     * for them), or earlier with {@link #awaitBackgroundCloses()}. Null entries are skipped.
+     */
+    public static void closeInBackground(EmbeddedCluster... clusters) {
+        for (EmbeddedCluster cluster : clusters) {
+            if (cluster == null || cluster.closingInBackground) {
+                continue;
+            }
+            cluster.closingInBackground = true;
+            Thread closer = new Thread(cluster::closeNow, "ferry-embedded-close-" + cluster.clusterName);
+            synchronized (BACKGROUND_CLOSES) {
+                if (BACKGROUND_CLOSES.isEmpty() && !closeHookAdded) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedCluster::awaitBackgroundCloses,
+                        "ferry-embedded-await-closes"));
+                    closeHookAdded = true;
+                }
+                BACKGROUND_CLOSES.add(closer);
+            }
+            closer.start();
+        }
+    }
+
+    /** Waits until every cluster closed in the background is closed. */
+    public static void awaitBackgroundCloses() {
+        List<Thread> closers;
+        synchronized (BACKGROUND_CLOSES) {
+            closers = new ArrayList<>(BACKGROUND_CLOSES);
+        }
+        for (Thread closer : closers) {
+            try {
+                closer.join(Duration.ofMinutes(1).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (BACKGROUND_CLOSES) {
+                BACKGROUND_CLOSES.remove(closer);
+            }
+        }
     }
 
     @Override

@@ -57,7 +57,7 @@ class BrokerConsumptionTest {
     @AfterAll
     static void stopCluster() {
         if (cluster != null) {
-            cluster.close();
+            EmbeddedCluster.closeInBackground(cluster);
         }
     }
 
