@@ -39,6 +39,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +138,24 @@ class ActiveActiveFailoverTest {
             mustBeProcessed.addAll(sentInShanghai);
             mustBeProcessed.addAll(movedToShanghai);
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> processings.keySet().containsAll(mustBeProcessed));
+                try {
+                    await().atMost(Duration.ofMinutes(2)).until(() -> processings.keySet().containsAll(mustBeProcessed));
+                } catch (ConditionTimeoutException e) {
+                    // What CI needs to tell why: which messages, and where shanghai holds them.
+                    Set<String> missing = new HashSet<>(mustBeProcessed);
+                    missing.removeAll(processings.keySet());
+                    System.out.println("failover output:\n" + out);
+                    System.out.printf("not processed: %d of %d (copies from hangzhou %d, sent in shanghai %d,"
+                            + " moved to shanghai %d)%n", missing.size(), mustBeProcessed.size(),
+                        missing.stream().filter(fromHangzhouOnShanghai::contains).count(),
+                        missing.stream().filter(sentInShanghai::contains).count(),
+                        missing.stream().filter(movedToShanghai::contains).count());
+                    TopicReader.readAll(shanghai.namesrvAddr(), TOPIC, 1).stream()
+                        .filter(m -> missing.contains(m.getMsgId())).limit(20)
+                        .forEach(m -> System.out.printf("  missing: queue %d offset %d origin %s%n", m.getQueueId(),
+                            m.getQueueOffset(), m.getProperty("FERRY_ORIGIN")));
+                    throw e;
+                }
                 Thread.sleep(2_000);
             } finally {
                 widened.shutdown();

@@ -1,7 +1,7 @@
 package dev.ferry.bench;
 
+import dev.ferry.embedded.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -10,9 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,14 +45,14 @@ final class FerryChild implements AutoCloseable {
     static FerryChild start(Path config, Path workDir, String heap, long statMillis, List<String> jvmOptions)
         throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-Xms" + heap,
+        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-Xmx" + heap, "-Xms" + heap,
             "-Drocketmq.log.root=" + workDir.resolve("rocketmq-logs"), "-Duser.home=" + workDir));
         // G1 unless the options name another collector.
         if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
             command.add("-XX:+UseG1GC");
         }
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath(), FerryUnderTest.class.getName(), config.toString(),
+        command.addAll(List.of("-cp", ChildJvm.classpath(), FerryUnderTest.class.getName(), config.toString(),
             Long.toString(statMillis)));
         Path log = workDir.resolve("ferry.log");
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
@@ -126,15 +124,4 @@ final class FerryChild implements AutoCloseable {
         }
     }
 
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String classpath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(entry -> !entry.isEmpty())
-            .map(entry -> Paths.get(entry).toAbsolutePath().toString())
-            .collect(Collectors.joining(File.pathSeparator));
-    }
 }

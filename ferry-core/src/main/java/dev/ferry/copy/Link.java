@@ -10,7 +10,6 @@ import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

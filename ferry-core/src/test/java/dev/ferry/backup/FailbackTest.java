@@ -11,7 +11,6 @@ import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.offsets.Failover;
-import dev.ferry.offsets.MoveBack;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;

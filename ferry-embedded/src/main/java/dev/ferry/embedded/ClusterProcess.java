@@ -1,18 +1,15 @@
 package dev.ferry.embedded;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,13 +199,13 @@ public final class ClusterProcess implements AutoCloseable {
 
     private List<String> command() {
         List<String> command = new ArrayList<>(List.of(
-            javaExecutable(),
+            ChildJvm.javaExecutable(),
             "-Xmx" + heap,
             "-XX:+UseSerialGC",
             "-D" + RocketMqLogging.LOG_ROOT_PROPERTY + "=" + storeDir.resolve("logs"),
             // Anything RocketMQ still puts under ~ lands in the store folder too.
             "-Duser.home=" + storeDir.resolve("home"),
-            "-cp", classpath(),
+            "-cp", ChildJvm.classpath(),
             EmbeddedClusterMain.class.getName(),
             "--name", clusterName,
             "--store-dir", storeDir.toString(),
@@ -220,22 +217,6 @@ public final class ClusterProcess implements AutoCloseable {
         }
         brokerProperties.forEach((key, value) -> command.addAll(List.of("--broker-property", key + "=" + value)));
         return command;
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /**
-     * This JVM's classpath with absolute entries, as the child works in another folder. Under surefire it
-     * may be a single manifest-only jar, which serves as well while the test run lasts.
-     */
-    private static String classpath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(entry -> !entry.isEmpty())
-            .map(entry -> Paths.get(entry).toAbsolutePath().toString())
-            .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** Marks the start in the log; returns where this start's output begins. */
