@@ -180,10 +180,17 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         }
     }
 
-    /** A cluster that does not answer, as opposed to one that answers no. */
+    /** A source that answers, but not yet about the link's topics (routes not back after a restart). */
+    private static final class NotReady extends Exception {
+        NotReady(String message) {
+            super(message);
+        }
+    }
+
+    /** A cluster that does not answer, or not yet fully, as opposed to one that answers no. */
     private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RemotingException) {
+            if (t instanceof RemotingException || t instanceof NotReady) {
                 return true;
             }
         }
@@ -209,18 +216,22 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         if (loaded > 0) {
             LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, OffsetSyncLog.TOPIC);
         }
+        // Read before the consumer starts, so that it counts what the source holds, not what is left of it. A
+        // source just restarted answers before its topics' routes are back: the link waits for them as well.
+        if (!probeSource()) {
+            throw new NotReady("source '" + source.name() + "' does not report the group's progress yet: "
+                + reach.why());
+        }
         sender.start();
         deadLetters.start();
         for (String topic : backup.topics()) {
             consumer.subscribe(topic, selector);
         }
-        // Read before the consumer starts, so that it counts what the source holds, not what is left of it.
-        probeSource();
         consumer.start();
         started = true;
         LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
             source.name(), backup.startFrom(), loopCheck);
-        reachProbe.scheduleWithFixedDelay(this::probeSource, REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
+        reachProbe.scheduleWithFixedDelay(() -> probeSource(), REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
             TimeUnit.MILLISECONDS);
     }
 
@@ -228,7 +239,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
      * Asks the source for the group's progress: one line when the source stops answering, one when it answers
      * again, with what it holds that is not yet copied (see {@link SourceReach}).
      */
-    private void probeSource() {
+    private boolean probeSource() {
         long backlog;
         try {
             backlog = LinkProgress.of(sourceAdmin.consumeStats(group, backup.topics()), backup.topics(),
@@ -239,7 +250,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
                 LOG.warn("{}: source '{}' does not answer ({}); what it holds waits there and is copied once it is"
                     + " back", name, source.name(), why);
             }
-            return;
+            return false;
         }
         SourceReach.Change change = reach.reached(backlog);
         if (change == SourceReach.Change.BACK || change == SourceReach.Change.FIRST_REACHED && backlog > 0) {
@@ -248,6 +259,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
                 change == SourceReach.Change.BACK ? "is back" : "reached", backlog,
                 filteredAtBroker ? "read by this link (its filter passes over some)" : "copied");
         }
+        return true;
     }
 
     /**

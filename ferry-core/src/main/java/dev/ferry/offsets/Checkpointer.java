@@ -91,11 +91,22 @@ public final class Checkpointer implements AutoCloseable {
             .toList();
     }
 
+    /** Only the scheduler's thread touches it. */
+    private boolean roundsFailing;
+
+    /** One line when checkpoints start failing (a source down), one when they work again; none per attempt. */
     private void runQuietly() {
         try {
             checkpointAll();
+            if (roundsFailing) {
+                roundsFailing = false;
+                LOG.info("{}: checkpoints are taken again", name);
+            }
         } catch (Exception e) {
-            LOG.warn("{}: checkpoint failed: {}; trying again in {} ms", name, e.getMessage(), intervalMillis);
+            if (!roundsFailing) {
+                roundsFailing = true;
+                LOG.warn("{}: checkpoint failed: {}; trying again every {} ms", name, e.getMessage(), intervalMillis);
+            }
         }
     }
 
