@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import dev.ferry.config.HttpConfig;
 import dev.ferry.demo.Demo;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,12 +46,14 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = StopSignals.install();
         AtomicReference<StatusServer> server = new AtomicReference<>();
+        PrometheusMeterRegistry metrics = StatusServer.metrics();
         try {
-            boolean passed = new Demo(out, rate).run(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
+            boolean passed = new Demo(out, rate, metrics).run(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
                 stop, ferry -> {
                     try {
-                        server.set(StatusServer.start(listen, ferry));
-                        out.println("Status: http://" + server.get().address() + "/status");
+                        server.set(StatusServer.start(listen, ferry, metrics));
+                        out.println("Dashboard: http://" + server.get().address() + "/   (open it in a browser;"
+                            + " also /status, /health and /metrics)");
                     } catch (Exception e) {
                         out.println("No status server: " + Failures.describe(e));
                     }

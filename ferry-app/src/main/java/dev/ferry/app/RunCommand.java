@@ -3,6 +3,7 @@ package dev.ferry.app;
 import dev.ferry.backup.Ferry;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -34,11 +35,12 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = StopSignals.install();
         try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
             FerryConfig resolved = embedded.resolve(loaded);
-            try (Ferry ferry = Ferry.start(resolved, CopySettings.DEFAULT);
-                 StatusServer server = StatusServer.start(resolved.http(), ferry);
+            PrometheusMeterRegistry metrics = StatusServer.metrics();
+            try (Ferry ferry = Ferry.start(resolved, CopySettings.DEFAULT, metrics);
+                 StatusServer server = StatusServer.start(resolved.http(), ferry, metrics);
                  ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
-                LOG.info("Ferry is running {} backup(s) from {}; status at http://{}/status; stop with Ctrl-C or SIGTERM",
-                    resolved.backups().size(), config, server.address());
+                LOG.info("Ferry is running {} backup(s) from {}; dashboard at http://{}/ (also /status, /health,"
+                    + " /metrics); stop with Ctrl-C or SIGTERM", resolved.backups().size(), config, server.address());
                 stop.await();
                 LOG.info("Stopping: finishing in-flight messages and committing progress");
             }

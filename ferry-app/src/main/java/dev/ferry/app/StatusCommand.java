@@ -58,6 +58,12 @@ final class StatusCommand implements Callable<Integer> {
             rows = fromClusters(loaded);
             checkpoints = checkpointsFromClusters(loaded, out);
         } else {
+            out.println("Ferry at http://" + loaded.http() + "/ is " + (running.path("healthy").asBoolean()
+                ? "healthy" : "UNHEALTHY:"));
+            running.path("problems").forEach(problem -> out.println("  " + problem.asText()));
+            out.println();
+            out.print(clusterTable(running.path("clusters")));
+            out.println();
             rows = new ArrayList<>();
             for (JsonNode link : running.path("links")) {
                 LinkStatus s = JSON.treeToValue(link, LinkStatus.class);
@@ -140,6 +146,19 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return checkpoints;
+    }
+
+    /** Each cluster of the running Ferry: its role and whether the links that use it reach it. */
+    static String clusterTable(JsonNode clusters) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"CLUSTER", "ROLE", "NAMESRV", "REACHABLE"});
+        for (JsonNode c : clusters) {
+            JsonNode reachable = c.path("reachable");
+            String reach = reachable.isBoolean() ? (reachable.asBoolean() ? "yes" : "NO: " + c.path("error").asText())
+                : "not yet known";
+            cells.add(new String[] {c.path("name").asText(), c.path("role").asText(), c.path("namesrv").asText(), reach});
+        }
+        return format(cells, cells.get(0).length);
     }
 
     static String checkpointTable(List<CheckpointStatus> checkpoints) {

@@ -14,6 +14,7 @@ import dev.ferry.copy.LinkStatus;
 import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,11 +48,14 @@ public final class Demo {
 
     private final PrintWriter out;
     private final int ratePerApp;
+    private final MeterRegistry metrics;
     private final Map<String, EmbeddedCluster> clusters = new LinkedHashMap<>();
 
-    public Demo(PrintWriter out, int ratePerApp) {
+    /** @param metrics where the demo's Ferry records its metrics */
+    public Demo(PrintWriter out, int ratePerApp, MeterRegistry metrics) {
         this.out = out;
         this.ratePerApp = ratePerApp;
+        this.metrics = metrics;
     }
 
     /**
@@ -72,7 +76,7 @@ public final class Demo {
             say("Ferry starts %d backups:", config.backups().size());
             config.backups().forEach(b -> say("  %-16s %s %s %s  topics %s", b.name(), b.source(),
                 b.mode() == Mode.TWO_WAY ? "<->" : "-> ", b.target(), b.topics()));
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, metrics)) {
                 onStarted.accept(ferry);
                 List<DemoTraffic> apps = List.of(
                     new DemoTraffic("unit-a", address("unit-a"), "orders", ratePerApp),

@@ -9,6 +9,7 @@ import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.EmbeddedCluster;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,8 +56,9 @@ class StatusCommandTest {
                 """.formatted(source.namesrvAddr(), target.namesrvAddr(), port));
             produce(source.namesrvAddr(), 300);
             FerryConfig config = ConfigLoader.load(file);
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT);
-                 StatusServer server = StatusServer.start(config.http(), ferry)) {
+            PrometheusMeterRegistry metrics = StatusServer.metrics();
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, metrics);
+                 StatusServer server = StatusServer.start(config.http(), ferry, metrics)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0
                     && ferry.status().get(0).copied() == 300);
                 // billing consumed 100 of each queue on the source: its checkpoint appears, translated exactly.
@@ -69,8 +71,12 @@ class StatusCommandTest {
                 CliTest.Outcome live = CliTest.run("status", "--config", file.toString());
                 assertThat(live.code()).isZero();
                 assertThat(live.out())
-                    .containsPattern("orders-dr\\s+status-src -> status-dst\\s+running\\s+300\\s+0\\s+0\\s+300")
-                    .containsPattern(CHECKPOINT_ROW);
+                    // delay: the newest heartbeat's, a few milliseconds
+                    .containsPattern("orders-dr\\s+status-src -> status-dst\\s+running\\s+300\\s+0\\s+\\d+\\s+300")
+                    .containsPattern(CHECKPOINT_ROW)
+                    .contains("Ferry at http://127.0.0.1:" + port + "/ is healthy")
+                    .containsPattern("status-src\\s+source\\s+\\S+\\s+yes")
+                    .containsPattern("status-dst\\s+target\\s+\\S+\\s+yes");
             }
             produce(source.namesrvAddr(), 40);
             CliTest.Outcome stopped = CliTest.run("status", "--config", file.toString());

@@ -1,23 +1,65 @@
 package dev.ferry.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
 
-/** {@code bin/ferry demo} for a bounded time: every scenario's closing check passes. */
+/**
+ * {@code bin/ferry demo} until Ctrl-C: every scenario's closing check passes; meanwhile the dashboard it prints
+ * the address of is opened in a real headless Chromium.
+ */
 class DemoTest {
 
+    private static final List<String> CLUSTERS = List.of("unit-a", "unit-b", "center", "primary", "standby", "east",
+        "west");
+    private static final List<String> BACKUPS = List.of("aggregate-unit-a", "aggregate-unit-b", "dr-payments",
+        "active-active");
+    private static final Pattern DASHBOARD = Pattern.compile("Dashboard: (http://\\S+/)");
+
+    @TempDir
+    Path profile;
+
     @Test
-    void theDemoRunsAndItsClosingCheckPasses() {
+    void theDemoRunsItsClosingCheckPassesAndItsDashboardShowsEveryClusterAndBackupLive() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--duration", "5", "--rate", "40",
-            "--http", "127.0.0.1:0");
+        // No --duration: the demo runs until Ctrl-C, which this test sends once the dashboard was looked at.
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out),
+            new PrintWriter(err), "demo", "--rate", "40", "--http", "127.0.0.1:0"));
+        boolean browser = Dashboard.browserInstalled();
+        try {
+            String url = await().atMost(Duration.ofMinutes(3)).until(() -> dashboardUrl(out.toString()),
+                u -> u != null || demo.isDone());
+            assertThat(url).as("the demo prints its dashboard's address\n" + out + err).isNotNull();
+            if (browser) {
+                checkDashboard(url);
+            } else {
+                Thread.sleep(5_000);
+            }
+        } finally {
+            if (!demo.isDone()) {
+                Signal.raise(new Signal("INT"));
+            }
+        }
+        int code = demo.get(5, TimeUnit.MINUTES);
         String text = out.toString();
         assertThat(code).as(text + err).isZero();
+        assertThat(text).contains("Stopping on request.");
         assertThat(text).contains("aggregation").contains("disaster recovery").contains("All scenarios PASS.")
             .doesNotContain("FAIL");
         assertThat(text).containsPattern("aggregation\\s+center/orders: \\d+ sent").contains("unit-a=").contains("unit-b=");
@@ -25,5 +67,41 @@ class DemoTest {
             .containsPattern("active-active\\s+west/trades: \\d+ sent.*east=\\d+, west\\(local\\)=\\d+.*PASS")
             .containsPattern("east/trades with SQL-92 FERRY_ORIGIN IS NULL: (\\d+) received, \\1 expected: PASS")
             .containsPattern("west/trades with SQL-92 FERRY_ORIGIN = 'east': (\\d+) received, \\1 expected: PASS");
+        if (!browser) {
+            if (System.getenv("CI") != null) {
+                fail("the dashboard test needs " + Dashboard.CHROMIUM + " and " + Dashboard.CHROMEDRIVER
+                    + ": .ci/run installs Debian's chromium and chromium-driver");
+            }
+            Assumptions.abort("dashboard not checked in a browser: apt-get install chromium chromium-driver");
+        }
+    }
+
+    private void checkDashboard(String url) throws Exception {
+        try (Dashboard page = Dashboard.open(url, profile)) {
+            page.awaitRenders(2, Duration.ofSeconds(30));
+            assertThat(page.title()).contains("Ferry");
+            assertThat(page.clusters()).containsExactlyInAnyOrderElementsOf(CLUSTERS);
+            assertThat(page.links()).containsExactlyInAnyOrder("aggregate-unit-a:unit-a->center",
+                "aggregate-unit-b:unit-b->center", "dr-payments:primary->standby", "active-active:east->west",
+                "active-active:west->east");
+            String text = page.text();
+            CLUSTERS.forEach(c -> assertThat(text).contains(c));
+            BACKUPS.forEach(b -> assertThat(text).contains(b));
+
+            // While the sample applications produce, what the page shows moves by itself.
+            String link = "active-active:east->west";
+            double before = page.field(link, "copied");
+            int rendersBefore = page.renders();
+            page.awaitRenders(rendersBefore + 4, Duration.ofSeconds(30));
+            assertThat(page.field(link, "copied")).as("copied, a few seconds later").isGreaterThan(before);
+            assertThat(page.field("dr-payments:primary->standby", "rate")).as("msg/s").isPositive();
+            page.screenshot(Path.of("target", "dashboard.png"));
+            assertThat(page.consoleProblems()).as("console errors and warnings").isEmpty();
+        }
+    }
+
+    private static String dashboardUrl(String output) {
+        Matcher m = DASHBOARD.matcher(output);
+        return m.find() ? m.group(1) : null;
     }
 }

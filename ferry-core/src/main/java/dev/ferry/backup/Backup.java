@@ -30,7 +30,7 @@ public final class Backup implements AutoCloseable {
     private void addDirection(ClusterAdmin from, ClusterAdmin to, CopySettings settings, Topology topology) {
         String fromName = from.cluster().name();
         String toName = to.cluster().name();
-        Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName));
+        Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName), true);
         links.add(link);
         checkpointers.add(new Checkpointer(link.name(), config, from, to, link.offsetSyncs(),
             config.mode() == Mode.ONE_WAY && topology.soleWriter(config, fromName, toName),

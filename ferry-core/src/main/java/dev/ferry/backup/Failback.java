@@ -140,7 +140,7 @@ public final class Failback {
                         + outboundGroup + ")", "is `ferry run` running with this configuration? Its link "
                         + home + " -> " + standby + " copies them");
                 Map<MessageQueue, Long> copyBackStart = ends(homeAdmin, backup.topics());
-                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, settings, true);
+                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, settings, true, false);
                 try {
                     back.start();
                     awaitZero(() -> copyBackBacklog(back), timeout, backup.name() + ": copying back " + standby

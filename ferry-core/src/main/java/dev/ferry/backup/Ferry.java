@@ -5,8 +5,13 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
+import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.offsets.CheckpointStatus;
+import dev.ferry.watch.FerryMetrics;
+import dev.ferry.watch.Snapshot;
+import dev.ferry.watch.Watch;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +34,7 @@ public final class Ferry implements AutoCloseable {
     private final CopySettings settings;
     private final Map<String, ClusterAdmin> admins = new LinkedHashMap<>();
     private final List<Backup> backups = new ArrayList<>();
+    private Watch watch;
 
     private Ferry(FerryConfig config, CopySettings settings) {
         this.config = config;
@@ -37,9 +43,17 @@ public final class Ferry implements AutoCloseable {
 
     /** Starts every backup of the configuration; on failure stops what it started and throws. */
     public static Ferry start(FerryConfig config, CopySettings settings) throws Exception {
+        return start(config, settings, null);
+    }
+
+    /**
+     * As {@link #start(FerryConfig, CopySettings)}, exporting the links, clusters, checkpoints and JVM to
+     * {@code metrics} (see {@link FerryMetrics}) from before the first message is copied.
+     */
+    public static Ferry start(FerryConfig config, CopySettings settings, MeterRegistry metrics) throws Exception {
         Ferry ferry = new Ferry(config, settings);
         try {
-            ferry.startBackups();
+            ferry.startBackups(metrics);
             return ferry;
         } catch (Exception e) {
             ferry.close();
@@ -47,15 +61,23 @@ public final class Ferry implements AutoCloseable {
         }
     }
 
-    private void startBackups() throws Exception {
+    private void startBackups(MeterRegistry metrics) throws Exception {
         Topology topology = new Topology(config.backups());
         for (BackupConfig backupConfig : config.backups()) {
-            Backup backup = new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
-                topology);
-            backups.add(backup);
+            backups.add(new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
+                topology));
+        }
+        watch = new Watch(config.backups(), config.clusters().values(), this::status, this::checkpoints);
+        if (metrics != null) {
+            List<Link> links = new ArrayList<>();
+            backups.forEach(b -> links.addAll(b.links()));
+            FerryMetrics.bind(metrics, watch, links);
+        }
+        for (Backup backup : backups) {
             backup.start();
         }
         LOG.info("Ferry runs {} backup(s): {}", backups.size(), backups.stream().map(Backup::name).toList());
+        watch.start();
     }
 
     private ClusterAdmin admin(String clusterName) throws Exception {
@@ -84,6 +106,14 @@ public final class Ferry implements AutoCloseable {
         return status;
     }
 
+    /**
+     * The newest sample of every link, cluster and checkpoint, taken once a second: what the HTTP endpoints and
+     * the dashboard show. {@link #status()} asks the clusters now instead.
+     */
+    public Snapshot snapshot() {
+        return watch.latest();
+    }
+
     public List<LinkStatus> status() {
         List<LinkStatus> status = new ArrayList<>();
         for (Backup backup : backups) {
@@ -95,6 +125,9 @@ public final class Ferry implements AutoCloseable {
     /** Stops every backup cleanly: in-flight messages sent, progress committed. */
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         // Side by side: each link's stop waits on its consumer's shutdown, most of it idle waiting.
         backups.parallelStream().forEach(Backup::close);
         admins.values().forEach(ClusterAdmin::close);

@@ -268,6 +268,20 @@ public final class ClusterAdmin implements AutoCloseable {
         return !masters.isEmpty();
     }
 
+    /**
+     * Asks the NameServer for the cluster's brokers and each master broker for its runtime figures: throws,
+     * naming what did not answer, unless every part of the cluster that Ferry writes to or reads from answers.
+     */
+    public void ping() throws Exception {
+        List<String> masters = masterAddresses();
+        if (masters.isEmpty()) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker online");
+        }
+        for (String address : masters) {
+            admin.fetchBrokerRuntimeStats(address);
+        }
+    }
+
     /** Every master broker address the NameServer knows, sorted. */
     public List<String> masterAddresses() throws Exception {
         ClusterInfo info = admin.examineBrokerClusterInfo();

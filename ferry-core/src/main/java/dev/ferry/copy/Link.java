@@ -8,8 +8,10 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
+import io.micrometer.core.instrument.Timer;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final DefaultMQPushConsumer consumer;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final SourceReach reach = new SourceReach();
+    /** Null for a link without heartbeats (a failback's copy back, a source that refuses their topic). */
+    private volatile Heartbeats heartbeats;
+    /** Why the target did not answer the last probe; null while it does. */
+    private volatile String targetDown;
+    private volatile long startedAtMillis;
     private final ScheduledExecutorService reachProbe;
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
@@ -82,9 +89,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     /**
      * @param loopPossible whether copies can come back to the source from the target (two-way, rings): then
      *                     the loop check runs on the source broker, where it can
+     * @param heartbeat    whether the link writes and copies heartbeats (see {@link Heartbeats})
      */
     public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings,
-                boolean loopPossible) {
+                boolean loopPossible, boolean heartbeat) {
         this.backup = backup;
         this.loopPossible = loopPossible;
         this.source = sourceAdmin.cluster();
@@ -98,6 +106,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic());
         this.sender = new TargetSender(group, target, settings, stats, name);
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
+        this.heartbeats = heartbeat ? new Heartbeats(group, sourceAdmin) : null;
         this.maxBatchBytes = settings.batchBytes();
         this.consumer = newConsumer();
         this.reachProbe = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -207,6 +216,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         }
         sourceAdmin.ensureGroup(group, true);
         StartPositions.initialise(sourceAdmin, group, backup.topics(), backup.startFrom());
+        if (heartbeats != null) {
+            prepareHeartbeats();
+        }
         maxBatchBytes = Math.max(1, Math.min(settings.batchBytes(), targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
         MessageSelector selector = selector();
         if (offsetSyncLog == null) {
@@ -227,12 +239,64 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         for (String topic : backup.topics()) {
             consumer.subscribe(topic, selector);
         }
+        if (heartbeats != null) {
+            consumer.subscribe(Heartbeats.TOPIC, heartbeats.tag());
+        }
         consumer.start();
+        startedAtMillis = System.currentTimeMillis();
         started = true;
+        if (heartbeats != null) {
+            heartbeats.start();
+        }
         LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
             source.name(), backup.startFrom(), loopCheck);
-        reachProbe.scheduleWithFixedDelay(() -> probeSource(), REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
+        reachProbe.scheduleWithFixedDelay(this::probe, REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
             TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Creates the heartbeat topic on the source and starts a new link at its end (older heartbeats say nothing
+     * about it). A source that refuses the topic (permissions) costs the link its heartbeats, not its copying.
+     */
+    private void prepareHeartbeats() throws Exception {
+        try {
+            heartbeats.prepareTopic();
+            StartPositions.initialise(sourceAdmin, group, List.of(Heartbeats.TOPIC), StartFrom.LATEST);
+        } catch (Exception e) {
+            if (unreachable(e)) {
+                throw e;
+            }
+            LOG.warn("{}: no heartbeats: source '{}' refuses topic {} ({}); copying goes on, its delay is measured"
+                + " on business traffic only", name, source.name(), Heartbeats.TOPIC, SendFailure.describe(e));
+            heartbeats.close();
+            heartbeats = null;
+        }
+    }
+
+    private void probe() {
+        probeSource();
+        probeTarget();
+    }
+
+    /**
+     * Asks the target's NameServer and brokers whether they answer: with no traffic to send, a dead target would
+     * otherwise show only when the next message arrives. One line when it goes, one when it is back.
+     */
+    private void probeTarget() {
+        try {
+            targetAdmin.ping();
+            if (targetDown != null) {
+                LOG.info("{}: target '{}' answers again", name, target.name());
+                targetDown = null;
+            }
+        } catch (Exception e) {
+            String why = SendFailure.describe(e);
+            if (targetDown == null) {
+                LOG.warn("{}: target '{}' does not answer ({}); copies wait on the source until it is back", name,
+                    target.name(), why);
+            }
+            targetDown = why;
+        }
     }
 
     /**
@@ -301,6 +365,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     public void close() {
         stopping = true;
         reachProbe.shutdownNow();
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
         boolean wasStarted;
         synchronized (this) { // a start in progress finishes first, so that what it started is stopped below
             wasStarted = started;
@@ -335,30 +402,71 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         } catch (Exception e) {
             error = "source '" + source.name() + "' did not report progress: " + SendFailure.describe(e);
         }
+        long now = System.currentTimeMillis();
+        Heartbeats beats = heartbeats;
+        String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now, startedAtMillis,
+            beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis, copiesHeartbeats());
+        String down = targetDown;
         LinkState state;
+        String why;
         if (failure != null) {
             state = LinkState.FAILED;
+            why = "cannot start: " + failure;
         } else if (!started) {
             state = stopping ? LinkState.STOPPED : LinkState.STARTING;
+            why = waitingFor == null ? null : "waiting for its clusters: " + waitingFor;
         } else if (stopping) {
             state = LinkState.STOPPED;
+            why = null;
         } else if (!stats.blocked.isEmpty()) {
             state = LinkState.BLOCKED;
+            why = stats.blocked.values().iterator().next();
+        } else if (error != null) {
+            state = LinkState.UNREACHABLE;
+            why = error;
+        } else if (down != null) {
+            state = LinkState.UNREACHABLE;
+            why = "target '" + target.name() + "' does not answer: " + down;
         } else if (!stats.troubled.isEmpty()) {
             state = LinkState.RETRYING;
-        } else if (backlog > settings.batchMessages() * 8L) {
-            state = LinkState.CATCHING_UP;
+            why = stats.troubled.values().iterator().next();
+        } else if (stalled != null) {
+            state = LinkState.STALLED;
+            why = stalled;
         } else {
-            state = LinkState.RUNNING;
+            state = backlog > settings.batchMessages() * 8L ? LinkState.CATCHING_UP : LinkState.RUNNING;
+            why = null;
         }
-        String why = failure != null ? "cannot start: " + failure
-            : waitingFor != null ? "waiting for its clusters: " + waitingFor
-            : !stats.blocked.isEmpty() ? stats.blocked.values().iterator().next()
-            : !stats.troubled.isEmpty() ? stats.troubled.values().iterator().next() : error;
+        long heartbeatDelay = stats.lastHeartbeatDelayMillis;
+        long lastHeartbeat = stats.lastHeartbeatCopiedMillis;
+        if (backlog == 0 && heartbeatDelay >= 0) {
+            // Nothing waits: the link is as far behind as its newest heartbeat took to get through.
+            delayMillis = heartbeatDelay;
+        }
         return new LinkStatus(backup.name(), source.name(), target.name(), group, state, why,
             loopCheck, stats.received.sum(), stats.copied.sum(), stats.copiedBytes.sum(), stats.skippedLoop.sum(),
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
-            stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn());
+            stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn(),
+            down == null, stats.heartbeats.sum(), heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
+            started && !stopping ? inFlightBytes() : 0);
+    }
+
+    /** Whether this process holds the link's heartbeat queue (with several processes, one of them does). */
+    private boolean copiesHeartbeats() {
+        for (var entry : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().entrySet()) {
+            if (entry.getKey().getTopic().equals(Heartbeats.TOPIC) && !entry.getValue().isDropped()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records each copy's delay, from its origin store time to the target's acknowledgement, into
+     * {@code timer} (a histogram of the metrics).
+     */
+    public void recordDelaysIn(Timer timer) {
+        stats.copyDelay = timer;
     }
 
     /**
@@ -404,6 +512,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
 
     public String group() {
         return group;
+    }
+
+    public String backupName() {
+        return backup.name();
     }
 
     @Override

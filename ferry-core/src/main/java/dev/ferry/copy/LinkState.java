@@ -8,8 +8,12 @@ public enum LinkState {
     RUNNING,
     /** Copying a backlog larger than a few batches. */
     CATCHING_UP,
-    /** The target does not take messages now (down, busy, throttling); the backlog waits on the source. */
+    /** The target does not take messages now (busy, throttling, down); the backlog waits on the source. */
     RETRYING,
+    /** The source or the target does not answer; what the source holds waits there. */
+    UNREACHABLE,
+    /** Both clusters answer, yet the link's heartbeats have not come through for a while (see the reason). */
+    STALLED,
     /** A queue stopped at a message the target refuses for good ({@code onError: block}). */
     BLOCKED,
     /** The link could not start or stopped on an error it cannot get past by itself. */

@@ -1,7 +1,9 @@
 package dev.ferry.copy;
 
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -34,4 +36,30 @@ final class LinkStats {
     final AtomicReference<String> lastError = new AtomicReference<>();
     /** Per source queue: source store time of the last message the target acknowledged. */
     final Map<MessageQueue, Long> lastCopiedStoreTime = new ConcurrentHashMap<>();
+
+    /** The link's own heartbeats the target acknowledged (not counted in {@link #copied}). */
+    final LongAdder heartbeats = new LongAdder();
+    /** When the target last acknowledged a heartbeat, epoch millis (this process's clock); 0 before. */
+    volatile long lastHeartbeatCopiedMillis;
+    /** That heartbeat's delay: its source store time to the target's acknowledgement; -1 before. */
+    volatile long lastHeartbeatDelayMillis = -1;
+    /**
+     * Where the delay of each copied message (origin store time to the target's acknowledgement) is recorded,
+     * once metrics are bound; null until then.
+     */
+    volatile Timer copyDelay;
+
+    void heartbeatCopied(long sourceStoreMillis, long ackMillis) {
+        heartbeats.increment();
+        lastHeartbeatDelayMillis = Math.max(0, ackMillis - sourceStoreMillis);
+        lastHeartbeatCopiedMillis = ackMillis;
+        recordDelay(ackMillis - sourceStoreMillis);
+    }
+
+    void recordDelay(long millis) {
+        Timer timer = copyDelay;
+        if (timer != null) {
+            timer.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+        }
+    }
 }

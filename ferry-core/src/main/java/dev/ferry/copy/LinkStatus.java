@@ -1,23 +1,39 @@
 package dev.ferry.copy;
 
 /**
- * A snapshot of one link for status output, the HTTP API and tests.
+ * A snapshot of one link for status output, the HTTP API, metrics and tests.
  *
+ * @param state       where the link stands; {@code reason} says why when it is not running normally
  * @param backlog     messages on the source not yet copied (-1 when the source could not be asked)
  * @param loopCheck   where copies that would loop are dropped: {@code broker} (SQL-92 subscription, never pulled)
  *                    or {@code ferry} (pulled, then dropped); null before the link started
  * @param received    messages the source delivered to Ferry, redeliveries included
  * @param skippedLoop messages Ferry pulled and dropped because the target is on their path
  * @param skippedAtSource messages the source broker's filter passed over (loop check and the backup's filter)
- * @param delayMillis how long ago the last copied message was stored on the source, while a backlog waits; 0 when none waits
+ * @param delayMillis how far the target is behind, in milliseconds: while a backlog waits, how long ago the last
+ *                    copied message was stored on the source; with no backlog, how long the newest heartbeat took
+ *                    from the source to the target (0 before the first); -1 when the source could not be asked
  * @param sourceReachable whether the source answered when this snapshot was taken
  * @param heldOnReturn what the source held, not yet copied, when the link last reached it after not reaching
  *                    it: at start, or when a failed region came back (-1 before the link reached it). Through
  *                    a broker-side filter (loop check, backup filter) it includes messages the link passes over
+ * @param targetReachable whether the target's NameServer and brokers answered the link's last probe
+ * @param heartbeats  the link's heartbeats this process copied (not counted in {@code copied})
+ * @param heartbeatDelayMillis the newest copied heartbeat's delay, source store time to the target's
+ *                    acknowledgement; -1 before the first
+ * @param heartbeatAgeMillis how long ago that heartbeat's copy was acknowledged; -1 before the first (also in a
+ *                    process that does not hold the link's heartbeat queue)
+ * @param inFlightBytes message bytes pulled from the source and not yet acknowledged by the target
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
                          long skippedAtSource, long deadLettered, long retries,
                          long backlog, long delayMillis, String lastError, boolean sourceReachable,
-                         long heldOnReturn) {
+                         long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
+                         long heartbeatAgeMillis, long inFlightBytes) {
+
+    /** Copying as it should: running, or catching up on a backlog. */
+    public boolean healthy() {
+        return state == LinkState.RUNNING || state == LinkState.CATCHING_UP;
+    }
 }

@@ -3,6 +3,7 @@ package dev.ferry.copy;
 import dev.ferry.config.BackupConfig.OnError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
@@ -64,12 +65,19 @@ final class QueueCopier implements MessageListenerOrderly {
 
     /** @return true when every message was copied, skipped or dead-lettered */
     private boolean copy(MessageQueue source, List<MessageExt> messages) throws InterruptedException {
-        countDelivered(source, messages);
+        boolean heartbeats = Heartbeats.TOPIC.equals(source.getTopic());
+        if (!heartbeats) {
+            countDelivered(source, messages);
+        }
         String targetTopic = link.topics().targetTopic(source.getTopic());
         List<Pending> copies = new ArrayList<>(messages.size());
         for (MessageExt message : messages) {
-            link.stamp().stamp(message, targetTopic, link.targetCluster())
-                .ifPresentOrElse(copy -> copies.add(new Pending(message, copy)), link.stats().skippedLoop::increment);
+            Optional<Message> copy = link.stamp().stamp(message, targetTopic, link.targetCluster());
+            if (copy.isPresent()) {
+                copies.add(new Pending(message, copy.get()));
+            } else if (!heartbeats) {
+                link.stats().skippedLoop.increment();
+            }
         }
         TargetSender.QueueResolver target = new TargetSender.QueueResolver() {
             @Override
@@ -101,9 +109,11 @@ final class QueueCopier implements MessageListenerOrderly {
             if (result == null) {
                 return false;
             }
-            count(batch);
+            boolean heartbeats = Heartbeats.TOPIC.equals(source.getTopic());
+            count(batch, heartbeats);
             // A batch is stored in one piece, from the offset the target answers: message i at that plus i.
-            for (int i = 0; i < batch.size(); i++) {
+            // (Heartbeats need no syncs: no application's progress on them is translated.)
+            for (int i = 0; !heartbeats && i < batch.size(); i++) {
                 link.synced(source, result.getMessageQueue(), batch.get(i).original.getQueueOffset(),
                     result.getQueueOffset() + i);
             }
@@ -144,7 +154,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 if (result != null) {
                     link.stats().blocked.remove(source);
                     LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
-                    count(List.of(refused));
+                    count(List.of(refused), Heartbeats.TOPIC.equals(source.getTopic()));
                     link.synced(source, result.getMessageQueue(), original.getQueueOffset(), result.getQueueOffset());
                     link.advance(source, original.getQueueOffset() + 1);
                     return true;
@@ -202,13 +212,35 @@ final class QueueCopier implements MessageListenerOrderly {
         stats.skippedAtSource.add(skipped);
     }
 
-    private void count(List<Pending> batch) {
-        link.stats().copied.add(batch.size());
+    /** Counts what the target acknowledged just now, and records how long each copy took from its origin. */
+    private void count(List<Pending> batch, boolean heartbeats) {
+        LinkStats stats = link.stats();
+        long now = System.currentTimeMillis();
+        if (heartbeats) {
+            batch.forEach(p -> stats.heartbeatCopied(p.original.getStoreTimestamp(), now));
+            return;
+        }
+        stats.copied.add(batch.size());
         long bytes = 0;
         for (Pending p : batch) {
             bytes += p.copy.getBody().length;
         }
-        link.stats().copiedBytes.add(bytes);
+        stats.copiedBytes.add(bytes);
+        if (stats.copyDelay != null) {
+            for (Pending p : batch) {
+                stats.recordDelay(now - originTime(p));
+            }
+        }
+    }
+
+    /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
+    private static long originTime(Pending p) {
+        String stamped = p.copy.getProperty(OriginStamp.ORIGIN_TIME);
+        try {
+            return stamped == null ? p.original.getStoreTimestamp() : Long.parseLong(stamped);
+        } catch (NumberFormatException e) {
+            return p.original.getStoreTimestamp();
+        }
     }
 
     /** A source message and its stamped copy, on the way to the target. */

@@ -18,7 +18,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *
  * <p>Queues are ordered by broker name, then queue id, on both sides; with one broker the position is the queue
  * id. Every source queue has exactly one target queue, so the order of a source queue is kept. A target topic
- * that does not exist is created with the source's queue count, before its first message is sent.
+ * that does not exist is created with the source's queue count, before its first message is sent. Heartbeats
+ * keep their topic's name whatever the backup's mapping.
  */
 final class TargetTopics {
 
@@ -36,6 +37,9 @@ final class TargetTopics {
 
     /** The target topic of a source topic: its own name, or what the backup's {@code targetTopic} maps it to. */
     String targetTopic(String sourceTopic) {
+        if (Heartbeats.TOPIC.equals(sourceTopic)) {
+            return sourceTopic; // wherever the backup maps its topics, heartbeats are found under one name
+        }
         return mapping.apply(sourceTopic, sourceAdmin.cluster().name(), targetAdmin.cluster().name());
     }
 

@@ -53,6 +53,8 @@ public final class Checkpointer implements AutoCloseable {
     private final Map<String, Checkpoint> lastWritten = new ConcurrentHashMap<>();
     /** Taken, written or not (an unchanged one is not written again): its age is the age of the progress seen. */
     private final Map<String, Checkpoint> lastTaken = new ConcurrentHashMap<>();
+    /** Per key of {@link #lastTaken}: the group's lag on the translated queues when it was taken. */
+    private final Map<String, Long> lagAtTaken = new ConcurrentHashMap<>();
     /** Groups (and topics) the last round could not checkpoint: logged once when it starts, once when it ends. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
@@ -86,7 +88,8 @@ public final class Checkpointer implements AutoCloseable {
     /** The newest checkpoint taken per group and source topic, for status. */
     public List<CheckpointStatus> status() {
         long now = System.currentTimeMillis();
-        return lastTaken.values().stream().map(c -> CheckpointStatus.of(c, now))
+        return lastTaken.entrySet().stream()
+            .map(e -> CheckpointStatus.of(e.getValue(), now, lagAtTaken.getOrDefault(e.getKey(), -1L)))
             .sorted(Comparator.comparing(CheckpointStatus::group).thenComparing(CheckpointStatus::topic))
             .toList();
     }
@@ -153,6 +156,7 @@ public final class Checkpointer implements AutoCloseable {
     private void checkpoint(String group, String sourceTopic) throws Exception {
         ConsumeStats stats = source.consumeStats(group, sourceTopic);
         List<Checkpoint.QueueCheckpoint> queues = new ArrayList<>();
+        long lag = 0;
         for (Map.Entry<MessageQueue, OffsetWrapper> entry : stats.getOffsetTable().entrySet()) {
             MessageQueue queue = entry.getKey();
             long committed = entry.getValue().getConsumerOffset();
@@ -160,6 +164,9 @@ public final class Checkpointer implements AutoCloseable {
                 continue;
             }
             Optional<OffsetSyncStore.Translation> translated = syncs.translate(queue, committed);
+            if (translated.isPresent()) {
+                lag += Math.max(0, entry.getValue().getBrokerOffset() - committed);
+            }
             translated.ifPresent(t -> queues.add(new Checkpoint.QueueCheckpoint(queue.getBrokerName(),
                 queue.getQueueId(), committed, t.target().getBrokerName(), t.target().getQueueId(), t.targetOffset(),
                 t.reReadAtMost())));
@@ -174,6 +181,7 @@ public final class Checkpointer implements AutoCloseable {
             sourceTopic, mapping.apply(sourceTopic, source.cluster().name(), target.cluster().name()),
             System.currentTimeMillis(), List.copyOf(queues));
         String key = group + "|" + sourceTopic;
+        lagAtTaken.put(key, lag);
         lastTaken.put(key, checkpoint);
         Checkpoint last = lastWritten.get(key);
         if (checkpoint.sameProgress(last) && checkpoint.time() - last.time() < REFRESH_MILLIS) {

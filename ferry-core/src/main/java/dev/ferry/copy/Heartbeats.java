@@ -1,0 +1,113 @@
+package dev.ferry.copy;
+
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * A link's heartbeat: every second a small message written into the source's {@code FERRY_HEARTBEAT} topic,
+ * tagged with the link's group, which the link copies like any other message. The copy's delay (source store
+ * time to the target's acknowledgement) is the link's end-to-end delay, measured even when no business
+ * traffic flows; a heartbeat that does not get through within seconds is a broken link.
+ *
+ * <pre>
+ *   source                                   target
+ *   FERRY_HEARTBEAT  tag=ferry-b-to-T  --link ferry-b-to-T-->  FERRY_HEARTBEAT  tag=ferry-b-to-T
+ *        ^ written here every second          ack time - source store time = the link's delay
+ * </pre>
+ *
+ * <p>Why a tag per link rather than one heartbeat per cluster: the link subscribes to its own tag only, which
+ * every broker filters without SQL-92. So each link copies just its own heartbeats — the other direction of a
+ * two-way backup never picks up a copied heartbeat (no loop, nothing to drop), and several backups reading one
+ * source do not copy each other's.
+ *
+ * <p>Why heartbeats are not counted as copied messages: the counters and backlog are about the backup's topics;
+ * heartbeats have counters of their own.
+ */
+final class Heartbeats implements AutoCloseable {
+
+    /** The topic, on every cluster Ferry copies from or into. */
+    static final String TOPIC = "FERRY_HEARTBEAT";
+    static final long INTERVAL_MILLIS = 1_000;
+    /** A heartbeat write that takes longer is as good as failed: the next one is due. */
+    private static final long SEND_TIMEOUT_MILLIS = 2_000;
+
+    private final String tag;
+    private final ClusterAdmin sourceAdmin;
+    private final DefaultMQProducer producer;
+    private final ScheduledExecutorService timer;
+    private volatile boolean topicReady;
+    /** When the last write the source took was made, epoch millis; 0 before the first. */
+    private volatile long lastWrittenMillis;
+    private volatile String lastWriteError;
+
+    Heartbeats(String group, ClusterAdmin sourceAdmin) {
+        this.tag = group;
+        this.sourceAdmin = sourceAdmin;
+        this.producer = new DefaultMQProducer(group + "-heartbeat", ClusterClients.rpcHook(sourceAdmin.cluster()));
+        ClusterClients.configure(producer, sourceAdmin.cluster(), "heartbeat");
+        producer.setSendMsgTimeout((int) SEND_TIMEOUT_MILLIS);
+        producer.setRetryTimesWhenSendFailed(0);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ferry-heartbeat-" + group);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The tag a link's heartbeats carry, and the subscription it copies them with. */
+    String tag() {
+        return tag;
+    }
+
+    /** Creates the topic on the source when it lacks it; throws when the source does not answer. */
+    void prepareTopic() throws Exception {
+        if (!topicReady) {
+            sourceAdmin.ensureTopic(TOPIC, 1);
+            topicReady = true;
+        }
+    }
+
+    void start() throws Exception {
+        producer.start();
+        timer.scheduleWithFixedDelay(this::beat, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void beat() {
+        long now = System.currentTimeMillis();
+        Message heartbeat = new Message(TOPIC, tag, ("{\"link\":\"" + tag + "\",\"writtenAt\":" + now + "}")
+            .getBytes(StandardCharsets.UTF_8));
+        try {
+            prepareTopic();
+            producer.send(heartbeat, SEND_TIMEOUT_MILLIS);
+            lastWrittenMillis = now;
+            lastWriteError = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The source's reach is reported by the link's probe; a heartbeat that could not be written is only
+            // a reason not to expect its copy.
+            lastWriteError = SendFailure.describe(e);
+        }
+    }
+
+    /** When the source last took a heartbeat, epoch millis; 0 before the first. */
+    long lastWrittenMillis() {
+        return lastWrittenMillis;
+    }
+
+    String lastWriteError() {
+        return lastWriteError;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        producer.shutdown();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.ferry.watch;
+
+import dev.ferry.copy.Link;
+import dev.ferry.copy.LinkState;
+import dev.ferry.copy.LinkStatus;
+import dev.ferry.offsets.CheckpointStatus;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Ferry's metrics, in Micrometer's names; the Prometheus registry turns {@code ferry.copied.messages} into
+ * {@code ferry_copied_messages_total} and {@code ferry.delay} (seconds) into {@code ferry_delay_seconds}.
+ *
+ * <p>Per link (labels {@code backup}, {@code source}, {@code target}): messages and bytes copied, messages received,
+ * skipped ({@code reason="loop"}: dropped by Ferry; {@code reason="source_filter"}: passed over by the source
+ * broker's SQL-92 subscription, the loop check and the backup's filter), dead-lettered, send retries, heartbeats
+ * copied; backlog, delay, heartbeat delay and age, bytes in flight; the state (one series per state, 1 for the
+ * current one) and whether the link is healthy; the delay of every copy, origin store time to the target's
+ * acknowledgement, as a histogram. Per cluster: whether it answers. Per consumer group, direction and topic: the
+ * newest checkpoint's age, what a failover would re-read at most, and the group's lag. And the JVM's.
+ *
+ * <p>Everything but the delay histogram reads the {@link Watch}'s newest sample, so a scrape costs no call to a
+ * cluster. No label carries a credential.
+ */
+public final class FerryMetrics {
+
+    /** Histogram buckets of the copy delay: loopback milliseconds up to a region's outage. */
+    private static final Duration[] DELAY_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)};
+
+    private FerryMetrics() {
+    }
+
+    /** Registers every link's meters, the clusters', the checkpoints' and the JVM's. */
+    public static void bind(MeterRegistry registry, Watch watch, List<Link> links) {
+        for (Link link : links) {
+            bindLink(registry, watch, link);
+        }
+        for (Snapshot.ClusterView cluster : watch.latest().clusters()) {
+            Gauge.builder("ferry.cluster.reachable", watch, w -> reachable(w, cluster.name()))
+                .description("1 when the links that use the cluster reached it in their last probe, 0 when not")
+                .tag("cluster", cluster.name()).register(registry);
+        }
+        bindCheckpoints(registry, watch);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private static void bindLink(MeterRegistry registry, Watch watch, Link link) {
+        Tags tags = Tags.of("backup", link.backupName(), "source", link.sourceCluster(), "target", link.targetCluster());
+        String key = link.group();
+        counter(registry, "ferry.copied.messages", "messages copied and acknowledged by the target", tags, watch, key,
+            LinkStatus::copied);
+        counter(registry, "ferry.copied.bytes", "message body bytes copied", tags, watch, key, LinkStatus::copiedBytes);
+        counter(registry, "ferry.received.messages", "messages the source delivered to Ferry, redeliveries included",
+            tags, watch, key, LinkStatus::received);
+        counter(registry, "ferry.skipped.messages", "messages not copied: dropped by Ferry as a loop",
+            tags.and("reason", "loop"), watch, key, LinkStatus::skippedLoop);
+        counter(registry, "ferry.skipped.messages",
+            "messages not copied: passed over by the source broker's SQL-92 subscription (loop check, backup filter)",
+            tags.and("reason", "source_filter"), watch, key, LinkStatus::skippedAtSource);
+        counter(registry, "ferry.dead.lettered.messages", "messages the target refused for good, dead-lettered",
+            tags, watch, key, LinkStatus::deadLettered);
+        counter(registry, "ferry.send.retries", "send attempts the target did not take and that were tried again",
+            tags, watch, key, LinkStatus::retries);
+        counter(registry, "ferry.heartbeats.copied", "the link's heartbeats copied", tags, watch, key,
+            LinkStatus::heartbeats);
+        gauge(registry, "ferry.backlog.messages", null, "messages on the source not yet copied", tags, watch, key,
+            s -> s.backlog() < 0 ? Double.NaN : s.backlog());
+        gauge(registry, "ferry.delay", "seconds", "how far the target is behind the source", tags, watch, key,
+            s -> s.delayMillis() < 0 ? Double.NaN : s.delayMillis() / 1000.0);
+        gauge(registry, "ferry.heartbeat.delay", "seconds", "the newest heartbeat's delay, source to target", tags,
+            watch, key, s -> s.heartbeatDelayMillis() < 0 ? Double.NaN : s.heartbeatDelayMillis() / 1000.0);
+        gauge(registry, "ferry.heartbeat.age", "seconds", "how long ago the newest heartbeat came through", tags,
+            watch, key, s -> s.heartbeatAgeMillis() < 0 ? Double.NaN : s.heartbeatAgeMillis() / 1000.0);
+        gauge(registry, "ferry.in.flight", "bytes", "message bytes pulled from the source, not yet acknowledged",
+            tags, watch, key, LinkStatus::inFlightBytes);
+        gauge(registry, "ferry.link.healthy", null, "1 while the link runs or catches up, 0 otherwise", tags, watch,
+            key, s -> s.healthy() ? 1 : 0);
+        for (LinkState state : LinkState.values()) {
+            gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
+                Watch.text(state)), watch, key, s -> s.state() == state ? 1 : 0);
+        }
+        link.recordDelaysIn(Timer.builder("ferry.copy.delay")
+            .description("delay of each copied message, from its origin store time to the target's acknowledgement")
+            .tags(tags).serviceLevelObjectives(DELAY_BUCKETS).register(registry));
+    }
+
+    private static void counter(MeterRegistry registry, String name, String description, Tags tags, Watch watch,
+                                String group, ToDoubleFunction<LinkStatus> value) {
+        FunctionCounter.builder(name, watch, w -> {
+                LinkStatus status = find(w, group);
+                return status == null ? 0 : value.applyAsDouble(status);
+            })
+            .description(description).tags(tags).register(registry);
+    }
+
+    private static void gauge(MeterRegistry registry, String name, String unit, String description, Tags tags,
+                              Watch watch, String group, ToDoubleFunction<LinkStatus> value) {
+        Gauge.builder(name, watch, w -> {
+                LinkStatus status = find(w, group);
+                return status == null ? Double.NaN : value.applyAsDouble(status);
+            })
+            .baseUnit(unit).description(description).tags(tags).register(registry);
+    }
+
+    private static LinkStatus find(Watch watch, String group) {
+        for (LinkStatus status : watch.latest().links()) {
+            if (status.group().equals(group)) {
+                return status;
+            }
+        }
+        return null;
+    }
+
+    private static double reachable(Watch watch, String cluster) {
+        for (Snapshot.ClusterView view : watch.latest().clusters()) {
+            if (view.name().equals(cluster)) {
+                return view.reachable() == null ? Double.NaN : view.reachable() ? 1 : 0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Groups come and go: the rows follow each sample. */
+    private static void bindCheckpoints(MeterRegistry registry, Watch watch) {
+        MultiGauge age = MultiGauge.builder("ferry.checkpoint.age").baseUnit("seconds")
+            .description("age of the group's newest checkpoint in the target").register(registry);
+        MultiGauge reRead = MultiGauge.builder("ferry.checkpoint.reread.messages")
+            .description("messages the group would read again at most after a failover now").register(registry);
+        MultiGauge lag = MultiGauge.builder("ferry.checkpoint.lag.messages")
+            .description("messages the group had not consumed on the source at its newest checkpoint").register(registry);
+        watch.onSample(snapshot -> {
+            List<MultiGauge.Row<?>> ages = new ArrayList<>();
+            List<MultiGauge.Row<?>> reReads = new ArrayList<>();
+            List<MultiGauge.Row<?>> lags = new ArrayList<>();
+            for (CheckpointStatus c : snapshot.checkpoints()) {
+                Tags tags = Tags.of("backup", c.backup(), "source", c.source(), "target", c.target(), "group", c.group(),
+                    "topic", c.topic());
+                ages.add(MultiGauge.Row.of(tags, Math.max(0, c.ageMillis()) / 1000.0));
+                reReads.add(MultiGauge.Row.of(tags, c.reReadAtMost()));
+                lags.add(MultiGauge.Row.of(tags, c.lag() < 0 ? Double.NaN : c.lag()));
+            }
+            age.register(ages, true);
+            reRead.register(reReads, true);
+            lag.register(lags, true);
+        });
+    }
+}
