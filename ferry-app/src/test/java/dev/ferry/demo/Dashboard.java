@@ -37,8 +37,8 @@ final class Dashboard implements AutoCloseable {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
-    /** Opens {@code url} in a new headless Chromium, which sends nothing beyond this machine. */
-    static Dashboard open(String url, Path profile) {
+    /** Starts a headless Chromium, which sends nothing beyond this machine, on an empty page. */
+    static Dashboard start(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -47,9 +47,11 @@ final class Dashboard implements AutoCloseable {
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        Dashboard dashboard = new Dashboard(new ChromeDriver(service, options));
-        dashboard.driver.get(url);
-        return dashboard;
+        return new Dashboard(new ChromeDriver(service, options));
+    }
+
+    void open(String url) {
+        driver.get(url);
     }
 
     /** Waits until the page has drawn at least {@code renders} answers of {@code /status}. */
@@ -78,6 +80,17 @@ final class Dashboard implements AutoCloseable {
     List<String> links() {
         return driver.findElements(By.cssSelector("[data-link]")).stream().map(e -> e.getAttribute("data-link"))
             .distinct().toList();
+    }
+
+    /** Waits until a number of a link's row passes {@code threshold}. */
+    void awaitFieldAbove(String link, String field, double threshold, Duration timeout) {
+        new WebDriverWait(driver, timeout).until(d -> {
+            try {
+                return field(link, field) > threshold;
+            } catch (NumberFormatException notANumberYet) {
+                return false;
+            }
+        });
     }
 
     /** A number of a link's row in the table: {@code copied}, {@code backlog}, {@code delayMillis}, {@code rate}. */

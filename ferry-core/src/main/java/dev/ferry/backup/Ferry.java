@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +77,39 @@ public final class Ferry implements AutoCloseable {
             backups.forEach(b -> links.addAll(b.links()));
             FerryMetrics.bind(metrics, watch, links);
         }
-        for (Backup backup : backups) {
-            backup.start();
-        }
+        startSideBySide(backups);
         LOG.info("Ferry runs {} backup(s): {}", backups.size(), backups.stream().map(Backup::name).toList());
         watch.start();
+    }
+
+    /**
+     * Starts the backups side by side: a link's start is a few seconds of small admin calls (groups, start
+     * positions, topics, its offset syncs read back), mostly waiting on the clusters. Throws the first failure.
+     */
+    private static void startSideBySide(List<Backup> backups) throws Exception {
+        ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(backups.size(), 8)), task -> {
+            Thread thread = new Thread(task, "ferry-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (Backup backup : backups) {
+                starts.add(starters.submit(() -> {
+                    backup.start();
+                    return null;
+                }));
+            }
+            for (Future<?> start : starts) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            starters.shutdown();
+        }
     }
 
     private ClusterAdmin admin(String clusterName) throws Exception {
