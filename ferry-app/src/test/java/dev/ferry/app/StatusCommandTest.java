@@ -59,15 +59,16 @@ class StatusCommandTest {
             PrometheusMeterRegistry metrics = StatusServer.metrics();
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, metrics);
                  StatusServer server = StatusServer.start(config.http(), ferry, metrics)) {
-                await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0
-                    && ferry.status().get(0).copied() == 300);
+                // The server answers from the sample it takes every second: wait on what it will say.
+                await().atMost(Duration.ofMinutes(1)).until(() -> ferry.snapshot().links().get(0).backlog() == 0
+                    && ferry.snapshot().links().get(0).copied() == 300);
                 // billing consumed 100 of each queue on the source: its checkpoint appears, translated exactly.
                 try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("status-src"))) {
                     Map<MessageQueue, Long> offsets = new HashMap<>();
                     admin.queues("orders").forEach(queue -> offsets.put(queue, 100L));
                     admin.moveGroup("billing", offsets);
                 }
-                await().atMost(Duration.ofMinutes(1)).until(() -> !ferry.checkpoints().isEmpty());
+                await().atMost(Duration.ofMinutes(1)).until(() -> !ferry.snapshot().checkpoints().isEmpty());
                 CliTest.Outcome live = CliTest.run("status", "--config", file.toString());
                 assertThat(live.code()).isZero();
                 assertThat(live.out())
