@@ -52,7 +52,7 @@ public final class Ferry implements AutoCloseable {
 
     /**
      * As {@link #start(FerryConfig, CopySettings)}, exporting the links, clusters, checkpoints and JVM to
-     * {@code metrics} (see {@link FerryMetrics}) from before the first message is copied.
+     * {@code metrics} (see {@link FerryMetrics}) from before the first message is copied; null exports nothing.
      */
     public static Ferry start(FerryConfig config, CopySettings settings, MeterRegistry metrics) throws Exception {
         Ferry ferry = new Ferry(config, settings);
