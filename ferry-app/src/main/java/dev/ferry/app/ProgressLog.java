@@ -36,7 +36,7 @@ final class ProgressLog implements AutoCloseable {
     static String line(LinkStatus s) {
         StringBuilder line = new StringBuilder()
             .append(s.backup()).append(": ").append(s.source()).append(" -> ").append(s.target())
-            .append(": ").append(s.state().name().toLowerCase().replace('_', '-'))
+            .append(": ").append(s.state().text())
             .append(", copied ").append(s.copied())
             .append(", backlog ").append(s.backlog() < 0 ? "?" : Long.toString(s.backlog()))
             .append(", delay ").append(s.delayMillis() < 0 ? "?" : s.delayMillis() + " ms");

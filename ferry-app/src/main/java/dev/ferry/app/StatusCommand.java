@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
             for (JsonNode link : running.path("links")) {
                 LinkStatus s = JSON.treeToValue(link, LinkStatus.class);
                 rows.add(new Row(s.backup(), s.source() + " -> " + s.target(),
-                    s.state().name().toLowerCase().replace('_', '-') + (s.reason() == null ? "" : " (" + s.reason() + ")"),
+                    s.state().text() + (s.reason() == null ? "" : " (" + s.reason() + ")"),
                     Long.toString(s.copied()), number(s.backlog()), number(s.delayMillis()), number(s.heldOnReturn())));
             }
             checkpoints = new ArrayList<>();

@@ -285,7 +285,7 @@ public final class Demo {
 
     private static String line(LinkStatus s) {
         return String.format("%-16s %-9s -> %-8s %-11s copied %6d  backlog %5d  delay %5d ms", s.backup(), s.source(),
-            s.target(), s.state().name().toLowerCase().replace('_', '-'), s.copied(), s.backlog(), s.delayMillis());
+            s.target(), s.state().text(), s.copied(), s.backlog(), s.delayMillis());
     }
 
     private void say(String format, Object... args) {

@@ -44,7 +44,6 @@ final class Heartbeats implements AutoCloseable {
     private volatile boolean topicReady;
     /** When the last write the source took was made, epoch millis; 0 before the first. */
     private volatile long lastWrittenMillis;
-    private volatile String lastWriteError;
 
     Heartbeats(String group, ClusterAdmin sourceAdmin) {
         this.tag = group;
@@ -86,23 +85,17 @@ final class Heartbeats implements AutoCloseable {
             prepareTopic();
             producer.send(heartbeat, SEND_TIMEOUT_MILLIS);
             lastWrittenMillis = now;
-            lastWriteError = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Exception notTaken) {
             // The source's reach is reported by the link's probe; a heartbeat that could not be written is only
-            // a reason not to expect its copy.
-            lastWriteError = SendFailure.describe(e);
+            // a reason not to expect its copy (lastWrittenMillis stays where it was).
         }
     }
 
     /** When the source last took a heartbeat, epoch millis; 0 before the first. */
     long lastWrittenMillis() {
         return lastWrittenMillis;
-    }
-
-    String lastWriteError() {
-        return lastWriteError;
     }
 
     @Override

@@ -19,5 +19,10 @@ public enum LinkState {
     /** The link could not start or stopped on an error it cannot get past by itself. */
     FAILED,
     /** Stopped on request. */
-    STOPPED
+    STOPPED;
+
+    /** As operators read it, in logs, tables and metric labels: {@code catching-up}, not {@code CATCHING_UP}. */
+    public String text() {
+        return name().toLowerCase().replace('_', '-');
+    }
 }

@@ -65,7 +65,7 @@ final class QueueCopier implements MessageListenerOrderly {
 
     /** @return true when every message was copied, skipped or dead-lettered */
     private boolean copy(MessageQueue source, List<MessageExt> messages) throws InterruptedException {
-        boolean heartbeats = Heartbeats.TOPIC.equals(source.getTopic());
+        boolean heartbeats = isHeartbeat(source);
         if (!heartbeats) {
             countDelivered(source, messages);
         }
@@ -109,7 +109,7 @@ final class QueueCopier implements MessageListenerOrderly {
             if (result == null) {
                 return false;
             }
-            boolean heartbeats = Heartbeats.TOPIC.equals(source.getTopic());
+            boolean heartbeats = isHeartbeat(source);
             count(batch, heartbeats);
             // A batch is stored in one piece, from the offset the target answers: message i at that plus i.
             // (Heartbeats need no syncs: no application's progress on them is translated.)
@@ -154,7 +154,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 if (result != null) {
                     link.stats().blocked.remove(source);
                     LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
-                    count(List.of(refused), Heartbeats.TOPIC.equals(source.getTopic()));
+                    count(List.of(refused), isHeartbeat(source));
                     link.synced(source, result.getMessageQueue(), original.getQueueOffset(), result.getQueueOffset());
                     link.advance(source, original.getQueueOffset() + 1);
                     return true;
@@ -210,6 +210,10 @@ final class QueueCopier implements MessageListenerOrderly {
         }
         stats.nextDelivered.put(source, expected);
         stats.skippedAtSource.add(skipped);
+    }
+
+    private static boolean isHeartbeat(MessageQueue source) {
+        return Heartbeats.TOPIC.equals(source.getTopic());
     }
 
     /** Counts what the target acknowledged just now, and records how long each copy took from its origin. */

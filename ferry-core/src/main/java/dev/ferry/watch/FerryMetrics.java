@@ -102,7 +102,7 @@ public final class FerryMetrics {
             key, s -> s.healthy() ? 1 : 0);
         for (LinkState state : LinkState.values()) {
             gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
-                Watch.text(state)), watch, key, s -> s.state() == state ? 1 : 0);
+                state.text()), watch, key, s -> s.state() == state ? 1 : 0);
         }
         link.recordDelaysIn(Timer.builder("ferry.copy.delay")
             .description("delay of each copied message, from its origin store time to the target's acknowledgement")

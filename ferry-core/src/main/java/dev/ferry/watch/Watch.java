@@ -103,7 +103,7 @@ public final class Watch implements AutoCloseable {
             if (before == null || before == link.state()) {
                 continue;
             }
-            String line = key + ": " + text(before) + " -> " + text(link.state())
+            String line = key + ": " + before.text() + " -> " + link.state().text()
                 + (link.reason() == null ? "" : " (" + link.reason() + ")");
             if (link.healthy() || link.state() == LinkState.STOPPED) {
                 LOG.info(line);
@@ -113,16 +113,11 @@ public final class Watch implements AutoCloseable {
         }
     }
 
-    /** A state as operators read it: {@code catching-up}, not {@code CATCHING_UP}. */
-    public static String text(LinkState state) {
-        return state.name().toLowerCase().replace('_', '-');
-    }
-
     Snapshot snapshot(List<LinkStatus> links, List<CheckpointStatus> checkpoints, long time) {
         List<String> problems = new ArrayList<>();
         for (LinkStatus link : links) {
             if (!link.healthy()) {
-                problems.add(link.backup() + ": " + link.source() + " -> " + link.target() + " is " + text(link.state())
+                problems.add(link.backup() + ": " + link.source() + " -> " + link.target() + " is " + link.state().text()
                     + (link.reason() == null ? "" : ": " + link.reason()));
             }
         }
