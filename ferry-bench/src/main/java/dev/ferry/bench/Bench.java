@@ -48,7 +48,9 @@ public final class Bench {
     /**
      * What to run.
      *
-     * @param messages         messages in the backlog, the ceiling and the naive relay
+     * @param messages         messages in the ceiling and the naive relay, and the measured part of the backlog
+     * @param warmupMessages   messages ahead of them in the backlog, which Ferry copies before the measured part:
+     *                         its JIT warms up on them, as the producer's does while it fills the source
      * @param naiveSeconds     the naive relay stops after this long if it has not relayed them all
      * @param liveRate         messages per second of the live load
      * @param liveSeconds      how long the live load runs
@@ -60,7 +62,7 @@ public final class Bench {
      * @param brokerProperties further settings of both brokers, as in broker.conf
      * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
      */
-    public record Options(int messages, int bodyBytes, int queues, int naiveSeconds, int liveRate, int liveSeconds,
+    public record Options(int messages, int warmupMessages, int bodyBytes, int queues, int naiveSeconds, int liveRate, int liveSeconds,
                           int outageSeconds, String ferryHeap, String clusterHeap, Path out, boolean profile,
                           Map<String, String> brokerProperties, List<String> ferryJvmOptions) {
     }
@@ -84,9 +86,9 @@ public final class Bench {
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Machine machine = Machine.describe();
         say("machine: " + machine.summary());
-        say(String.format("run: %,d messages of %,d bytes over %d queues; live %,d msg/s for %d s; target down %d s",
-            options.messages(), options.bodyBytes(), options.queues(), options.liveRate(), options.liveSeconds(),
-            options.outageSeconds()));
+        say(String.format("run: %,d messages (a backlog of %,d) of %,d bytes over %d queues; live %,d msg/s for %d s;"
+                + " target down %d s", options.messages(), backlog(), options.bodyBytes(), options.queues(),
+            options.liveRate(), options.liveSeconds(), options.outageSeconds()));
         ClusterProcess.Builder source = cluster("bench-source");
         ClusterProcess.Builder target = cluster("bench-target");
         try (ClusterProcess sourceCluster = source.start(); ClusterProcess targetCluster = target.start();
@@ -104,20 +106,20 @@ public final class Bench {
             try (FastWriter toSource = new FastWriter(sourceCluster.namesrvAddr(), "fill", messages);
                  FastWriter toTarget = new FastWriter(targetCluster.namesrvAddr(), "ceiling", messages)) {
                 say("filling the source ...");
-                fill = stored(sourceAdmin, TOPIC, options.messages(), () -> toSource.write(TOPIC, "fill",
-                    options.messages()));
+                fill = stored(sourceAdmin, TOPIC, 0, backlog(), () -> toSource.write(TOPIC, "fill", backlog()))
+                    .measured();
                 say(String.format("  source filled: %,.0f msg/s", fill.perSecond()));
                 say("ceiling: the same messages straight into the target ...");
-                ceiling = stored(targetAdmin, CEILING_TOPIC, options.messages(), () -> toTarget.write(CEILING_TOPIC,
-                    "ceiling", options.messages()));
+                ceiling = stored(targetAdmin, CEILING_TOPIC, 0, options.messages(), () -> toTarget.write(CEILING_TOPIC,
+                    "ceiling", options.messages())).measured();
                 say(String.format("  ceiling: %,.0f msg/s", ceiling.perSecond()));
             }
 
             say("naive relay: lite-pull + a synchronous send per message ...");
             NaiveRelay relay = new NaiveRelay();
-            BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, -1, () -> relay.relay(
+            BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, 0, -1, () -> relay.relay(
                 sourceCluster.namesrvAddr(), TOPIC, targetCluster.namesrvAddr(), NAIVE_TOPIC, options.messages(),
-                Duration.ofSeconds(options.naiveSeconds())));
+                Duration.ofSeconds(options.naiveSeconds()))).measured();
             say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
 
             Path ferryConfig = writeFerryConfig(work, sourceCluster, targetCluster);
@@ -125,12 +127,13 @@ public final class Bench {
             if (options.profile()) {
                 jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("ferry.jfr") + ",settings=profile");
             }
-            say("Ferry: catching up the backlog ...");
+            say(String.format("Ferry: catching up the backlog (measured over its last %,d messages) ...",
+                options.messages()));
             FerryChild[] started = new FerryChild[1];
             long caughtUpFrom = System.currentTimeMillis();
-            BenchReport.Throughput catchUp;
+            Phase catchUp;
             try {
-                catchUp = stored(targetAdmin, TOPIC, options.messages(), () -> {
+                catchUp = stored(targetAdmin, TOPIC, options.warmupMessages(), backlog(), () -> {
                     started[0] = FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
                     cpu.with("Ferry", started[0].pid());
                 });
@@ -143,13 +146,14 @@ public final class Bench {
             try (FerryChild ferry = started[0]) {
                 // The store counted the last copy; Ferry's own count follows with its next stat line.
                 long statDeadline = System.currentTimeMillis() + 10_000;
-                while ((ferry.latest() == null || ferry.latest().copied() < catchUp.messages())
+                while ((ferry.latest() == null || ferry.latest().copied() < backlog())
                     && System.currentTimeMillis() < statDeadline) {
                     Thread.sleep(50);
                 }
-                BenchReport.Cost cost = cost(ferry.since(caughtUpFrom), catchUp.messages());
-                say(String.format("  Ferry: %,.0f msg/s, %.1f CPU s per million messages", catchUp.perSecond(),
-                    cost.cpuSecondsPerMillion()));
+                BenchReport.Cost cost = cost(ferry.since(caughtUpFrom), options.warmupMessages(), options.messages());
+                say(String.format("  Ferry: %,.0f msg/s over the last %,d (%,.0f msg/s over the whole backlog from its"
+                        + " start), %.1f CPU s per million messages", catchUp.measured().perSecond(), options.messages(),
+                    catchUp.whole().perSecond(), cost.cpuSecondsPerMillion()));
 
                 BenchReport.Live live = live(sourceCluster, targetCluster, targetAdmin, ferry);
                 BenchReport.Outage outage = options.outageSeconds() > 0
@@ -159,7 +163,7 @@ public final class Bench {
                 cost = new BenchReport.Cost(cost.cpuSecondsPerMillion(), peakHeap / MIB, peakRss < 0 ? -1 : peakRss / MIB,
                     options.ferryHeap());
                 BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
-                    catchUp, cost, live, outage);
+                    catchUp.measured(), catchUp.whole(), cost, live, outage);
                 write(report, work);
                 return report;
             }
@@ -201,14 +205,26 @@ public final class Bench {
         void run() throws Exception;
     }
 
+    /** Messages in the source when Ferry starts: the warm-up, then the measured ones. */
+    private long backlog() {
+        return (long) options.warmupMessages() + options.messages();
+    }
+
+    /**
+     * A phase's throughput: over the measured stretch (after the warm-up), and over all of it.
+     */
+    private record Phase(BenchReport.Throughput measured, BenchReport.Throughput whole) {
+    }
+
     /**
      * Runs {@code work} while counting what the (fresh) {@code topic} stores, until it holds {@code expected}
-     * messages (with -1: what it holds when the work returns). The time runs from the last sample that saw the
-     * topic empty to the first that saw it complete: a little long, never short.
+     * messages (with -1: what it holds when the work returns). The measured stretch runs from the last sample
+     * that saw at most {@code warmup} messages stored to the first that saw them all: a little long, never short.
      */
-    private BenchReport.Throughput stored(ClusterAdmin admin, String topic, long expected, Work work) throws Exception {
+    private Phase stored(ClusterAdmin admin, String topic, long warmup, long expected, Work work) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
         Map<String, Double> cpuBefore = cpu.now();
+        Map<String, Double> cpuAfterWarmup = warmup == 0 ? cpuBefore : null;
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
         try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues))) {
             work.run();
@@ -217,6 +233,9 @@ public final class Bench {
             long lastSaid = System.currentTimeMillis();
             long stored;
             while ((stored = sampler.latest()) < goal) {
+                if (cpuAfterWarmup == null && stored > warmup) {
+                    cpuAfterWarmup = cpu.now();
+                }
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException(topic + ": " + stored + " of " + goal + " messages after 10 minutes");
                 }
@@ -226,15 +245,23 @@ public final class Bench {
                 }
                 Thread.sleep(50);
             }
-            Map<String, Double> cpuUsed = ProcessCpu.between(cpuBefore, cpu.now());
+            Map<String, Double> cpuAfter = cpu.now();
             List<Sampler.Point> points = sampler.points();
-            long first = points.stream().filter(p -> p.value() == 0).mapToLong(Sampler.Point::millis).max().orElse(0);
-            long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
-                .orElseThrow();
-            List<Sampler.Point> window = points.stream().filter(p -> p.millis() >= first && p.millis() <= last)
-                .map(p -> new Sampler.Point(p.millis() - first, p.value())).toList();
-            return BenchReport.Throughput.of(goal, last - first, Sampler.rates(window, 500), cpuUsed);
+            BenchReport.Throughput whole = window(points, 0, goal, ProcessCpu.between(cpuBefore, cpuAfter));
+            BenchReport.Throughput measured = warmup == 0 ? whole : window(points, warmup, goal,
+                ProcessCpu.between(cpuAfterWarmup != null ? cpuAfterWarmup : cpuBefore, cpuAfter));
+            return new Phase(measured, whole);
         }
+    }
+
+    /** The throughput from the last sample that saw at most {@code from} stored to the first that saw {@code goal}. */
+    static BenchReport.Throughput window(List<Sampler.Point> points, long from, long goal, Map<String, Double> cpuUsed) {
+        long first = points.stream().filter(p -> p.value() <= from).mapToLong(Sampler.Point::millis).max().orElse(0);
+        long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
+            .orElseThrow();
+        List<Sampler.Point> stretch = points.stream().filter(p -> p.millis() >= first && p.millis() <= last)
+            .map(p -> new Sampler.Point(p.millis() - first, p.value())).toList();
+        return BenchReport.Throughput.of(goal - from, last - first, Sampler.rates(stretch, 500), cpuUsed);
     }
 
     static long count(ClusterAdmin admin, List<MessageQueue> queues) throws Exception {
@@ -246,17 +273,18 @@ public final class Bench {
     }
 
     /**
-     * CPU per million messages while Ferry copied the backlog, from its JVM's own CPU clock: from the last
-     * sample before its first copy (so the JVM's start is not counted) to the first that saw them all.
+     * CPU per million messages while Ferry copied the measured part of the backlog, from its JVM's own CPU clock:
+     * from its last report of at most {@code warmup} copies (so neither the JVM's start nor the warm-up is
+     * counted) to its first of all of them.
      */
-    static BenchReport.Cost cost(List<Stat> stats, long messages) {
+    static BenchReport.Cost cost(List<Stat> stats, long warmup, long messages) {
         Stat from = null;
         Stat to = null;
         for (Stat stat : stats) {
-            if (stat.copied() == 0 || from == null) {
+            if (stat.copied() <= warmup || from == null) {
                 from = stat;
             }
-            if (to == null && stat.copied() >= messages) {
+            if (to == null && stat.copied() >= warmup + messages) {
                 to = stat;
             }
         }

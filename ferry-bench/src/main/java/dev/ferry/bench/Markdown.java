@@ -21,7 +21,11 @@ final class Markdown {
         row(t, "ceiling: fastest producer straight into the target", r.ceiling(), r.ceiling());
         row(t, "naive relay: lite-pull + synchronous send per message", r.naive(), r.ceiling());
         row(t, "Ferry catching up the backlog", r.ferry(), r.ceiling());
-        row(t, "(filling the source, same producer)", r.fill(), r.ceiling());
+        if (r.ferryCold().messages() != r.ferry().messages()) {
+            row(t, String.format(Locale.ROOT, "(Ferry over the whole %,d-message backlog, from a cold JVM)",
+                r.ferryCold().messages()), r.ferryCold(), r.ceiling());
+        }
+        row(t, "(filling the source, same producer, cold)", r.fill(), r.ceiling());
         t.append('\n');
         t.append("CPU seconds per process during each phase (2 cores: twice the phase's seconds are available):\n\n");
         t.append("| phase | ").append(String.join(" | ", r.ferry().cpuSeconds().keySet())).append(" |\n");

@@ -3,6 +3,7 @@ package dev.ferry.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DelaysTest {
@@ -54,7 +55,33 @@ class DelaysTest {
             new Stat(750, 1_000_000, 0, 0, 0, 8_000_000_000L, 0, 0),
             new Stat(1_000, 1_000_000, 0, 0, 0, 9_000_000_000L, 0, 0));
         // 2 CPU seconds (6 s -> 8 s) for one million messages; the JVM's first 6 s are not the copy's.
-        assertThat(Bench.cost(stats, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
+        assertThat(Bench.cost(stats, 0, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
+    }
+
+    @Test
+    void afterAWarmUpCpuIsCountedFromTheLastSampleWithinIt() {
+        List<Stat> stats = List.of(new Stat(0, 0, 10, 0, 0, 5_000_000_000L, 0, 0),
+            new Stat(250, 400_000, 10, 0, 0, 9_000_000_000L, 0, 0),
+            new Stat(500, 500_000, 5, 0, 0, 10_000_000_000L, 0, 0),
+            new Stat(750, 1_200_000, 0, 0, 0, 11_000_000_000L, 0, 0),
+            new Stat(1_000, 1_500_000, 0, 0, 0, 12_000_000_000L, 0, 0));
+        // Warm-up of 500,000: from 10 s to 12 s of CPU for the 1,000,000 after it.
+        assertThat(Bench.cost(stats, 500_000, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aWindowRunsFromTheLastSampleAtItsStartToTheFirstAtItsGoal() {
+        List<Sampler.Point> points = List.of(new Sampler.Point(0, 0), new Sampler.Point(200, 0),
+            new Sampler.Point(400, 300), new Sampler.Point(600, 500), new Sampler.Point(800, 900),
+            new Sampler.Point(1_000, 1_000), new Sampler.Point(1_200, 1_000));
+        BenchReport.Throughput whole = Bench.window(points, 0, 1_000, Map.of());
+        assertThat(whole.messages()).isEqualTo(1_000);
+        assertThat(whole.seconds()).isEqualTo(0.8);
+        // After 500 of warm-up: from the sample that saw 500 (600 ms) to the one that saw 1,000 (1,000 ms).
+        BenchReport.Throughput measured = Bench.window(points, 500, 1_000, Map.of());
+        assertThat(measured.messages()).isEqualTo(500);
+        assertThat(measured.seconds()).isEqualTo(0.4);
+        assertThat(measured.perSecond()).isEqualTo(1_250.0);
     }
 
     @Test

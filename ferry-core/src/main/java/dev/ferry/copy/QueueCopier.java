@@ -90,7 +90,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 link.topics().refresh(source.getTopic());
             }
         };
-        for (List<Pending> batch : Batches.split(copies, p -> p.size, link.settings().batchMessages(),
+        for (List<Pending> batch : Batches.split(copies, p -> p.entry.size(), link.settings().batchMessages(),
             link.maxBatchBytes())) {
             if (!sendBatch(source, batch, target)) {
                 return false;
@@ -105,7 +105,8 @@ final class QueueCopier implements MessageListenerOrderly {
     private boolean sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target)
         throws InterruptedException {
         try {
-            SendResult result = link.sender().send(Pending.copies(batch), source, target, () -> link.owns(source));
+            SendResult result = link.sender().send(Pending.join(batch), batch.size(), source, target,
+                () -> link.owns(source));
             if (result == null) {
                 return false;
             }
@@ -150,7 +151,7 @@ final class QueueCopier implements MessageListenerOrderly {
         while (link.owns(source)) {
             Thread.sleep(link.settings().blockedRetryMillis());
             try {
-                SendResult result = link.sender().send(List.of(refused.copy), source, target, () -> link.owns(source));
+                SendResult result = link.sender().send(refused.copy, 1, source, target, () -> link.owns(source));
                 if (result != null) {
                     link.stats().blocked.remove(source);
                     LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
@@ -247,24 +248,24 @@ final class QueueCopier implements MessageListenerOrderly {
         }
     }
 
-    /** A source message and its stamped copy, on the way to the target. */
+    /** A source message and its stamped copy, encoded once, on the way to the target. */
     private static final class Pending {
         final MessageExt original;
         final Message copy;
-        final int size;
+        final Batches.Entry entry;
 
         Pending(MessageExt original, Message copy) {
             this.original = original;
             this.copy = copy;
-            this.size = Batches.encodedSize(copy);
+            this.entry = Batches.entry(copy);
         }
 
-        static List<Message> copies(List<Pending> batch) {
-            List<Message> copies = new ArrayList<>(batch.size());
+        static Message join(List<Pending> batch) {
+            List<Batches.Entry> entries = new ArrayList<>(batch.size());
             for (Pending p : batch) {
-                copies.add(p.copy);
+                entries.add(p.entry);
             }
-            return copies;
+            return Batches.join(entries);
         }
     }
 

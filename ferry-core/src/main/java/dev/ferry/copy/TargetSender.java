@@ -2,7 +2,6 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -46,24 +45,22 @@ final class TargetSender implements AutoCloseable {
     }
 
     /**
-     * Sends the batch to {@code queue}, retrying transient failures while {@code owned} holds.
+     * Sends {@code message} (a copy, or a batch of them from {@link Batches#join}) to {@code queue}, retrying
+     * transient failures while {@code owned} holds.
      *
-     * @return the target's answer (its queue and the offset of the batch's first message), or null when
-     *     {@code owned} turned false before the target took the batch
-     * @throws Refused when the target refuses a message of the batch for good
+     * @param count the copies it carries, for the log
+     * @return the target's answer (its queue and the offset of the first copy), or null when {@code owned}
+     *     turned false before the target took it
+     * @throws Refused when the target refuses a copy for good
      */
-    SendResult send(List<Message> batch, MessageQueue source, QueueResolver queue, BooleanSupplier owned)
+    SendResult send(Message message, int count, MessageQueue source, QueueResolver queue, BooleanSupplier owned)
         throws Refused, InterruptedException {
         Backoff backoff = new Backoff(100, settings.retryMaxDelayMillis());
         boolean failedBefore = false;
         while (true) {
             try {
                 MessageQueue target = queue.resolve();
-                // A lone message goes as a plain send: the broker then answers an oversized one with
-                // MESSAGE_ILLEGAL, where a batch of one gets a generic system error.
-                SendResult result = batch.size() == 1
-                    ? producer.send(batch.get(0), target, settings.sendTimeoutMillis())
-                    : producer.send(batch, target, settings.sendTimeoutMillis());
+                SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
                 if (result.getSendStatus() != SendStatus.SEND_OK) {
                     // Stored on the master but not yet flushed or replicated: sending again would duplicate.
                     LOG.debug("{}: {} -> {}: {}", linkName, source, target, result.getSendStatus());
@@ -87,7 +84,7 @@ final class TargetSender implements AutoCloseable {
                     failedBefore = true;
                     stats.troubled.put(source, "retrying: " + reason);
                     LOG.warn("{}: {}: target did not take a batch of {}: {}; retrying until it does", linkName,
-                        source, batch.size(), reason);
+                        source, count, reason);
                 }
             }
             if (!owned.getAsBoolean()) {

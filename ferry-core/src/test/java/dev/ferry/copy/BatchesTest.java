@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageBatch;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.junit.jupiter.api.Test;
 
 class BatchesTest {
@@ -24,12 +27,52 @@ class BatchesTest {
     }
 
     @Test
-    void encodedSizeMatchesRocketMqBatchEncoding() {
+    void theBatchBodyIsByteForByteWhatRocketMqEncodes() {
         Message one = new Message("t", "tag", "key", "some body".getBytes(StandardCharsets.UTF_8));
         one.putUserProperty("p", "v");
         one.putUserProperty("city", "Zürich 東京 \uD83D\uDE00"); // 2-, 3- and 4-byte UTF-8
+        one.putUserProperty("broken", "a\uD800b"); // a lone surrogate
+        one.setFlag(7);
         Message two = new Message("t", "x".repeat(1000).getBytes(StandardCharsets.UTF_8));
-        byte[] encoded = MessageBatch.generateFromList(List.of(one, two)).encode();
-        assertThat(Batches.encodedSize(one) + Batches.encodedSize(two)).isEqualTo(encoded.length);
+        MessageClientIDSetter.setUniqID(two);
+        Message three = new Message("t", new byte[0]);
+        List<Batches.Entry> entries = List.of(Batches.entry(one), Batches.entry(two), Batches.entry(three));
+
+        Message joined = Batches.join(entries);
+
+        assertThat(joined).isInstanceOf(MessageBatch.class);
+        byte[] expected = MessageBatch.generateFromList(List.of(one, two, three)).encode();
+        assertThat(joined.getBody()).isEqualTo(expected);
+        assertThat(entries.stream().mapToInt(Batches.Entry::size).sum()).isEqualTo(expected.length);
+        assertThat(joined.getTopic()).isEqualTo("t");
+        assertThat(MessageClientIDSetter.getUniqID(joined)).as("the batch's own ID, as the producer sets it").isNotNull();
+        assertThat((Iterable<Message>) (MessageBatch) joined).containsExactly(one, two, three);
+    }
+
+    @Test
+    void aCopyWithoutAMessageIdGetsOneAndOneWithKeepsIt() {
+        Message without = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
+        Message with = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
+        MessageAccessor.putProperty(with, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, "ID-OF-THE-SOURCE");
+        Batches.entry(without);
+        Batches.entry(with);
+        assertThat(MessageClientIDSetter.getUniqID(without)).isNotBlank();
+        assertThat(MessageClientIDSetter.getUniqID(with)).isEqualTo("ID-OF-THE-SOURCE");
+    }
+
+    @Test
+    void aLoneCopyIsSentAsItself() {
+        Message one = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
+        assertThat(Batches.join(List.of(Batches.entry(one)))).isSameAs(one);
+    }
+
+    @Test
+    void aCopyWhosePropertiesOverflowTheFormatGoesAlone() {
+        Message big = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
+        big.putUserProperty("huge", "v".repeat(Short.MAX_VALUE));
+        Message small = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
+        List<Batches.Entry> entries = List.of(Batches.entry(small), Batches.entry(big), Batches.entry(small));
+        assertThat(Batches.split(entries, Batches.Entry::size, 128, 1024 * 1024)).extracting(List::size)
+            .containsExactly(1, 1, 1);
     }
 }
