@@ -37,7 +37,10 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * </ol>
  *
  * <p>Throughputs are counted in the stores (the sum of the topic's queue offsets), not by the writers, so all
- * three are measured alike: from the first message in the target to the last.
+ * three are measured alike. The ceiling and Ferry each move the warm-up and then the measured messages, and are
+ * measured over the last ones only: a JVM spends its first half minute under load compiling (on two cores, JIT
+ * compilation took as much CPU as Ferry's copying), and a producer, a broker or Ferry runs for months, not for
+ * its first seconds. The cold figure over the whole backlog is reported beside Ferry's.
  */
 public final class Bench {
 
@@ -110,8 +113,10 @@ public final class Bench {
                     .measured();
                 say(String.format("  source filled: %,.0f msg/s", fill.perSecond()));
                 say("ceiling: the same messages straight into the target ...");
-                ceiling = stored(targetAdmin, CEILING_TOPIC, 0, options.messages(), () -> toTarget.write(CEILING_TOPIC,
-                    "ceiling", options.messages())).measured();
+                // As long a run as Ferry's, measured over the same last stretch: the target broker and the
+                // producer are as warm as they are when Ferry is measured.
+                ceiling = stored(targetAdmin, CEILING_TOPIC, options.warmupMessages(), backlog(),
+                    () -> toTarget.write(CEILING_TOPIC, "ceiling", backlog())).measured();
                 say(String.format("  ceiling: %,.0f msg/s", ceiling.perSecond()));
             }
 
@@ -223,19 +228,14 @@ public final class Bench {
      */
     private Phase stored(ClusterAdmin admin, String topic, long warmup, long expected, Work work) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
-        Map<String, Double> cpuBefore = cpu.now();
-        Map<String, Double> cpuAfterWarmup = warmup == 0 ? cpuBefore : null;
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
-        try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues))) {
+        try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues), cpu::now)) {
             work.run();
             long goal = expected >= 0 ? expected : count(admin, queues);
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
             long stored;
             while ((stored = sampler.latest()) < goal) {
-                if (cpuAfterWarmup == null && stored > warmup) {
-                    cpuAfterWarmup = cpu.now();
-                }
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException(topic + ": " + stored + " of " + goal + " messages after 10 minutes");
                 }
@@ -245,23 +245,24 @@ public final class Bench {
                 }
                 Thread.sleep(50);
             }
-            Map<String, Double> cpuAfter = cpu.now();
             List<Sampler.Point> points = sampler.points();
-            BenchReport.Throughput whole = window(points, 0, goal, ProcessCpu.between(cpuBefore, cpuAfter));
-            BenchReport.Throughput measured = warmup == 0 ? whole : window(points, warmup, goal,
-                ProcessCpu.between(cpuAfterWarmup != null ? cpuAfterWarmup : cpuBefore, cpuAfter));
-            return new Phase(measured, whole);
+            BenchReport.Throughput whole = window(points, 0, goal);
+            return new Phase(warmup == 0 ? whole : window(points, warmup, goal), whole);
         }
     }
 
-    /** The throughput from the last sample that saw at most {@code from} stored to the first that saw {@code goal}. */
-    static BenchReport.Throughput window(List<Sampler.Point> points, long from, long goal, Map<String, Double> cpuUsed) {
-        long first = points.stream().filter(p -> p.value() <= from).mapToLong(Sampler.Point::millis).max().orElse(0);
-        long last = points.stream().filter(p -> p.value() >= goal).mapToLong(Sampler.Point::millis).min()
-            .orElseThrow();
-        List<Sampler.Point> stretch = points.stream().filter(p -> p.millis() >= first && p.millis() <= last)
-            .map(p -> new Sampler.Point(p.millis() - first, p.value())).toList();
-        return BenchReport.Throughput.of(goal - from, last - first, Sampler.rates(stretch, 500), cpuUsed);
+    /**
+     * The throughput from the last sample that saw at most {@code from} stored to the first that saw {@code goal},
+     * and the CPU each process used between those two samples.
+     */
+    static BenchReport.Throughput window(List<Sampler.Point> points, long from, long goal) {
+        Sampler.Point first = points.stream().filter(p -> p.value() <= from).reduce((a, b) -> b)
+            .orElse(points.get(0));
+        Sampler.Point last = points.stream().filter(p -> p.value() >= goal).findFirst().orElseThrow();
+        List<Sampler.Point> stretch = points.stream().filter(p -> p.millis() >= first.millis() && p.millis() <= last.millis())
+            .map(p -> new Sampler.Point(p.millis() - first.millis(), p.value())).toList();
+        return BenchReport.Throughput.of(goal - from, last.millis() - first.millis(), Sampler.rates(stretch, 500),
+            ProcessCpu.between(first.cpu(), last.cpu()));
     }
 
     static long count(ClusterAdmin admin, List<MessageQueue> queues) throws Exception {

@@ -17,13 +17,14 @@ final class ProcessCpu {
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
 
-    ProcessCpu with(String name, long pid) {
+    // Processes join while a sampler thread reads: both synchronized.
+    synchronized ProcessCpu with(String name, long pid) {
         pids.put(name, pid);
         return this;
     }
 
     /** CPU seconds so far, per process. */
-    Map<String, Double> now() {
+    synchronized Map<String, Double> now() {
         Map<String, Double> seconds = new LinkedHashMap<>();
         pids.forEach((name, pid) -> seconds.put(name, seconds(pid)));
         return seconds;

@@ -2,16 +2,22 @@ package dev.ferry.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 
 /**
  * Samples a counter every few milliseconds on a thread of its own, for throughput over time: the figures of
- * the chart. A sample that throws (a cluster restarting) is skipped.
+ * the chart. With each sample it reads the CPU time of the run's processes, so that a stretch of the samples
+ * says what it cost as well as what it moved. A sample that throws (a cluster restarting) is skipped.
  */
 final class Sampler implements AutoCloseable {
 
-    /** {@code value} at {@code millis} after the sampler started. */
-    record Point(long millis, long value) {
+    /** {@code value} at {@code millis} after the sampler started, and the processes' CPU seconds then. */
+    record Point(long millis, long value, Map<String, Double> cpu) {
+        Point(long millis, long value) {
+            this(millis, value, Map.of());
+        }
     }
 
     private final List<Point> points = new ArrayList<>();
@@ -24,12 +30,17 @@ final class Sampler implements AutoCloseable {
     }
 
     Sampler(String name, long everyMillis, Counter counter) {
+        this(name, everyMillis, counter, Map::of);
+    }
+
+    Sampler(String name, long everyMillis, Counter counter, Supplier<Map<String, Double>> cpu) {
         thread = new Thread(() -> {
             while (running) {
                 try {
                     long value = counter.get();
+                    Point point = new Point(System.currentTimeMillis() - start, value, cpu.get());
                     synchronized (points) {
-                        points.add(new Point(System.currentTimeMillis() - start, value));
+                        points.add(point);
                     }
                 } catch (Exception skipped) {
                     // the next sample will do

@@ -71,17 +71,23 @@ class DelaysTest {
 
     @Test
     void aWindowRunsFromTheLastSampleAtItsStartToTheFirstAtItsGoal() {
-        List<Sampler.Point> points = List.of(new Sampler.Point(0, 0), new Sampler.Point(200, 0),
-            new Sampler.Point(400, 300), new Sampler.Point(600, 500), new Sampler.Point(800, 900),
-            new Sampler.Point(1_000, 1_000), new Sampler.Point(1_200, 1_000));
-        BenchReport.Throughput whole = Bench.window(points, 0, 1_000, Map.of());
+        List<Sampler.Point> points = List.of(point(0, 0, 1.0), point(200, 0, 1.5),
+            point(400, 300, 2.0), point(600, 500, 2.5), point(800, 900, 3.0),
+            point(1_000, 1_000, 4.0), point(1_200, 1_000, 4.5));
+        BenchReport.Throughput whole = Bench.window(points, 0, 1_000);
         assertThat(whole.messages()).isEqualTo(1_000);
         assertThat(whole.seconds()).isEqualTo(0.8);
+        assertThat(whole.cpuSeconds()).containsEntry("broker", 2.5);
         // After 500 of warm-up: from the sample that saw 500 (600 ms) to the one that saw 1,000 (1,000 ms).
-        BenchReport.Throughput measured = Bench.window(points, 500, 1_000, Map.of());
+        BenchReport.Throughput measured = Bench.window(points, 500, 1_000);
         assertThat(measured.messages()).isEqualTo(500);
         assertThat(measured.seconds()).isEqualTo(0.4);
         assertThat(measured.perSecond()).isEqualTo(1_250.0);
+        assertThat(measured.cpuSeconds()).containsEntry("broker", 1.5);
+    }
+
+    private static Sampler.Point point(long millis, long value, double brokerCpu) {
+        return new Sampler.Point(millis, value, Map.of("broker", brokerCpu));
     }
 
     @Test

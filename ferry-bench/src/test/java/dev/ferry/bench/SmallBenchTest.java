@@ -35,11 +35,12 @@ class SmallBenchTest {
         System.out.println(output);
 
         assertThat(report.fill().messages()).as("the warm-up, then the measured messages").isEqualTo(4_000);
-        assertThat(report.ceiling().messages()).isEqualTo(3_000);
+        assertThat(report.ceiling().messages()).as("measured after the same warm-up as Ferry").isEqualTo(3_000);
         assertThat(report.naive().messages()).as("the relay copies them all well within its minute").isEqualTo(3_000);
         assertThat(report.ferry().messages()).as("measured after the warm-up").isEqualTo(3_000);
         assertThat(report.ferryCold().messages()).isEqualTo(4_000);
-        assertThat(report.ferryCold().seconds()).isGreaterThan(report.ferry().seconds());
+        assertThat(report.ferryCold().seconds()).as("the whole backlog takes at least its last part's time")
+            .isGreaterThanOrEqualTo(report.ferry().seconds());
         for (BenchReport.Throughput t : new BenchReport.Throughput[] {report.fill(), report.ceiling(), report.naive(),
             report.ferry(), report.ferryCold()}) {
             assertThat(t.seconds()).isPositive();
