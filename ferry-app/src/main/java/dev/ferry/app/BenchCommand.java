@@ -23,14 +23,17 @@ import picocli.CommandLine.Spec;
         + " to --out, and the figures to docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--messages", defaultValue = "500000", description = "messages of the ceiling, the naive relay and"
-        + " Ferry's measured catch-up (default: ${DEFAULT-VALUE})")
+    @Option(names = "--messages", defaultValue = "500000", description = "messages of each measured round (into the"
+        + " source, as the ceiling into the target, copied by Ferry) and of the naive relay (default: ${DEFAULT-VALUE})")
     int messages;
 
-    @Option(names = "--warmup-messages", defaultValue = "1500000", description = "messages ahead of them in the backlog,"
-        + " copied before Ferry's catch-up is measured, as filling the source warms the producer up (default:"
-        + " ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-messages", defaultValue = "1500000", description = "the backlog Ferry starts on, copied"
+        + " before anything is measured so that every JVM of the run is warm (default: ${DEFAULT-VALUE})")
     int warmupMessages;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "measured rounds of ceiling and Ferry side by side"
+        + " (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--body-bytes", defaultValue = "1024", description = "body size (default: ${DEFAULT-VALUE})")
     int bodyBytes;
@@ -85,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (messages <= 0 || warmupMessages < 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0 || liveSeconds <= 0 || naiveSeconds <= 0
+        if (messages <= 0 || warmupMessages < 0 || rounds <= 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0 || liveSeconds <= 0 || naiveSeconds <= 0
             || outageSeconds < 0) {
             throw new Failures.BadInput("ferry bench: counts, sizes, rates and durations must be positive"
                 + " (--outage-seconds and --warmup-messages may be 0)");
@@ -94,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         Path outDir = out != null ? out : home.resolve("target").resolve("bench");
         Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
         PrintStream stdout = System.out;
-        Bench.Options options = new Bench.Options(messages, warmupMessages, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
+        Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
             outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
             ferryJvmOptions);
         // The parse result holds the whole command line, the subcommand's name included.

@@ -27,20 +27,22 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * One benchmark run: two clusters as child JVMs (source and target), then on the same messages:
  *
  * <ol>
- *   <li>the source filled with the fastest producer ({@link FastWriter});</li>
- *   <li>the <b>ceiling</b>: the same producer writing the same messages straight into the target;</li>
- *   <li>the <b>naive relay</b> ({@link NaiveRelay}) copying the source into the target;</li>
- *   <li><b>Ferry catching up</b>: Ferry, in a JVM of its own ({@link FerryChild}), copying the filled source;</li>
+ *   <li>the <b>warm-up</b> backlog written into the source with the fastest producer ({@link FastWriter});</li>
+ *   <li>the <b>naive relay</b> ({@link NaiveRelay}) copying a topic of its own from the source into the target;</li>
+ *   <li>Ferry, in a JVM of its own ({@link FerryChild}), started on the warm-up backlog and copying it all: every
+ *       JVM of the run is warm now;</li>
+ *   <li>measured <b>rounds</b>, each with Ferry paused while the producer writes the round's messages into the
+ *       source and then straight into the target (the <b>ceiling</b>), and then <b>Ferry catching up</b> that
+ *       backlog;</li>
  *   <li><b>Ferry under live load</b>: a steady rate into the source ({@link LiveLoad}); each copy's delay from
  *       the source's store time to the target's;</li>
  *   <li><b>the target down</b> under that load: Ferry's memory, the backlog, and how fast it drains.</li>
  * </ol>
  *
  * <p>Throughputs are counted in the stores (the sum of the topic's queue offsets), not by the writers, so all
- * three are measured alike. The ceiling and Ferry each move the warm-up and then the measured messages, and are
- * measured over the last ones only: a JVM spends its first half minute under load compiling (on two cores, JIT
- * compilation took as much CPU as Ferry's copying), and a producer, a broker or Ferry runs for months, not for
- * its first seconds. The cold figure over the whole backlog is reported beside Ferry's.
+ * three are measured alike. Only warm JVMs are measured: on two cores a JVM spends its first half minute under
+ * load compiling (JIT compilation took as much CPU as Ferry's copying), and a producer, a broker or Ferry runs for
+ * months, not for its first seconds. Ferry's cold figure, over the warm-up, is reported beside.
  */
 public final class Bench {
 
@@ -51,9 +53,11 @@ public final class Bench {
     /**
      * What to run.
      *
-     * @param messages         messages in the ceiling and the naive relay, and the measured part of the backlog
-     * @param warmupMessages   messages ahead of them in the backlog, which Ferry copies before the measured part:
-     *                         its JIT warms up on them, as the producer's does while it fills the source
+     * @param messages         messages of each round (written into the source, written as the ceiling, copied by
+     *                         Ferry) and of the naive relay
+     * @param warmupMessages   the backlog Ferry starts on, copied before anything is measured: its JIT warms up on
+     *                         it, as the producer's and the brokers' do on it
+     * @param rounds           measured rounds of ceiling and Ferry side by side
      * @param naiveSeconds     the naive relay stops after this long if it has not relayed them all
      * @param liveRate         messages per second of the live load
      * @param liveSeconds      how long the live load runs
@@ -61,13 +65,13 @@ public final class Bench {
      * @param ferryHeap        Ferry's maximum heap, as for -Xmx
      * @param clusterHeap      each cluster's maximum heap
      * @param out              where the JSON, the chart, the logs and the clusters' stores go
-     * @param profile          whether Ferry records a Java Flight Recording of the catch-up
+     * @param profile          whether Ferry records a Java Flight Recording of the run
      * @param brokerProperties further settings of both brokers, as in broker.conf
      * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
      */
-    public record Options(int messages, int warmupMessages, int bodyBytes, int queues, int naiveSeconds, int liveRate, int liveSeconds,
-                          int outageSeconds, String ferryHeap, String clusterHeap, Path out, boolean profile,
-                          Map<String, String> brokerProperties, List<String> ferryJvmOptions) {
+    public record Options(int messages, int warmupMessages, int rounds, int bodyBytes, int queues, int naiveSeconds,
+                          int liveRate, int liveSeconds, int outageSeconds, String ferryHeap, String clusterHeap, Path out,
+                          boolean profile, Map<String, String> brokerProperties, List<String> ferryJvmOptions) {
     }
 
     private final Options options;
@@ -75,6 +79,8 @@ public final class Bench {
     private final BenchMessages messages;
     /** The processes of the run, whose CPU time each phase reports. */
     private final ProcessCpu cpu = new ProcessCpu().with("bench", ProcessHandle.current().pid());
+    /** Ferry over its warm-up, from a cold JVM; null without one. */
+    private BenchReport.Throughput cold;
 
     public Bench(Options options, PrintStream out) {
         this.options = options;
@@ -89,9 +95,10 @@ public final class Bench {
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Machine machine = Machine.describe();
         say("machine: " + machine.summary());
-        say(String.format("run: %,d messages (a backlog of %,d) of %,d bytes over %d queues; live %,d msg/s for %d s;"
-                + " target down %d s", options.messages(), backlog(), options.bodyBytes(), options.queues(),
-            options.liveRate(), options.liveSeconds(), options.outageSeconds()));
+        say(String.format("run: a %,d-message warm-up, then %d rounds of %,d messages of %,d bytes over %d queues;"
+                + " live %,d msg/s for %d s; target down %d s", options.warmupMessages(), options.rounds(),
+            options.messages(), options.bodyBytes(), options.queues(), options.liveRate(), options.liveSeconds(),
+            options.outageSeconds()));
         ClusterProcess.Builder source = cluster("bench-source");
         ClusterProcess.Builder target = cluster("bench-target");
         try (ClusterProcess sourceCluster = source.start(); ClusterProcess targetCluster = target.start();
@@ -99,80 +106,128 @@ public final class Bench {
              ClusterAdmin targetAdmin = ClusterAdmin.connect(config("target", targetCluster))) {
             cpu.with("source broker", sourceCluster.pid()).with("target broker", targetCluster.pid());
             sourceAdmin.ensureTopic(TOPIC, options.queues());
+            sourceAdmin.ensureTopic(NAIVE_TOPIC, options.queues());
             for (String topic : List.of(TOPIC, CEILING_TOPIC, NAIVE_TOPIC)) {
                 targetAdmin.ensureTopic(topic, options.queues());
             }
             Thread.sleep(1_000); // routes reach the NameServers
-
-            BenchReport.Throughput fill;
-            BenchReport.Throughput ceiling;
-            try (FastWriter toSource = new FastWriter(sourceCluster.namesrvAddr(), "fill", messages);
-                 FastWriter toTarget = new FastWriter(targetCluster.namesrvAddr(), "ceiling", messages)) {
-                say("filling the source ...");
-                fill = stored(sourceAdmin, TOPIC, 0, backlog(), () -> toSource.write(TOPIC, "fill", backlog()))
-                    .measured();
-                say(String.format("  source filled: %,.0f msg/s", fill.perSecond()));
-                say("ceiling: the same messages straight into the target ...");
-                // As long a run as Ferry's, measured over the same last stretch: the target broker and the
-                // producer are as warm as they are when Ferry is measured.
-                ceiling = stored(targetAdmin, CEILING_TOPIC, options.warmupMessages(), backlog(),
-                    () -> toTarget.write(CEILING_TOPIC, "ceiling", backlog())).measured();
-                say(String.format("  ceiling: %,.0f msg/s", ceiling.perSecond()));
-            }
-
-            say("naive relay: lite-pull + a synchronous send per message ...");
-            NaiveRelay relay = new NaiveRelay();
-            BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, 0, -1, () -> relay.relay(
-                sourceCluster.namesrvAddr(), TOPIC, targetCluster.namesrvAddr(), NAIVE_TOPIC, options.messages(),
-                Duration.ofSeconds(options.naiveSeconds()))).measured();
-            say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
 
             Path ferryConfig = writeFerryConfig(work, sourceCluster, targetCluster);
             List<String> jvm = new ArrayList<>(options.ferryJvmOptions());
             if (options.profile()) {
                 jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("ferry.jfr") + ",settings=profile");
             }
-            say(String.format("Ferry: catching up the backlog (measured over its last %,d messages) ...",
-                options.messages()));
-            FerryChild[] started = new FerryChild[1];
-            long caughtUpFrom = System.currentTimeMillis();
-            Phase catchUp;
-            try {
-                catchUp = stored(targetAdmin, TOPIC, options.warmupMessages(), backlog(), () -> {
-                    started[0] = FerryChild.start(ferryConfig, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
-                    cpu.with("Ferry", started[0].pid());
-                });
-            } catch (Exception e) {
-                if (started[0] != null) {
-                    started[0].close();
+            try (FastWriter toSource = new FastWriter(sourceCluster.namesrvAddr(), "fill", messages);
+                 FastWriter toTarget = new FastWriter(targetCluster.namesrvAddr(), "ceiling", messages)) {
+                long warmup = options.warmupMessages();
+                if (warmup > 0) {
+                    say(String.format("warm-up: %,d messages into the source ...", warmup));
+                    stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, "warmup", warmup), warmup);
                 }
-                throw e;
-            }
-            try (FerryChild ferry = started[0]) {
-                // The store counted the last copy; Ferry's own count follows with its next stat line.
-                long statDeadline = System.currentTimeMillis() + 10_000;
-                while ((ferry.latest() == null || ferry.latest().copied() < backlog())
-                    && System.currentTimeMillis() < statDeadline) {
-                    Thread.sleep(50);
-                }
-                BenchReport.Cost cost = cost(ferry.since(caughtUpFrom), options.warmupMessages(), options.messages());
-                say(String.format("  Ferry: %,.0f msg/s over the last %,d (%,.0f msg/s over the whole backlog from its"
-                        + " start), %.1f CPU s per million messages", catchUp.measured().perSecond(), options.messages(),
-                    catchUp.whole().perSecond(), cost.cpuSecondsPerMillion()));
+                BenchReport.Throughput naive = naive(sourceCluster, targetCluster, sourceAdmin, targetAdmin, toSource);
+                try (FerryChild ferry = startFerry(targetAdmin, ferryConfig, work, jvm)) {
+                    List<BenchReport.Round> rounds = new ArrayList<>();
+                    for (int round = 1; round <= options.rounds(); round++) {
+                        rounds.add(round(round, sourceAdmin, targetAdmin, toSource, toTarget, ferry));
+                    }
+                    BenchReport.Throughput fill = BenchReport.Throughput.combined(
+                        rounds.stream().map(BenchReport.Round::fill).toList());
+                    BenchReport.Throughput ceiling = BenchReport.Throughput.combined(
+                        rounds.stream().map(BenchReport.Round::ceiling).toList());
+                    BenchReport.Throughput caughtUp = BenchReport.Throughput.combined(
+                        rounds.stream().map(BenchReport.Round::ferry).toList());
+                    double ferryCpu = caughtUp.cpuSeconds().getOrDefault("Ferry", -1.0);
+                    double cpuPerMillion = ferryCpu < 0 ? -1 : ferryCpu / (caughtUp.messages() / 1e6);
 
-                BenchReport.Live live = live(sourceCluster, targetCluster, targetAdmin, ferry);
-                BenchReport.Outage outage = options.outageSeconds() > 0
-                    ? outage(sourceCluster, targetCluster, sourceAdmin, targetAdmin, ferry) : null;
-                long peakHeap = ferry.since(0).stream().mapToLong(Stat::heapUsed).max().orElse(0);
-                long peakRss = ferry.since(0).stream().mapToLong(Stat::peakRss).max().orElse(-1);
-                cost = new BenchReport.Cost(cost.cpuSecondsPerMillion(), peakHeap / MIB, peakRss < 0 ? -1 : peakRss / MIB,
-                    options.ferryHeap());
-                BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
-                    catchUp.measured(), catchUp.whole(), cost, live, outage);
-                write(report, work);
-                return report;
+                    BenchReport.Live live = live(sourceCluster, targetCluster, targetAdmin, ferry);
+                    BenchReport.Outage outage = options.outageSeconds() > 0
+                        ? outage(sourceCluster, targetCluster, sourceAdmin, targetAdmin, ferry) : null;
+                    long peakHeap = ferry.since(0).stream().mapToLong(Stat::heapUsed).max().orElse(0);
+                    long peakRss = ferry.since(0).stream().mapToLong(Stat::peakRss).max().orElse(-1);
+                    BenchReport.Cost cost = new BenchReport.Cost(cpuPerMillion, peakHeap / MIB,
+                        peakRss < 0 ? -1 : peakRss / MIB, options.ferryHeap());
+                    BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
+                        caughtUp, cold, rounds, cost, live, outage);
+                    write(report, work);
+                    return report;
+                }
             }
         }
+    }
+
+    /**
+     * The naive relay, on a topic of its own filled with a round's count of the same messages, before Ferry
+     * starts: it has the machine to itself.
+     */
+    private BenchReport.Throughput naive(ClusterProcess source, ClusterProcess target, ClusterAdmin sourceAdmin,
+                                         ClusterAdmin targetAdmin, FastWriter toSource) throws Exception {
+        say("naive relay: lite-pull + a synchronous send per message ...");
+        long n = options.messages();
+        stored(sourceAdmin, NAIVE_TOPIC, () -> toSource.write(NAIVE_TOPIC, "naive", n), n);
+        NaiveRelay relay = new NaiveRelay();
+        BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, () -> relay.relay(source.namesrvAddr(),
+            NAIVE_TOPIC, target.namesrvAddr(), NAIVE_TOPIC, n, Duration.ofSeconds(options.naiveSeconds())), -1)
+            .window(0);
+        say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
+        return naive;
+    }
+
+    /**
+     * Starts Ferry on the warm-up backlog and returns once it copied it all, its JIT warm. On two cores a JVM
+     * spends its first half minute under load compiling: that is not what a replicator that runs for months
+     * costs, and the producer the ceiling is written with is warm too.
+     */
+    private FerryChild startFerry(ClusterAdmin targetAdmin, Path config, Path work, List<String> jvm) throws Exception {
+        long warmup = options.warmupMessages();
+        say(String.format("Ferry: starting, catching up the %,d-message backlog (its warm-up) ...", warmup));
+        FerryChild[] started = new FerryChild[1];
+        try {
+            Counted counted = stored(targetAdmin, TOPIC, () -> {
+                started[0] = FerryChild.start(config, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
+                cpu.with("Ferry", started[0].pid());
+            }, warmup);
+            if (warmup > 0) {
+                cold = counted.window(0);
+                say(String.format("  Ferry from a cold JVM: %,.0f msg/s", cold.perSecond()));
+            }
+            return started[0];
+        } catch (Exception e) {
+            if (started[0] != null) {
+                started[0].close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * One measured round, on a warm machine: with Ferry paused (SIGSTOP), the same producer writes the round's
+     * messages into the source and then, as the ceiling, into the target; then Ferry resumes and catches up the
+     * round's backlog. Ceiling and Ferry run seconds apart, so a machine whose speed drifts (a shared VM) moves
+     * both alike.
+     */
+    private BenchReport.Round round(int round, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, FastWriter toSource,
+                                    FastWriter toTarget, FerryChild ferry) throws Exception {
+        long n = options.messages();
+        String run = "round-" + round;
+        say(String.format("round %d of %d: %,d messages", round, options.rounds(), n));
+        BenchReport.Throughput fill;
+        BenchReport.Throughput ceiling;
+        ferry.pause();
+        try {
+            long inSource = count(sourceAdmin, sourceAdmin.queues(TOPIC));
+            fill = stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, run, n), inSource + n).window(inSource);
+            long inCeiling = count(targetAdmin, targetAdmin.queues(CEILING_TOPIC));
+            ceiling = stored(targetAdmin, CEILING_TOPIC, () -> toTarget.write(CEILING_TOPIC, run, n), inCeiling + n)
+                .window(inCeiling);
+        } catch (Exception e) {
+            ferry.resume();
+            throw e;
+        }
+        long copied = count(targetAdmin, targetAdmin.queues(TOPIC));
+        BenchReport.Throughput caughtUp = stored(targetAdmin, TOPIC, ferry::resume, copied + n).window(copied);
+        say(String.format("  ceiling %,.0f msg/s, Ferry %,.0f msg/s (%.0f%%)", ceiling.perSecond(), caughtUp.perSecond(),
+            100 * caughtUp.perSecond() / ceiling.perSecond()));
+        return new BenchReport.Round(fill, ceiling, caughtUp);
     }
 
     private static final long MIB = 1024 * 1024;
@@ -210,44 +265,38 @@ public final class Bench {
         void run() throws Exception;
     }
 
-    /** Messages in the source when Ferry starts: the warm-up, then the measured ones. */
-    private long backlog() {
-        return (long) options.warmupMessages() + options.messages();
+    /** What the store counted while a phase ran: its samples, each with the processes' CPU time. */
+    private record Counted(List<Sampler.Point> points, long goal) {
+        /** The phase from the last sample that saw at most {@code from} stored to the first that saw its goal. */
+        BenchReport.Throughput window(long from) {
+            return Bench.window(points, from, goal);
+        }
     }
 
     /**
-     * A phase's throughput: over the measured stretch (after the warm-up), and over all of it.
+     * Runs {@code work} while counting what {@code topic} stores, until it holds {@code goal} messages (with -1:
+     * what it holds when the work returns).
      */
-    private record Phase(BenchReport.Throughput measured, BenchReport.Throughput whole) {
-    }
-
-    /**
-     * Runs {@code work} while counting what the (fresh) {@code topic} stores, until it holds {@code expected}
-     * messages (with -1: what it holds when the work returns). The measured stretch runs from the last sample
-     * that saw at most {@code warmup} messages stored to the first that saw them all: a little long, never short.
-     */
-    private Phase stored(ClusterAdmin admin, String topic, long warmup, long expected, Work work) throws Exception {
+    private Counted stored(ClusterAdmin admin, String topic, Work work, long goal) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
         try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues), cpu::now)) {
             work.run();
-            long goal = expected >= 0 ? expected : count(admin, queues);
+            long until = goal >= 0 ? goal : count(admin, queues);
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
             long stored;
-            while ((stored = sampler.latest()) < goal) {
+            while ((stored = sampler.latest()) < until) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException(topic + ": " + stored + " of " + goal + " messages after 10 minutes");
+                    throw new IllegalStateException(topic + ": " + stored + " of " + until + " messages after 10 minutes");
                 }
                 if (System.currentTimeMillis() - lastSaid > 5_000) {
-                    say(String.format("  ... %,d of %,d", stored, goal));
+                    say(String.format("  ... %,d of %,d", stored, until));
                     lastSaid = System.currentTimeMillis();
                 }
                 Thread.sleep(50);
             }
-            List<Sampler.Point> points = sampler.points();
-            BenchReport.Throughput whole = window(points, 0, goal);
-            return new Phase(warmup == 0 ? whole : window(points, warmup, goal), whole);
+            return new Counted(sampler.points(), until);
         }
     }
 
@@ -260,7 +309,7 @@ public final class Bench {
             .orElse(points.get(0));
         Sampler.Point last = points.stream().filter(p -> p.value() >= goal).findFirst().orElseThrow();
         List<Sampler.Point> stretch = points.stream().filter(p -> p.millis() >= first.millis() && p.millis() <= last.millis())
-            .map(p -> new Sampler.Point(p.millis() - first.millis(), p.value())).toList();
+            .map(p -> new Sampler.Point(p.millis() - first.millis(), p.value() - from)).toList();
         return BenchReport.Throughput.of(goal - from, last.millis() - first.millis(), Sampler.rates(stretch, 500),
             ProcessCpu.between(first.cpu(), last.cpu()));
     }
@@ -271,29 +320,6 @@ public final class Bench {
             total += admin.maxOffset(queue);
         }
         return total;
-    }
-
-    /**
-     * CPU per million messages while Ferry copied the measured part of the backlog, from its JVM's own CPU clock:
-     * from its last report of at most {@code warmup} copies (so neither the JVM's start nor the warm-up is
-     * counted) to its first of all of them.
-     */
-    static BenchReport.Cost cost(List<Stat> stats, long warmup, long messages) {
-        Stat from = null;
-        Stat to = null;
-        for (Stat stat : stats) {
-            if (stat.copied() <= warmup || from == null) {
-                from = stat;
-            }
-            if (to == null && stat.copied() >= warmup + messages) {
-                to = stat;
-            }
-        }
-        if (from == null || to == null || to.copied() == from.copied()) {
-            return new BenchReport.Cost(-1, -1, -1, "");
-        }
-        double cpuSeconds = (to.cpuNanos() - from.cpuNanos()) / 1e9;
-        return new BenchReport.Cost(cpuSeconds / ((to.copied() - from.copied()) / 1e6), -1, -1, "");
     }
 
     private BenchReport.Live live(ClusterProcess source, ClusterProcess target, ClusterAdmin targetAdmin,

@@ -1,5 +1,7 @@
 package dev.ferry.bench;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -7,12 +9,22 @@ import java.util.Map;
  * Everything one run measured; written as JSON, printed as a table, and rendered into docs/benchmarks.md.
  *
  * @param command   the command line that produced it
- * @param ferry     Ferry's catch-up over the measured messages, after the warm-up ahead of them in the backlog
- * @param ferryCold Ferry's catch-up over the whole backlog, from its first copy after its JVM started
+ * @param fill      the producer writing the rounds' messages into the source
+ * @param ceiling   the producer writing them straight into the target, all rounds together
+ * @param ferry     Ferry catching up the rounds' backlogs, all rounds together
+ * @param ferryCold Ferry over the warm-up backlog from its JVM's start; null without a warm-up
+ * @param rounds    ceiling and Ferry round by round
  */
 public record BenchReport(String command, String startedAt, Machine machine, Bench.Options options, Throughput fill,
-                   Throughput ceiling, Throughput naive, Throughput ferry, Throughput ferryCold, Cost cost, Live live,
-                   Outage outage) {
+                   Throughput ceiling, Throughput naive, Throughput ferry, Throughput ferryCold, List<Round> rounds,
+                   Cost cost, Live live, Outage outage) {
+
+    /** One measured round: the source filled, the ceiling written, then Ferry catching up, seconds apart. */
+    public record Round(Throughput fill, Throughput ceiling, Throughput ferry) {
+        public double ofCeiling() {
+            return ferry.perSecond() / ceiling.perSecond();
+        }
+    }
 
     /**
      * Messages written or copied in a phase and how long it took.
@@ -26,6 +38,24 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         static Throughput of(long messages, long millis, List<double[]> rates, Map<String, Double> cpuSeconds) {
             double seconds = Math.max(1, millis) / 1000.0;
             return new Throughput(messages, seconds, messages / seconds, rates, cpuSeconds);
+        }
+
+        /** Phases one after the other: their messages, seconds and CPU added up, their rates end to end. */
+        static Throughput combined(List<Throughput> phases) {
+            long messages = 0;
+            double seconds = 0;
+            List<double[]> rates = new ArrayList<>();
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            for (Throughput phase : phases) {
+                for (double[] rate : phase.rates()) {
+                    rates.add(new double[] {seconds + rate[0], rate[1]});
+                }
+                messages += phase.messages();
+                seconds += phase.seconds();
+                phase.cpuSeconds().forEach((process, used) -> cpu.merge(process, used,
+                    (a, b) -> a < 0 || b < 0 ? -1 : Math.round((a + b) * 10) / 10.0));
+            }
+            return new Throughput(messages, seconds, messages / seconds, rates, cpu);
         }
     }
 
@@ -58,13 +88,15 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         double ofCeiling = ferry.perSecond() / ceiling.perSecond();
         double ofNaive = ferry.perSecond() / naive.perSecond();
         return List.of(
-            verdict(ofCeiling >= 0.85, String.format("catch-up at %.0f%% of the ceiling (target >= 85%%)", 100 * ofCeiling)),
+            verdict(ofCeiling >= 0.85, String.format("catch-up at %.0f%% of the ceiling (target >= 85%%; rounds: %s)",
+                100 * ofCeiling, String.join(", ", rounds.stream()
+                    .map(r -> String.format("%.0f%%", 100 * r.ofCeiling())).toList()))),
             verdict(ofNaive >= 3, String.format("catch-up %.1fx the naive relay (target >= 3x)", ofNaive)),
             verdict(live.delays().p99() <= 100, String.format("p99 delay %d ms at %,d msg/s (target <= 100 ms)",
                 live.delays().p99(), live.rate())),
             verdict(cost.peakHeapMiB() < 256 && (outage == null || outage.peakHeapMiB() < 256), String.format(
                 "peak heap %d MiB with a %,d-message backlog%s (target < 256 MiB)", cost.peakHeapMiB(),
-                ferryCold.messages(), outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down")));
+                Math.max(options.warmupMessages(), options.messages()), outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down")));
     }
 
     private static String verdict(boolean held, String what) {

@@ -109,6 +109,26 @@ final class FerryChild implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Freezes Ferry (SIGSTOP) so that a backlog builds up, or another phase has the machine, without a restart
+     * that would cost its warm JIT. Brief pauses only: its queue locks and client heartbeats lapse after 30 s.
+     */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Thaws Ferry (SIGCONT): it goes on where it was. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** Asks Ferry to stop (in-flight messages sent, progress committed) and waits; forces it after a minute. */
     @Override
     public void close() throws InterruptedException {

@@ -16,16 +16,22 @@ final class Markdown {
 
     static String table(BenchReport r) {
         StringBuilder t = new StringBuilder();
+        int rounds = r.rounds().size();
         t.append("| what | messages | seconds | msg/s | vs ceiling |\n");
         t.append("|---|---:|---:|---:|---:|\n");
         row(t, "ceiling: fastest producer straight into the target", r.ceiling(), r.ceiling());
         row(t, "naive relay: lite-pull + synchronous send per message", r.naive(), r.ceiling());
         row(t, "Ferry catching up the backlog", r.ferry(), r.ceiling());
-        if (r.ferryCold().messages() != r.ferry().messages()) {
-            row(t, String.format(Locale.ROOT, "(Ferry over the whole %,d-message backlog, from a cold JVM)",
+        for (int i = 0; i < rounds && rounds > 1; i++) {
+            BenchReport.Round round = r.rounds().get(i);
+            row(t, String.format(Locale.ROOT, "... round %d: ceiling %,.0f msg/s, Ferry", i + 1,
+                round.ceiling().perSecond()), round.ferry(), round.ceiling());
+        }
+        if (r.ferryCold() != null) {
+            row(t, String.format(Locale.ROOT, "(Ferry from a cold JVM: the %,d-message warm-up)",
                 r.ferryCold().messages()), r.ferryCold(), r.ceiling());
         }
-        row(t, "(filling the source, same producer, cold)", r.fill(), r.ceiling());
+        row(t, "(filling the source, same producer)", r.fill(), r.ceiling());
         t.append('\n');
         t.append("CPU seconds per process during each phase (2 cores: twice the phase's seconds are available):\n\n");
         t.append("| phase | ").append(String.join(" | ", r.ferry().cpuSeconds().keySet())).append(" |\n");
@@ -33,6 +39,9 @@ final class Markdown {
         cpuRow(t, "ceiling", r.ceiling(), r.ferry());
         cpuRow(t, "naive relay", r.naive(), r.ferry());
         cpuRow(t, "Ferry catching up", r.ferry(), r.ferry());
+        if (r.ferryCold() != null) {
+            cpuRow(t, "Ferry from a cold JVM", r.ferryCold(), r.ferry());
+        }
         t.append('\n');
         t.append("| Ferry | figure |\n");
         t.append("|---|---:|\n");

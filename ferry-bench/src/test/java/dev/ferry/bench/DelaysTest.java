@@ -48,28 +48,6 @@ class DelaysTest {
     }
 
     @Test
-    void cpuIsCountedFromTheLastSampleBeforeTheFirstCopy() {
-        List<Stat> stats = List.of(new Stat(0, 0, 10, 0, 0, 5_000_000_000L, 0, 0),
-            new Stat(250, 0, 10, 0, 0, 6_000_000_000L, 0, 0),
-            new Stat(500, 500_000, 5, 0, 0, 7_000_000_000L, 0, 0),
-            new Stat(750, 1_000_000, 0, 0, 0, 8_000_000_000L, 0, 0),
-            new Stat(1_000, 1_000_000, 0, 0, 0, 9_000_000_000L, 0, 0));
-        // 2 CPU seconds (6 s -> 8 s) for one million messages; the JVM's first 6 s are not the copy's.
-        assertThat(Bench.cost(stats, 0, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
-    }
-
-    @Test
-    void afterAWarmUpCpuIsCountedFromTheLastSampleWithinIt() {
-        List<Stat> stats = List.of(new Stat(0, 0, 10, 0, 0, 5_000_000_000L, 0, 0),
-            new Stat(250, 400_000, 10, 0, 0, 9_000_000_000L, 0, 0),
-            new Stat(500, 500_000, 5, 0, 0, 10_000_000_000L, 0, 0),
-            new Stat(750, 1_200_000, 0, 0, 0, 11_000_000_000L, 0, 0),
-            new Stat(1_000, 1_500_000, 0, 0, 0, 12_000_000_000L, 0, 0));
-        // Warm-up of 500,000: from 10 s to 12 s of CPU for the 1,000,000 after it.
-        assertThat(Bench.cost(stats, 500_000, 1_000_000).cpuSecondsPerMillion()).isEqualTo(2.0);
-    }
-
-    @Test
     void aWindowRunsFromTheLastSampleAtItsStartToTheFirstAtItsGoal() {
         List<Sampler.Point> points = List.of(point(0, 0, 1.0), point(200, 0, 1.5),
             point(400, 300, 2.0), point(600, 500, 2.5), point(800, 900, 3.0),
@@ -84,6 +62,20 @@ class DelaysTest {
         assertThat(measured.seconds()).isEqualTo(0.4);
         assertThat(measured.perSecond()).isEqualTo(1_250.0);
         assertThat(measured.cpuSeconds()).containsEntry("broker", 1.5);
+    }
+
+    @Test
+    void roundsCombineEndToEnd() {
+        BenchReport.Throughput one = new BenchReport.Throughput(1_000, 2.0, 500, List.<double[]>of(new double[] {1.0, 400},
+            new double[] {2.0, 600}), Map.of("Ferry", 1.5, "broker", -1.0));
+        BenchReport.Throughput two = new BenchReport.Throughput(1_000, 0.5, 2_000, List.<double[]>of(new double[] {0.5, 2_000}),
+            Map.of("Ferry", 0.5, "broker", 1.0));
+        BenchReport.Throughput both = BenchReport.Throughput.combined(List.of(one, two));
+        assertThat(both.messages()).isEqualTo(2_000);
+        assertThat(both.seconds()).isEqualTo(2.5);
+        assertThat(both.perSecond()).isEqualTo(800.0);
+        assertThat(both.rates()).extracting(r -> r[0]).containsExactly(1.0, 2.0, 2.5);
+        assertThat(both.cpuSeconds()).containsEntry("Ferry", 2.0).as("unknown stays unknown").containsEntry("broker", -1.0);
     }
 
     private static Sampler.Point point(long millis, long value, double brokerCpu) {

@@ -59,8 +59,42 @@ final class Batches {
      * carry their source's, so this is for messages whose producer set none).
      */
     static Entry entry(Message copy) {
-        MessageClientIDSetter.setUniqID(copy);
-        return new Entry(copy, properties(copy.getProperties()));
+        return new Encoder().entry(copy);
+    }
+
+    /**
+     * Encodes the properties of many copies in turn through one scratch buffer, in one pass over each copy's map.
+     * Not for sharing between threads.
+     */
+    static final class Encoder {
+        private byte[] scratch = new byte[4096];
+
+        Entry entry(Message copy) {
+            MessageClientIDSetter.setUniqID(copy);
+            return new Entry(copy, properties(copy.getProperties()));
+        }
+
+        /** {@code key \u0001 value \u0002} per property with a value, as UTF-8: RocketMQ's properties string. */
+        byte[] properties(Map<String, String> properties) {
+            int at = 0;
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                String value = property.getValue();
+                if (value == null) {
+                    continue;
+                }
+                String key = property.getKey();
+                // No char takes more than 3 bytes (a surrogate pair, 2 chars, takes 4).
+                int most = 3 * (key.length() + value.length()) + 2;
+                if (scratch.length - at < most) {
+                    scratch = Arrays.copyOf(scratch, Math.max(2 * scratch.length, at + most));
+                }
+                at = utf8(key, scratch, at);
+                scratch[at++] = NAME_VALUE_SEPARATOR;
+                at = utf8(value, scratch, at);
+                scratch[at++] = PROPERTY_SEPARATOR;
+            }
+            return Arrays.copyOf(scratch, at);
+        }
     }
 
     static <T> List<List<T>> split(List<T> items, ToIntFunction<T> size, int maxCount, int maxBytes) {
@@ -124,30 +158,7 @@ final class Batches {
         return batch;
     }
 
-    /** {@code key \u0001 value \u0002} per property with a value, as UTF-8: RocketMQ's properties string. */
-    static byte[] properties(Map<String, String> properties) {
-        int chars = 0;
-        for (Map.Entry<String, String> property : properties.entrySet()) {
-            if (property.getValue() != null) {
-                chars += property.getKey().length() + property.getValue().length() + 2;
-            }
-        }
-        // No char takes more than 3 bytes (a surrogate pair, 2 chars, takes 4).
-        byte[] out = new byte[3 * chars];
-        int at = 0;
-        for (Map.Entry<String, String> property : properties.entrySet()) {
-            String value = property.getValue();
-            if (value != null) {
-                at = utf8(property.getKey(), out, at);
-                out[at++] = NAME_VALUE_SEPARATOR;
-                at = utf8(value, out, at);
-                out[at++] = PROPERTY_SEPARATOR;
-            }
-        }
-        return Arrays.copyOf(out, at);
-    }
-
-    /** Writes {@code text} as UTF-8 at {@code at} (room for 3 bytes a char is there); returns the next position. */
+    /** Writes {@code text} as UTF-8 at {@code at} (there is room for 3 bytes a char); returns the next position. */
     private static int utf8(String text, byte[] out, int at) {
         int length = text.length();
         for (int i = 0; i < length; i++) {

@@ -584,11 +584,15 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     }
 
     @Override
-    public void synced(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
-        offsetSyncs.record(source, target, sourceOffset, targetOffset);
+    public void synced(MessageQueue source, MessageQueue target, long[] sourceOffsets, long firstTargetOffset) {
+        for (int i = 0; i < sourceOffsets.length; i++) {
+            offsetSyncs.record(source, target, sourceOffsets[i], firstTargetOffset + i);
+        }
+        // The log keeps only the newest sync of a queue until it writes: the batch's last is the one it would keep.
         OffsetSyncLog log = offsetSyncLog;
-        if (log != null) {
-            log.offer(source, target, sourceOffset, targetOffset);
+        int last = sourceOffsets.length - 1;
+        if (log != null && last >= 0) {
+            log.offer(source, target, sourceOffsets[last], firstTargetOffset + last);
         }
     }
 

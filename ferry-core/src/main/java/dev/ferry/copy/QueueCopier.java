@@ -71,10 +71,11 @@ final class QueueCopier implements MessageListenerOrderly {
         }
         String targetTopic = link.topics().targetTopic(source.getTopic());
         List<Pending> copies = new ArrayList<>(messages.size());
+        Batches.Encoder encoder = new Batches.Encoder();
         for (MessageExt message : messages) {
             Optional<Message> copy = link.stamp().stamp(message, targetTopic, link.targetCluster());
             if (copy.isPresent()) {
-                copies.add(new Pending(message, copy.get()));
+                copies.add(new Pending(message, copy.get(), encoder.entry(copy.get())));
             } else if (!heartbeats) {
                 link.stats().skippedLoop.increment();
             }
@@ -114,9 +115,12 @@ final class QueueCopier implements MessageListenerOrderly {
             count(batch, heartbeats);
             // A batch is stored in one piece, from the offset the target answers: message i at that plus i.
             // (Heartbeats need no syncs: no application's progress on them is translated.)
-            for (int i = 0; !heartbeats && i < batch.size(); i++) {
-                link.synced(source, result.getMessageQueue(), batch.get(i).original.getQueueOffset(),
-                    result.getQueueOffset() + i);
+            if (!heartbeats) {
+                long[] sourceOffsets = new long[batch.size()];
+                for (int i = 0; i < sourceOffsets.length; i++) {
+                    sourceOffsets[i] = batch.get(i).original.getQueueOffset();
+                }
+                link.synced(source, result.getMessageQueue(), sourceOffsets, result.getQueueOffset());
             }
             long lastSourceOffset = batch.get(batch.size() - 1).original.getQueueOffset();
             link.advance(source, lastSourceOffset + 1);
@@ -156,7 +160,8 @@ final class QueueCopier implements MessageListenerOrderly {
                     link.stats().blocked.remove(source);
                     LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
                     count(List.of(refused), isHeartbeat(source));
-                    link.synced(source, result.getMessageQueue(), original.getQueueOffset(), result.getQueueOffset());
+                    link.synced(source, result.getMessageQueue(), new long[] {original.getQueueOffset()},
+                        result.getQueueOffset());
                     link.advance(source, original.getQueueOffset() + 1);
                     return true;
                 }
@@ -254,10 +259,10 @@ final class QueueCopier implements MessageListenerOrderly {
         final Message copy;
         final Batches.Entry entry;
 
-        Pending(MessageExt original, Message copy) {
+        Pending(MessageExt original, Message copy, Batches.Entry entry) {
             this.original = original;
             this.copy = copy;
-            this.entry = Batches.entry(copy);
+            this.entry = entry;
         }
 
         static Message join(List<Pending> batch) {
@@ -298,8 +303,11 @@ final class QueueCopier implements MessageListenerOrderly {
 
         void exit();
 
-        /** The target stored the copy of source message {@code sourceOffset} at {@code targetOffset} of {@code target}. */
-        void synced(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset);
+        /**
+         * The target stored the copies of source messages {@code sourceOffsets} one after the other in
+         * {@code target}, the first at {@code firstTargetOffset}.
+         */
+        void synced(MessageQueue source, MessageQueue target, long[] sourceOffsets, long firstTargetOffset);
 
         /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
         void advance(MessageQueue source, long nextOffset);

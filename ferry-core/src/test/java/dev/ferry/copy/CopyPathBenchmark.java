@@ -109,8 +109,9 @@ public class CopyPathBenchmark {
     @Benchmark
     public Message copy() {
         List<Batches.Entry> entries = new ArrayList<>(PULL);
+        Batches.Encoder encoder = new Batches.Encoder();
         for (MessageExt message : pull()) {
-            entries.add(Batches.entry(stamp.stamp(message, "bench", "target").orElseThrow()));
+            entries.add(encoder.entry(stamp.stamp(message, "bench", "target").orElseThrow()));
         }
         return Batches.join(Batches.split(entries, Batches.Entry::size, PULL, 1024 * 1024).get(0));
     }
