@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.LongSupplier;
 
 /**
  * Samples a counter every few milliseconds on a thread of its own, for throughput over time: the figures of
@@ -33,35 +32,36 @@ final class Sampler implements AutoCloseable {
         this(name, everyMillis, counter, Map::of);
     }
 
+    /**
+     * Takes the first sample before it returns, so that work started after it is counted from a sample that
+     * saw none of it: a measured stretch is then a little long, never short.
+     */
     Sampler(String name, long everyMillis, Counter counter, Supplier<Map<String, Double>> cpu) {
+        sample(counter, cpu);
         thread = new Thread(() -> {
             while (running) {
-                try {
-                    long value = counter.get();
-                    Point point = new Point(System.currentTimeMillis() - start, value, cpu.get());
-                    synchronized (points) {
-                        points.add(point);
-                    }
-                } catch (Exception skipped) {
-                    // the next sample will do
-                }
                 try {
                     Thread.sleep(everyMillis);
                 } catch (InterruptedException e) {
                     return;
                 }
+                sample(counter, cpu);
             }
         }, "ferry-bench-sampler-" + name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    static Sampler of(String name, LongSupplier counter) {
-        return new Sampler(name, 100, counter::getAsLong);
-    }
-
-    long elapsedMillis() {
-        return System.currentTimeMillis() - start;
+    private void sample(Counter counter, Supplier<Map<String, Double>> cpu) {
+        try {
+            long value = counter.get();
+            Point point = new Point(System.currentTimeMillis() - start, value, cpu.get());
+            synchronized (points) {
+                points.add(point);
+            }
+        } catch (Exception skipped) {
+            // the next sample will do
+        }
     }
 
     /** The newest sample's value; -1 before the first. */

@@ -13,10 +13,11 @@ import org.apache.rocketmq.common.message.MessageClientIDSetter;
  * Turns the copies of one pull into the sends the target accepts, encoding each copy once.
  *
  * <p>RocketMQ refuses a batch whose encoded size is over the broker's {@code maxMessageSize}, so a batch stays
- * under a byte budget as well as a count, and a copy's size is known only once it is encoded. The client's own
- * batching ({@code DefaultMQProducer.send(Collection)}) would encode every copy again, through a string per
- * message, a byte array of it and a buffer per message; on the copy threads that was a fifth of Ferry's CPU
- * (see docs/benchmarks.md). So Ferry writes the batch body itself, in the same format:
+ * under a byte budget as well as a count, and a copy's size is known only once it is encoded. Measuring each copy
+ * and then handing the batch to the client's own batching ({@code DefaultMQProducer.send(Collection)}) walked
+ * every copy's properties twice, the second time through a string per message, a byte array of it and a buffer
+ * per message: together a fifth of the copy threads' samples in the profile (see docs/benchmarks.md). So Ferry
+ * encodes each copy once and writes the batch body itself, in the client's format:
  *
  * <pre>
  *   entry:  total size | magic 0 | body CRC 0 | flag | body length | body | properties length | properties
