@@ -123,9 +123,11 @@ final class FerryChild implements AutoCloseable {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        // The shell's own kill: a machine without procps has no kill binary.
+        String command = "kill -s " + name + " " + process.pid();
+        Process kill = new ProcessBuilder("sh", "-c", command).inheritIO().start();
         if (kill.waitFor() != 0) {
-            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+            throw new IOException(command + " failed");
         }
     }
 
