@@ -33,7 +33,8 @@ final class Chart {
     private static void throughput(StringBuilder svg, BenchReport report) {
         int left = 60;
         List<BenchReport.Throughput> series = List.of(report.naive(), report.ceiling(), report.ferry());
-        String[] names = {"naive relay", "ceiling (producer into target)", "Ferry catch-up"};
+        String warm = report.rounds().size() > 1 ? report.rounds().size() + " rounds end to end" : "warm";
+        String[] names = {"naive relay", "ceiling (producer into target, " + warm + ")", "Ferry catch-up (" + warm + ")"};
         double maxSeconds = 1;
         double maxRate = 1;
         for (BenchReport.Throughput t : series) {
