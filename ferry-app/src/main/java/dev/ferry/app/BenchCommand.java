@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--messages", defaultValue = "500000", description = "messages of each measured round (into the"
-        + " source, as the ceiling into the target, copied by Ferry) and of the naive relay (default: ${DEFAULT-VALUE})")
+        + " source, as the ceiling into the target, copied by Ferry) and of the naive relay"
+        + " (default: ${DEFAULT-VALUE})")
     int messages;
 
     @Option(names = "--warmup-messages", defaultValue = "1500000", description = "the backlog Ferry starts on, copied"
@@ -88,8 +89,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (messages <= 0 || warmupMessages < 0 || rounds <= 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0 || liveSeconds <= 0 || naiveSeconds <= 0
-            || outageSeconds < 0) {
+        if (messages <= 0 || warmupMessages < 0 || rounds <= 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0
+            || liveSeconds <= 0 || naiveSeconds <= 0 || outageSeconds < 0) {
             throw new Failures.BadInput("ferry bench: counts, sizes, rates and durations must be positive"
                 + " (--outage-seconds and --warmup-messages may be 0)");
         }
@@ -97,8 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         Path outDir = out != null ? out : home.resolve("target").resolve("bench");
         Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
         PrintStream stdout = System.out;
-        Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds, liveRate, liveSeconds,
-            outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
+        Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds,
+            liveRate, liveSeconds, outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
             ferryJvmOptions);
         // The parse result holds the whole command line, the subcommand's name included.
         List<String> args = spec.commandLine().getParseResult().originalArgs();

@@ -70,8 +70,9 @@ public final class Bench {
      * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
      */
     public record Options(int messages, int warmupMessages, int rounds, int bodyBytes, int queues, int naiveSeconds,
-                          int liveRate, int liveSeconds, int outageSeconds, String ferryHeap, String clusterHeap, Path out,
-                          boolean profile, Map<String, String> brokerProperties, List<String> ferryJvmOptions) {
+                          int liveRate, int liveSeconds, int outageSeconds, String ferryHeap, String clusterHeap,
+                          Path out, boolean profile, Map<String, String> brokerProperties,
+                          List<String> ferryJvmOptions) {
     }
 
     private final Options options;
@@ -225,8 +226,8 @@ public final class Bench {
         }
         long copied = count(targetAdmin, targetAdmin.queues(TOPIC));
         BenchReport.Throughput caughtUp = stored(targetAdmin, TOPIC, ferry::resume, copied + n).window(copied);
-        say(String.format("  ceiling %,.0f msg/s, Ferry %,.0f msg/s (%.0f%%)", ceiling.perSecond(), caughtUp.perSecond(),
-            100 * caughtUp.perSecond() / ceiling.perSecond()));
+        say(String.format("  ceiling %,.0f msg/s, Ferry %,.0f msg/s (%.0f%%)", ceiling.perSecond(),
+            caughtUp.perSecond(), 100 * caughtUp.perSecond() / ceiling.perSecond()));
         return new BenchReport.Round(fill, ceiling, caughtUp);
     }
 
@@ -288,7 +289,8 @@ public final class Bench {
             long stored;
             while ((stored = sampler.latest()) < until) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException(topic + ": " + stored + " of " + until + " messages after 10 minutes");
+                    throw new IllegalStateException(
+                        topic + ": " + stored + " of " + until + " messages after 10 minutes");
                 }
                 if (System.currentTimeMillis() - lastSaid > 5_000) {
                     say(String.format("  ... %,d of %,d", stored, until));
@@ -308,7 +310,8 @@ public final class Bench {
         Sampler.Point first = points.stream().filter(p -> p.value() <= from).reduce((a, b) -> b)
             .orElse(points.get(0));
         Sampler.Point last = points.stream().filter(p -> p.value() >= goal).findFirst().orElseThrow();
-        List<Sampler.Point> stretch = points.stream().filter(p -> p.millis() >= first.millis() && p.millis() <= last.millis())
+        List<Sampler.Point> stretch = points.stream()
+            .filter(p -> p.millis() >= first.millis() && p.millis() <= last.millis())
             .map(p -> new Sampler.Point(p.millis() - first.millis(), p.value() - from)).toList();
         return BenchReport.Throughput.of(goal - from, last.millis() - first.millis(), Sampler.rates(stretch, 500),
             ProcessCpu.between(first.cpu(), last.cpu()));
@@ -354,7 +357,7 @@ public final class Bench {
         try {
             reader.assign(from.keySet());
             for (Map.Entry<MessageQueue, Long> queue : from.entrySet()) {
-                reader.seek(queue.getKey(), queue.getValue());
+                Seek.to(reader, queue.getKey(), queue.getValue());
             }
             long[] delays = new long[(int) expected];
             int read = 0;

@@ -96,7 +96,8 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
                 live.delays().p99(), live.rate())),
             verdict(cost.peakHeapMiB() < 256 && (outage == null || outage.peakHeapMiB() < 256), String.format(
                 "peak heap %d MiB with a %,d-message backlog%s (target < 256 MiB)", cost.peakHeapMiB(),
-                Math.max(options.warmupMessages(), options.messages()), outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down")));
+                Math.max(options.warmupMessages(), options.messages()),
+                outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down")));
     }
 
     private static String verdict(boolean held, String what) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
-import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageConst;
@@ -20,24 +19,6 @@ final class NaiveRelay {
 
     /** Messages relayed so far, for sampling. */
     final AtomicLong relayed = new AtomicLong();
-
-    /**
-     * To the queue's first message. The seek asks the broker for the queue's bounds, a call that times out
-     * now and then on a machine busy with the run: asked again, up to five times.
-     */
-    private static void seek(DefaultLitePullConsumer consumer, MessageQueue queue) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                consumer.seek(queue, 0);
-                return;
-            } catch (MQClientException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                Thread.sleep(1_000);
-            }
-        }
-    }
 
     /** Relays {@code sourceTopic} from its first message into {@code targetTopic} until {@code count} or the time is up. */
     void relay(String sourceNamesrv, String sourceTopic, String targetNamesrv, String targetTopic, long count,
@@ -58,7 +39,7 @@ final class NaiveRelay {
             List<MessageQueue> queues = List.copyOf(consumer.fetchMessageQueues(sourceTopic));
             consumer.assign(queues);
             for (MessageQueue queue : queues) {
-                seek(consumer, queue);
+                Seek.to(consumer, queue, 0);
             }
             long deadline = System.nanoTime() + limit.toNanos();
             while (relayed.get() < count && System.nanoTime() < deadline) {
