@@ -168,7 +168,7 @@ public final class Bench {
         NaiveRelay relay = new NaiveRelay();
         BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, () -> relay.relay(source.namesrvAddr(),
             NAIVE_TOPIC, target.namesrvAddr(), NAIVE_TOPIC, n, Duration.ofSeconds(options.naiveSeconds())), -1)
-            .window(0);
+            .window();
         say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
         return naive;
     }
@@ -188,7 +188,7 @@ public final class Bench {
                 cpu.with("Ferry", started[0].pid());
             }, warmup);
             if (warmup > 0) {
-                cold = counted.window(0);
+                cold = counted.window();
                 say(String.format("  Ferry from a cold JVM: %,.0f msg/s", cold.perSecond()));
             }
             return started[0];
@@ -215,17 +215,13 @@ public final class Bench {
         BenchReport.Throughput ceiling;
         ferry.pause();
         try {
-            long inSource = count(sourceAdmin, sourceAdmin.queues(TOPIC));
-            fill = stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, run, n), inSource + n).window(inSource);
-            long inCeiling = count(targetAdmin, targetAdmin.queues(CEILING_TOPIC));
-            ceiling = stored(targetAdmin, CEILING_TOPIC, () -> toTarget.write(CEILING_TOPIC, run, n), inCeiling + n)
-                .window(inCeiling);
+            fill = stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, run, n), n).window();
+            ceiling = stored(targetAdmin, CEILING_TOPIC, () -> toTarget.write(CEILING_TOPIC, run, n), n).window();
         } catch (Exception e) {
             ferry.resume();
             throw e;
         }
-        long copied = count(targetAdmin, targetAdmin.queues(TOPIC));
-        BenchReport.Throughput caughtUp = stored(targetAdmin, TOPIC, ferry::resume, copied + n).window(copied);
+        BenchReport.Throughput caughtUp = stored(targetAdmin, TOPIC, ferry::resume, n).window();
         say(String.format("  ceiling %,.0f msg/s, Ferry %,.0f msg/s (%.0f%%)", ceiling.perSecond(),
             caughtUp.perSecond(), 100 * caughtUp.perSecond() / ceiling.perSecond()));
         return new BenchReport.Round(fill, ceiling, caughtUp);
@@ -267,23 +263,25 @@ public final class Bench {
     }
 
     /** What the store counted while a phase ran: its samples, each with the processes' CPU time. */
-    private record Counted(List<Sampler.Point> points, long goal) {
-        /** The phase from the last sample that saw at most {@code from} stored to the first that saw its goal. */
-        BenchReport.Throughput window(long from) {
+    private record Counted(List<Sampler.Point> points, long from, long goal) {
+        /** The phase from the last sample that saw {@code from} stored (the one before its work) to its goal. */
+        BenchReport.Throughput window() {
             return Bench.window(points, from, goal);
         }
     }
 
     /**
-     * Runs {@code work} while counting what {@code topic} stores, until it holds {@code goal} messages (with -1:
-     * what it holds when the work returns).
+     * Runs {@code work} while counting what {@code topic} stores, until it holds {@code messages} more than before
+     * the work (with -1: what it holds when the work returns).
      */
-    private Counted stored(ClusterAdmin admin, String topic, Work work, long goal) throws Exception {
+    private Counted stored(ClusterAdmin admin, String topic, Work work, long messages) throws Exception {
         List<MessageQueue> queues = admin.queues(topic);
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
         try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues), cpu::now)) {
+            // The sampler's first sample, taken before the work starts, is where the phase counts from.
+            long from = sampler.latest() >= 0 ? sampler.latest() : count(admin, queues);
             work.run();
-            long until = goal >= 0 ? goal : count(admin, queues);
+            long until = messages >= 0 ? from + messages : count(admin, queues);
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
             long stored;
@@ -298,7 +296,7 @@ public final class Bench {
                 }
                 Thread.sleep(50);
             }
-            return new Counted(sampler.points(), until);
+            return new Counted(sampler.points(), from, until);
         }
     }
 

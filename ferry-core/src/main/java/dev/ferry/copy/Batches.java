@@ -56,20 +56,16 @@ final class Batches {
     }
 
     /**
-     * Encodes the copy's properties; gives it a message ID first if it has none, as the producer would (copies
-     * carry their source's, so this is for messages whose producer set none).
-     */
-    static Entry entry(Message copy) {
-        return new Encoder().entry(copy);
-    }
-
-    /**
      * Encodes the properties of many copies in turn through one scratch buffer, in one pass over each copy's map.
      * Not for sharing between threads.
      */
     static final class Encoder {
         private byte[] scratch = new byte[4096];
 
+        /**
+         * Encodes the copy's properties; gives it a message ID first if it has none, as the producer would (copies
+         * carry their source's, so this is for messages whose producer set none).
+         */
         Entry entry(Message copy) {
             MessageClientIDSetter.setUniqID(copy);
             return new Entry(copy, properties(copy.getProperties()));

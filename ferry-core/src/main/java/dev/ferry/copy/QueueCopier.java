@@ -75,7 +75,7 @@ final class QueueCopier implements MessageListenerOrderly {
         for (MessageExt message : messages) {
             Optional<Message> copy = link.stamp().stamp(message, targetTopic, link.targetCluster());
             if (copy.isPresent()) {
-                copies.add(new Pending(message, copy.get(), encoder.entry(copy.get())));
+                copies.add(new Pending(message, encoder.entry(copy.get())));
             } else if (!heartbeats) {
                 link.stats().skippedLoop.increment();
             }
@@ -259,9 +259,9 @@ final class QueueCopier implements MessageListenerOrderly {
         final Message copy;
         final Batches.Entry entry;
 
-        Pending(MessageExt original, Message copy, Batches.Entry entry) {
+        Pending(MessageExt original, Batches.Entry entry) {
             this.original = original;
-            this.copy = copy;
+            this.copy = entry.message;
             this.entry = entry;
         }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchesTest {
 
+    private final Batches.Encoder encoder = new Batches.Encoder();
+
     @Test
     void cutsByCountAndByBytesKeepingOrder() {
         List<Integer> sizes = List.of(10, 10, 10, 50, 10, 10);
@@ -36,7 +38,7 @@ class BatchesTest {
         Message two = new Message("t", "x".repeat(1000).getBytes(StandardCharsets.UTF_8));
         MessageClientIDSetter.setUniqID(two);
         Message three = new Message("t", new byte[0]);
-        List<Batches.Entry> entries = List.of(Batches.entry(one), Batches.entry(two), Batches.entry(three));
+        List<Batches.Entry> entries = List.of(encoder.entry(one), encoder.entry(two), encoder.entry(three));
 
         Message joined = Batches.join(entries);
 
@@ -54,8 +56,8 @@ class BatchesTest {
         Message without = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
         Message with = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
         MessageAccessor.putProperty(with, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, "ID-OF-THE-SOURCE");
-        Batches.entry(without);
-        Batches.entry(with);
+        encoder.entry(without);
+        encoder.entry(with);
         assertThat(MessageClientIDSetter.getUniqID(without)).isNotBlank();
         assertThat(MessageClientIDSetter.getUniqID(with)).isEqualTo("ID-OF-THE-SOURCE");
     }
@@ -63,7 +65,7 @@ class BatchesTest {
     @Test
     void aLoneCopyIsSentAsItself() {
         Message one = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
-        assertThat(Batches.join(List.of(Batches.entry(one)))).isSameAs(one);
+        assertThat(Batches.join(List.of(encoder.entry(one)))).isSameAs(one);
     }
 
     @Test
@@ -71,7 +73,7 @@ class BatchesTest {
         Message big = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
         big.putUserProperty("huge", "v".repeat(Short.MAX_VALUE));
         Message small = new Message("t", "b".getBytes(StandardCharsets.UTF_8));
-        List<Batches.Entry> entries = List.of(Batches.entry(small), Batches.entry(big), Batches.entry(small));
+        List<Batches.Entry> entries = List.of(encoder.entry(small), encoder.entry(big), encoder.entry(small));
         assertThat(Batches.split(entries, Batches.Entry::size, 128, 1024 * 1024)).extracting(List::size)
             .containsExactly(1, 1, 1);
     }
