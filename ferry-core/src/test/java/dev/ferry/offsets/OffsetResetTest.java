@@ -116,13 +116,16 @@ class OffsetResetTest {
         });
         consumer.start();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 110
+            // The client's own clocks set the pace, not the broker: it commits offsets first 10 s after it
+            // starts, a rebalance that finds no queue is tried again 20 s later, and a consumer told to reset
+            // pauses 10 s before it pulls again. A minute leaves room for all of that on a busy machine.
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 110
                 && admin.committedOffset(group, queue).orElse(-1) == 110);
             received.clear();
             // Written straight into the broker, the offset would be overwritten by the consumer's next commit;
             // through the broker the consumer itself is told to go back.
             OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
-            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 30);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 30);
             Thread.sleep(1_000);
         } finally {
             consumer.shutdown();
