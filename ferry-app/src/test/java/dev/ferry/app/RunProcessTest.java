@@ -11,6 +11,7 @@ import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
+import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -214,10 +214,8 @@ class RunProcessTest {
         for (String group : new String[] {"app-first", "app-again"}) {
             try (ProcessedMessages store = ProcessedMessageStores.rocksDb(storeDir).open()) {
                 AtomicLong budget = new AtomicLong(group.equals("app-first") ? total / 2 : Long.MAX_VALUE);
-                DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
-                consumer.setNamesrvAddr(target.namesrvAddr());
-                consumer.setInstanceName(group + "-" + ProcessHandle.current().pid());
-                consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+                DefaultMQPushConsumer consumer = AppConsumer.of(group, target.namesrvAddr(),
+                    group + "-" + ProcessHandle.current().pid());
                 consumer.setAwaitTerminationMillisWhenShutdown(5_000);
                 consumer.subscribe(topic, "*");
                 consumer.registerMessageListener(Idempotent.using(store).namespace("app").concurrently(

@@ -12,6 +12,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
+import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -35,7 +36,6 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -192,10 +192,8 @@ class ActiveActiveFailoverTest {
                                              Map<String, Integer> processings, int capacity, AtomicBoolean alive)
         throws Exception {
         AtomicLong left = new AtomicLong(capacity);
-        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(GROUP);
-        consumer.setNamesrvAddr(namesrv);
-        consumer.setInstanceName(GROUP + "-" + namesrv + "-" + INSTANCES.incrementAndGet());
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        DefaultMQPushConsumer consumer = AppConsumer.of(GROUP, namesrv,
+            GROUP + "-" + namesrv + "-" + INSTANCES.incrementAndGet());
         consumer.setPersistConsumerOffsetInterval(1_000);
         consumer.setAwaitTerminationMillisWhenShutdown(5_000);
         consumer.subscribe(TOPIC, MessageSelector.bySql(filter));

@@ -7,6 +7,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
+import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -25,7 +26,6 @@ import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
@@ -174,10 +174,7 @@ class FailbackTest {
     }
 
     private static DefaultMQPushConsumer start(String namesrv, Set<String> billed) throws Exception {
-        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(GROUP);
-        consumer.setNamesrvAddr(namesrv);
-        consumer.setInstanceName("billing-" + namesrv + "-" + System.nanoTime());
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        DefaultMQPushConsumer consumer = AppConsumer.of(GROUP, namesrv, "billing-" + namesrv + "-" + System.nanoTime());
         consumer.setPersistConsumerOffsetInterval(1_000);
         consumer.subscribe(TOPIC, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.copy.OriginStamp;
+import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -16,7 +17,6 @@ import java.util.stream.LongStream;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -104,10 +104,7 @@ class OffsetResetTest {
     void aLiveGroupIsResetThroughItsBrokerAndReadsAgainFromThere() throws Exception {
         String group = GROUP + "-live";
         List<String> received = new CopyOnWriteArrayList<>();
-        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
-        consumer.setNamesrvAddr(cluster.namesrvAddr());
-        consumer.setInstanceName(group);
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        DefaultMQPushConsumer consumer = AppConsumer.of(group, cluster.namesrvAddr(), group);
         consumer.setPersistConsumerOffsetInterval(500);
         consumer.subscribe(TOPIC, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
@@ -117,8 +114,8 @@ class OffsetResetTest {
         consumer.start();
         try {
             // The client's own clocks set the pace, not the broker: it commits offsets first 10 s after it
-            // starts, a rebalance that finds no queue is tried again 20 s later, and a consumer told to reset
-            // pauses 10 s before it pulls again. A minute leaves room for all of that on a busy machine.
+            // starts, and a consumer told to reset pauses 10 s before it pulls again. A minute leaves room on a
+            // busy machine (where, before AppConsumer's heartbeat, pulls were refused for the first 30 s).
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 110
                 && admin.committedOffset(group, queue).orElse(-1) == 110);
             received.clear();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.client.Claim;
 import dev.ferry.client.ProcessedMessages;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,10 +90,7 @@ class BrokerConsumptionTest {
     }
 
     private static DefaultMQPushConsumer pushConsumer(String group, String topic) throws Exception {
-        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
-        consumer.setNamesrvAddr(cluster.namesrvAddr());
-        consumer.setInstanceName(group + "-" + UUID.randomUUID());
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        DefaultMQPushConsumer consumer = AppConsumer.of(group, cluster.namesrvAddr(), group + "-" + UUID.randomUUID());
         consumer.setConsumeThreadMin(4);
         consumer.setConsumeThreadMax(4);
         // Messages in the listener when shutdown starts are finished, and marked, before it returns.
