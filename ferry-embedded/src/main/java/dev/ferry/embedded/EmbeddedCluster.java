@@ -2,7 +2,6 @@ package dev.ferry.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
-import org.apache.rocketmq.auth.config.AuthConfig;
-import org.apache.rocketmq.broker.BrokerController;
-import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.MQVersion;
-import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.namesrv.NamesrvController;
@@ -29,25 +25,22 @@ import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
-import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
-import org.apache.rocketmq.store.DefaultMessageStore;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
-import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A RocketMQ cluster of one NameServer and one broker, running inside this JVM.
+ * A RocketMQ cluster of one NameServer and one or more master brokers, running inside this JVM.
  *
- * <p>Both servers listen on 127.0.0.1 only. Several clusters can run side by side; each has its own
+ * <p>By default its one broker is named {@code <cluster>-broker-a}; {@link Builder#brokers} names them as
+ * production clusters do ({@code builder("DefaultCluster").brokers("broker-a", "broker-b")}), and two clusters
+ * may carry the very same names. Every server listens on 127.0.0.1 only. Several clusters can run side by side; each has its own
  * ports and store folder. Clients talking to more than one cluster from the same JVM must give each client
  * its own {@code instanceName}, or RocketMQ shares one client instance and the first NameServer wins.
  *
  * <pre>{@code
  * try (EmbeddedCluster cluster = EmbeddedCluster.builder("source").start()) {
- *     cluster.createTopic("orders", 8);
+ *     cluster.createTopic("orders", 8); // 8 queues on every broker
  *     producer.setNamesrvAddr(cluster.namesrvAddr());
  * }
  * }</pre>
@@ -60,33 +53,22 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
-    /** 30,000 entries of 20 bytes per consume queue file instead of 300,000. */
-    private static final int CONSUME_QUEUE_FILE_SIZE = 600_000;
-    /** The timer (scheduled message) log: 100 MiB per file by default. */
-    private static final int TIMER_LOG_FILE_SIZE = 4 * 1024 * 1024;
-    /** The message key index: the default file maps about 420 MB; this one about 4 MB. */
-    private static final int INDEX_HASH_SLOTS = 50_000;
-    private static final int INDEX_ENTRIES = 200_000;
     /** RocketMQ sizes its pools for a dedicated many-core host (up to 32 threads each). */
-    private static final int POOL_THREADS = 2;
+    static final int POOL_THREADS = 2;
 
     /** Long enough for a killed process's ports to be released before a restart binds them again. */
     private static final Duration PORT_WAIT = Duration.ofSeconds(15);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
     private static final long ADMIN_TIMEOUT_MILLIS = 10_000;
-    private static final String USER_HOME = "user.home";
-    private static final Object USER_HOME_LOCK = new Object();
 
     private final String clusterName;
-    private final String brokerName;
     private final Path storeDir;
     private final boolean ownsStoreDir;
     private final int namesrvPort;
-    private final int brokerPort;
+    private final List<EmbeddedBroker> brokers = new ArrayList<>();
 
     private NamesrvController namesrv;
-    private BrokerController broker;
     private DefaultMQAdminExt admin;
     private boolean closed;
     private volatile boolean closingInBackground;
@@ -95,11 +77,17 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private EmbeddedCluster(Builder builder) {
         this.clusterName = builder.clusterName;
-        this.brokerName = brokerNameOf(clusterName);
         this.ownsStoreDir = builder.storeRoot == null;
         this.storeDir = ownsStoreDir ? StoreDirs.createFresh(clusterName) : createDirectories(builder.storeRoot);
         this.namesrvPort = builder.namesrvPort != 0 ? builder.namesrvPort : Ports.pickNamesrvPort();
-        this.brokerPort = builder.brokerPort != 0 ? builder.brokerPort : Ports.pickBrokerPort();
+        EmbeddedBroker.Settings settings = new EmbeddedBroker.Settings(clusterName, namesrvAddr(),
+            builder.autoCreateTopics, builder.maxMessageSize, builder.commitLogFileSize,
+            Map.copyOf(builder.brokerProperties));
+        List<String> names = builder.brokerNames.isEmpty() ? List.of(brokerNameOf(clusterName)) : builder.brokerNames;
+        for (int i = 0; i < names.size(); i++) {
+            int port = i == 0 && builder.brokerPort != 0 ? builder.brokerPort : Ports.pickBrokerPort();
+            brokers.add(new EmbeddedBroker(settings, names.get(i), storeDir.resolve("broker-" + names.get(i)), port));
+        }
     }
 
     /** Starts describing a cluster; {@code clusterName} is also the RocketMQ brokerClusterName. */
@@ -116,29 +104,51 @@ public final class EmbeddedCluster implements AutoCloseable {
         return LOCALHOST + ":" + namesrvPort;
     }
 
-    /** {@code 127.0.0.1:port} of the broker. */
+    /** {@code 127.0.0.1:port} of the (first) broker. */
     public String brokerAddr() {
-        return LOCALHOST + ":" + brokerPort;
+        return brokers.get(0).address();
     }
 
+    /** {@code 127.0.0.1:port} of the broker named {@code brokerName}. */
+    public String brokerAddr(String brokerName) {
+        return broker(brokerName).address();
+    }
+
+    /** The name of the (first) broker. */
     public String brokerName() {
-        return brokerName;
+        return brokers.get(0).name();
+    }
+
+    /** The names of the cluster's brokers, in the order they were given. */
+    public List<String> brokerNames() {
+        return brokers.stream().map(EmbeddedBroker::name).toList();
     }
 
     public String clusterName() {
         return clusterName;
     }
 
-    /** The folder holding the NameServer's and the broker's files. */
+    /** The folder of one broker's store (commit log, consume queues, configs): {@code <storeDir>/broker-<name>}. */
+    public Path brokerStoreDir(String brokerName) {
+        return broker(brokerName).storeDir();
+    }
+
+    /** The folder holding the NameServer's and the brokers' files. */
     public Path storeDir() {
         return storeDir;
     }
 
     /**
-     * Creates (or updates) a topic on the broker with {@code queueCount} read and write queues, and waits
-     * until the NameServer serves its route, so clients can use it right away.
+     * Creates (or updates) a topic on every broker with {@code queueCount} read and write queues each (as
+     * {@code mqadmin updateTopic -c} does), and waits until the NameServer serves its route, so clients can use
+     * it right away.
      */
-    public synchronized void createTopic(String topic, int queueCount) {
+    public void createTopic(String topic, int queueCount) {
+        createTopic(topic, queueCount, brokerNames());
+    }
+
+    /** Creates (or updates) a topic on the named brokers only, {@code queueCount} queues on each. */
+    public synchronized void createTopic(String topic, int queueCount, List<String> onBrokers) {
         if (closed) {
             throw new IllegalStateException(prefix() + "closed");
         }
@@ -146,43 +156,68 @@ public final class EmbeddedCluster implements AutoCloseable {
             throw new IllegalArgumentException(prefix() + "topic '" + topic + "' needs at least 1 queue, not "
                 + queueCount);
         }
-        try {
-            admin().createAndUpdateTopicConfig(brokerAddr(), new TopicConfig(topic, queueCount, queueCount));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(prefix() + "interrupted while creating topic '" + topic + "'", e);
-        } catch (Exception e) {
-            throw new IllegalStateException(prefix() + "cannot create topic '" + topic + "': " + describe(e), e);
+        List<EmbeddedBroker> chosen = onBrokers.stream().map(this::broker).toList();
+        for (EmbeddedBroker broker : chosen) {
+            try {
+                admin().createAndUpdateTopicConfig(broker.address(), new TopicConfig(topic, queueCount, queueCount));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(prefix() + "interrupted while creating topic '" + topic + "'", e);
+            } catch (Exception e) {
+                throw new IllegalStateException(prefix() + "cannot create topic '" + topic + "' on " + broker.name()
+                    + ": " + describe(e), e);
+            }
         }
-        if (!await(ROUTE_TIMEOUT, () -> routed(topic, queueCount))) {
+        if (!await(ROUTE_TIMEOUT, () -> chosen.stream().allMatch(b -> b.routes(namesrv, topic, queueCount)))) {
             throw new IllegalStateException(prefix() + "topic '" + topic + "' was created but its route did not"
                 + " reach the NameServer within " + ROUTE_TIMEOUT.toSeconds() + " s");
         }
     }
 
     /**
-     * How many messages the broker holds in {@code topic}: the sum of its queues' max offsets, read from the
-     * store (0 for a topic it does not have). Exact and cheap, for counting what arrived and that nothing
-     * more arrives.
+     * How many messages the cluster's running brokers hold in {@code topic}: the sum of its queues' max
+     * offsets, read from the stores (0 for a topic they do not have). Exact and cheap, for counting what arrived
+     * and that nothing more arrives.
      */
     public synchronized long messageCount(String topic) {
+        long count = 0;
+        for (EmbeddedBroker broker : brokers) {
+            if (broker.running()) {
+                count += messageCount(topic, broker.name());
+            }
+        }
+        return count;
+    }
+
+    /** How many messages the named broker holds in {@code topic}. */
+    public synchronized long messageCount(String topic, String brokerName) {
         if (closed) {
             throw new IllegalStateException(prefix() + "closed");
         }
-        TopicConfig config = broker.getTopicConfigManager().selectTopicConfig(topic);
-        if (config == null) {
-            return 0;
-        }
-        long count = 0;
         try {
-            for (int queue = 0; queue < config.getWriteQueueNums(); queue++) {
-                count += broker.getMessageStore().getMaxOffsetInQueue(topic, queue);
-            }
+            return broker(brokerName).messageCount(topic);
         } catch (Exception e) {
-            throw new IllegalStateException(prefix() + "cannot read the offsets of topic '" + topic + "': "
-                + describe(e), e);
+            throw new IllegalStateException(prefix() + "cannot read the offsets of topic '" + topic + "' on "
+                + brokerName + ": " + describe(e), e);
         }
-        return count;
+    }
+
+    /**
+     * Stops one broker, as an outage of that broker alone: the NameServer and the other brokers go on. Its
+     * store and port are kept for {@link #startBroker}.
+     */
+    public synchronized void stopBroker(String brokerName) {
+        EmbeddedBroker broker = broker(brokerName);
+        shutdownQuietly("broker " + brokerName, () -> broker.stop(() -> { }));
+        if (!Ports.awaitFree(PORT_WAIT, Ports.brokerPorts(broker.port()))) {
+            LOG.warn("{}ports of broker {} still in use {} s after it stopped", prefix(), brokerName,
+                PORT_WAIT.toSeconds());
+        }
+    }
+
+    /** Starts a broker stopped by {@link #stopBroker} again, with what its store held; returns once registered. */
+    public synchronized void startBroker(String brokerName) {
+        startBroker(broker(brokerName));
     }
 
     /**
@@ -276,7 +311,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedCluster[" + clusterName + ", namesrv=" + namesrvAddr() + ", broker=" + brokerAddr() + "]";
+        return "EmbeddedCluster[" + clusterName + ", namesrv=" + namesrvAddr() + ", brokers="
+            + brokers.stream().map(b -> b.name() + "@" + b.address()).toList() + "]";
     }
 
     private void start(Builder builder) {
@@ -307,22 +343,33 @@ public final class EmbeddedCluster implements AutoCloseable {
                 + describe(e), e);
         }
 
-        awaitPortsFree("broker", Ports.brokerPorts(brokerPort));
+        brokers.forEach(this::startBroker);
+        LOG.info("{}started in {} ms: namesrv={} brokers={} store={}", prefix(),
+            Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), namesrvAddr(),
+            brokers.stream().map(b -> b.name() + "@" + b.address()).toList(), storeDir);
+    }
+
+    private void startBroker(EmbeddedBroker broker) {
+        if (broker.running()) {
+            return;
+        }
+        awaitPortsFree("broker " + broker.name(), Ports.brokerPorts(broker.port()));
         try {
-            broker = newBroker(builder);
-            initializeBroker();
             broker.start();
         } catch (Exception e) {
-            throw new IllegalStateException(prefix() + "broker did not start on port " + brokerPort + ": "
-                + describe(e), e);
+            throw new IllegalStateException(prefix() + "broker " + broker.name() + " did not start on port "
+                + broker.port() + ": " + describe(e), e);
         }
-        if (!await(REGISTRATION_TIMEOUT, this::registerBroker)) {
-            throw new IllegalStateException(prefix() + "broker did not register with the NameServer within "
-                + REGISTRATION_TIMEOUT.toSeconds() + " s");
+        if (!await(REGISTRATION_TIMEOUT, () -> broker.register(namesrv))) {
+            throw new IllegalStateException(prefix() + "broker " + broker.name() + " did not register with the"
+                + " NameServer within " + REGISTRATION_TIMEOUT.toSeconds() + " s");
         }
-        LOG.info("{}started in {} ms: namesrv={} broker={} ({}) store={}", prefix(),
-            Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), namesrvAddr(), brokerAddr(), brokerName,
-            storeDir);
+    }
+
+    private EmbeddedBroker broker(String brokerName) {
+        return brokers.stream().filter(b -> b.name().equals(brokerName)).findFirst().orElseThrow(() ->
+            new IllegalArgumentException(prefix() + "no broker named '" + brokerName + "' (brokers: "
+                + brokerNames() + ")"));
     }
 
     private NamesrvConfig namesrvConfig() {
@@ -336,91 +383,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         return config;
     }
 
-    private BrokerController newBroker(Builder builder) {
-        Path dir = storeDir.resolve("broker");
-
-        BrokerConfig brokerConfig = new BrokerConfig();
-        brokerConfig.setBrokerClusterName(clusterName);
-        brokerConfig.setBrokerName(brokerName);
-        brokerConfig.setBrokerIP1(LOCALHOST);
-        brokerConfig.setBrokerIP2(LOCALHOST);
-        brokerConfig.setNamesrvAddr(namesrvAddr());
-        // Without it the broker keeps a process-wide default path under ~/store.
-        brokerConfig.setBrokerConfigPath(dir.resolve("config").resolve("broker.properties").toString());
-        brokerConfig.setAutoCreateTopicEnable(builder.autoCreateTopics);
-        // SQL-92 subscriptions (MessageSelector.bySql) are refused unless this is on.
-        brokerConfig.setEnablePropertyFilter(true);
-        brokerConfig.setPullMessageThreadPoolNums(POOL_THREADS * 2);
-        brokerConfig.setLitePullMessageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setAckMessageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setProcessReplyMessageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setQueryMessageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setAdminBrokerThreadPoolNums(POOL_THREADS);
-        brokerConfig.setClientManageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setConsumerManageThreadPoolNums(POOL_THREADS);
-        brokerConfig.setLoadBalanceProcessorThreadPoolNums(POOL_THREADS);
-        brokerConfig.setRecoverThreadPoolNums(POOL_THREADS);
-        brokerConfig.setEndTransactionThreadPoolNums(POOL_THREADS);
-
-        MessageStoreConfig storeConfig = new MessageStoreConfig();
-        storeConfig.setStorePathRootDir(dir.toString());
-        storeConfig.setMappedFileSizeCommitLog(builder.commitLogFileSize);
-        storeConfig.setMappedFileSizeConsumeQueue(CONSUME_QUEUE_FILE_SIZE);
-        storeConfig.setMappedFileSizeTimerLog(TIMER_LOG_FILE_SIZE);
-        storeConfig.setMaxHashSlotNum(INDEX_HASH_SLOTS);
-        storeConfig.setMaxIndexNum(INDEX_ENTRIES);
-        storeConfig.setTimerGetMessageThreadNum(1);
-        storeConfig.setTimerPutMessageThreadNum(1);
-        // 0 = any free port; the default 10912 would make every broker on the host collide.
-        storeConfig.setHaListenPort(0);
-        if (builder.maxMessageSize > 0) {
-            storeConfig.setMaxMessageSize(builder.maxMessageSize);
-        }
-
-        NettyServerConfig serverConfig = serverConfig(brokerPort);
-        NettyClientConfig clientConfig = clientConfig();
-        BrokerProperties.apply(builder.brokerProperties, brokerConfig, storeConfig, serverConfig, clientConfig);
-
-        // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.
-        AuthConfig authConfig = new AuthConfig();
-        authConfig.setConfigName(brokerName);
-        authConfig.setClusterName(clusterName);
-        authConfig.setAuthConfigPath(dir.resolve("config").toString());
-
-        return new BrokerController(brokerConfig, serverConfig, clientConfig, storeConfig, authConfig);
-    }
-
-    /**
-     * BrokerController.initialize(), step by step: the 5.5.0 store always opens a RocksDB, whose info log
-     * goes to {@code ${user.home}/logs/rocketmqlogs}, read when the store is created. For that moment only,
-     * user.home points at the store folder (under a lock, so that clusters starting together do not mix up
-     * the real value).
-     */
-    private void initializeBroker() {
-        String failure = "initialization failed (see RocketMQ's broker.log and store.log)";
-        if (!broker.initializeMetadata()) {
-            throw new IllegalStateException(failure);
-        }
-        boolean storeCreated;
-        synchronized (USER_HOME_LOCK) {
-            String userHome = System.getProperty(USER_HOME);
-            System.setProperty(USER_HOME, storeDir.toString());
-            try {
-                storeCreated = broker.initializeMessageStore();
-            } finally {
-                System.setProperty(USER_HOME, userHome);
-            }
-        }
-        try {
-            if (!storeCreated || !broker.recoverAndInitService()) {
-                throw new IllegalStateException(failure);
-            }
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(failure, e);
-        }
-    }
-
-    private static NettyServerConfig serverConfig(int port) {
+    static NettyServerConfig serverConfig(int port) {
         NettyServerConfig config = new NettyServerConfig();
         config.setBindAddress(LOCALHOST);
         config.setListenPort(port);
@@ -430,7 +393,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         return config;
     }
 
-    private static NettyClientConfig clientConfig() {
+    static NettyClientConfig clientConfig() {
         NettyClientConfig config = new NettyClientConfig();
         config.setClientWorkerThreads(POOL_THREADS);
         config.setClientCallbackExecutorThreads(POOL_THREADS);
@@ -438,31 +401,30 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the broker, then the NameServer, whichever were started; returns the ports they had bound. Most
+     * Stops the brokers, then the NameServer, whichever were started; returns the ports they had bound. Most
      * of the time goes into fixed pauses inside RocketMQ (3 s in the store, up to 3 s for each remoting
-     * server's event thread, 2 s in the pop buffer), so whatever can overlap does.
+     * server's event thread, 2 s in the pop buffer), so whatever can overlap does: the brokers stop side by side,
+     * and the NameServer as soon as every broker has unregistered from it.
      */
     private int[] stopServers() {
         IntStream.Builder ports = IntStream.builder();
-        Thread namesrvStopper = namesrv == null ? null
-            : new Thread(() -> shutdownQuietly("NameServer", namesrv::shutdown), "ferry-embedded-stop-" + clusterName);
-        if (broker != null) {
-            if (namesrvStopper != null) {
-                // Called right after the broker has unregistered from the NameServer, which the rest of the
-                // broker's shutdown no longer needs.
-                broker.setShutdownHook(controller -> namesrvStopper.start());
+        CountDownLatch unregistered = new CountDownLatch(brokers.size());
+        Thread namesrvStopper = namesrv == null ? null : new Thread(() -> {
+            try {
+                // A broker whose shutdown failed before unregistering never counts down: bounded wait.
+                unregistered.await(REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            // A pop revive thread in the middle of a scan notices shutdown only after up to 4 s of polling an
-            // empty queue; switched off first (as on a slave) it stops within 100 ms.
-            broker.getAckMessageProcessor().setPopReviveServiceStatus(false);
-            shutdownQuietly("broker", broker::shutdown);
-            shutdownQuietly("RocksDB scheduler", this::stopRocksDbScheduler);
-            IntStream.of(Ports.brokerPorts(brokerPort)).forEach(ports);
-        }
+            shutdownQuietly("NameServer", namesrv::shutdown);
+        }, "ferry-embedded-stop-" + clusterName);
         if (namesrvStopper != null) {
-            if (namesrvStopper.getState() == Thread.State.NEW) {
-                namesrvStopper.start();
-            }
+            namesrvStopper.start();
+        }
+        brokers.parallelStream().forEach(broker ->
+            shutdownQuietly("broker " + broker.name(), () -> broker.stop(unregistered::countDown)));
+        brokers.forEach(broker -> IntStream.of(Ports.brokerPorts(broker.port())).forEach(ports));
+        if (namesrvStopper != null) {
             try {
                 namesrvStopper.join();
             } catch (InterruptedException e) {
@@ -471,23 +433,6 @@ public final class EmbeddedCluster implements AutoCloseable {
             ports.add(namesrvPort);
         }
         return ports.build().toArray();
-    }
-
-    /**
-     * RocketMQ 5.5's MessageRocksDBStorage starts a scheduler that the broker's shutdown never stops: a
-     * non-daemon thread that would keep a JVM alive after every cluster in it closed.
-     */
-    private void stopRocksDbScheduler() {
-        if (!(broker.getMessageStore() instanceof DefaultMessageStore store) || store.getMessageRocksDBStorage() == null) {
-            return;
-        }
-        try {
-            Field scheduler = MessageRocksDBStorage.class.getDeclaredField("scheduler");
-            scheduler.setAccessible(true);
-            ((ExecutorService) scheduler.get(store.getMessageRocksDBStorage())).shutdownNow();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot reach MessageRocksDBStorage.scheduler: " + e, e);
-        }
     }
 
     /** Closing goes on past a failing part, so that the rest is still stopped. */
@@ -504,30 +449,6 @@ public final class EmbeddedCluster implements AutoCloseable {
             throw new IllegalStateException(prefix() + server + " cannot start: port(s) "
                 + Arrays.toString(ports) + " still in use after " + PORT_WAIT.toSeconds() + " s");
         }
-    }
-
-    /**
-     * Whether the broker is registered, nudging it if not. BrokerController.start() registers only with the
-     * NameServers its client has already found reachable, which a background check finds out every 3 s; when
-     * the broker starts quickly that list is still empty, and its next attempt would come 10 s later.
-     */
-    private boolean registerBroker() {
-        if (brokerRegistered()) {
-            return true;
-        }
-        broker.registerBrokerAll(true, false, true);
-        return brokerRegistered();
-    }
-
-    private boolean brokerRegistered() {
-        BrokerData data = namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().get(brokerName);
-        return data != null && brokerAddr().equals(data.getBrokerAddrs().get(MixAll.MASTER_ID));
-    }
-
-    private boolean routed(String topic, int queueCount) {
-        TopicRouteData route = namesrv.getRouteInfoManager().pickupTopicRouteData(topic);
-        return route != null && route.getQueueDatas().stream().anyMatch(q -> q.getBrokerName().equals(brokerName)
-            && q.getReadQueueNums() == queueCount && q.getWriteQueueNums() == queueCount);
     }
 
     private DefaultMQAdminExt admin() throws Exception {
@@ -591,6 +512,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         private int maxMessageSize;
         private int commitLogFileSize = DEFAULT_COMMIT_LOG_FILE_SIZE;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private List<String> brokerNames = List.of();
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -612,7 +534,21 @@ public final class EmbeddedCluster implements AutoCloseable {
             return this;
         }
 
-        /** 0 (the default) picks a free port. The broker also listens on {@code port - 2}. */
+        /**
+         * The cluster's master brokers, by name: several, and RocketMQ's default names ({@code broker-a},
+         * {@code broker-b}) as production clusters have. Default: one, {@code <cluster>-broker-a}.
+         */
+        public Builder brokers(String... names) {
+            if (names.length == 0 || Arrays.stream(names).distinct().count() != names.length) {
+                throw new IllegalArgumentException("embedded cluster '" + clusterName + "': broker names must be"
+                    + " given, each once: " + Arrays.toString(names));
+            }
+            Arrays.stream(names).forEach(StoreDirs::checkClusterName);
+            this.brokerNames = List.of(names);
+            return this;
+        }
+
+        /** 0 (the default) picks a free port for the (first) broker. It also listens on {@code port - 2}. */
         public Builder brokerPort(int port) {
             this.brokerPort = checkPort(port, Ports.FAST_PORT_OFFSET);
             return this;

@@ -220,7 +220,8 @@ class EmbeddedClusterTest {
             } finally {
                 producer.shutdown();
             }
-            Path broker = store.resolve("broker");
+            Path broker = cluster.brokerStoreDir(cluster.brokerName());
+            assertThat(broker).startsWith(store);
             assertThat(broker.resolve("commitlog").resolve("00000000000000000000")).hasSize(1024 * 1024);
             assertThat(broker.resolve("consumequeue").resolve("small").resolve("0").resolve("00000000000000000000"))
                 .hasSize(60_000);

@@ -1,0 +1,245 @@
+package dev.ferry.embedded;
+
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.apache.rocketmq.auth.config.AuthConfig;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.namesrv.NamesrvController;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.store.DefaultMessageStore;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
+
+/**
+ * One master broker of an {@link EmbeddedCluster}: its settings, its store folder and its port, which stay the
+ * same across a stop and a start, so that a broker can go down and come back with what it held.
+ */
+final class EmbeddedBroker {
+
+    /** 30,000 entries of 20 bytes per consume queue file instead of 300,000. */
+    private static final int CONSUME_QUEUE_FILE_SIZE = 600_000;
+    /** The timer (scheduled message) log: 100 MiB per file by default. */
+    private static final int TIMER_LOG_FILE_SIZE = 4 * 1024 * 1024;
+    /** The message key index: the default file maps about 420 MB; this one about 4 MB. */
+    private static final int INDEX_HASH_SLOTS = 50_000;
+    private static final int INDEX_ENTRIES = 200_000;
+    private static final String USER_HOME = "user.home";
+    private static final Object USER_HOME_LOCK = new Object();
+
+    /** What every broker of a cluster shares. */
+    record Settings(String clusterName, String namesrvAddr, boolean autoCreateTopics, int maxMessageSize,
+                    int commitLogFileSize, Map<String, String> brokerProperties) {
+    }
+
+    private final Settings settings;
+    private final String name;
+    private final Path dir;
+    private final int port;
+    private BrokerController controller;
+
+    EmbeddedBroker(Settings settings, String name, Path dir, int port) {
+        this.settings = settings;
+        this.name = name;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String address() {
+        return EmbeddedCluster.LOCALHOST + ":" + port;
+    }
+
+    Path storeDir() {
+        return dir;
+    }
+
+    int port() {
+        return port;
+    }
+
+    boolean running() {
+        return controller != null;
+    }
+
+    BrokerController controller() {
+        if (controller == null) {
+            throw new IllegalStateException("broker " + name + " is stopped");
+        }
+        return controller;
+    }
+
+    /** Creates, initializes and starts the broker on its port and store. */
+    void start() throws Exception {
+        BrokerController created = newController();
+        initialize(created);
+        created.start();
+        controller = created;
+    }
+
+    /**
+     * Stops the broker; {@code afterUnregistering} runs once it has left the NameServer (the rest of its shutdown
+     * no longer needs one). Does nothing when it is stopped already.
+     */
+    void stop(Runnable afterUnregistering) {
+        if (controller == null) {
+            afterUnregistering.run();
+            return;
+        }
+        BrokerController stopping = controller;
+        controller = null;
+        stopping.setShutdownHook(ignored -> afterUnregistering.run());
+        // A pop revive thread in the middle of a scan notices shutdown only after up to 4 s of polling an
+        // empty queue; switched off first (as on a slave) it stops within 100 ms.
+        stopping.getAckMessageProcessor().setPopReviveServiceStatus(false);
+        try {
+            stopping.shutdown();
+        } finally {
+            stopRocksDbScheduler(stopping);
+        }
+    }
+
+    /**
+     * Whether the NameServer knows this broker, nudging it if not. BrokerController.start() registers only with
+     * the NameServers its client has already found reachable, which a background check finds out every 3 s;
+     * when the broker starts quickly that list is still empty, and its next attempt would come 10 s later.
+     */
+    boolean register(NamesrvController namesrv) {
+        if (registered(namesrv)) {
+            return true;
+        }
+        controller().registerBrokerAll(true, false, true);
+        return registered(namesrv);
+    }
+
+    private boolean registered(NamesrvController namesrv) {
+        BrokerData data = namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().get(name);
+        return data != null && address().equals(data.getBrokerAddrs().get(MixAll.MASTER_ID));
+    }
+
+    /** Whether the NameServer routes {@code topic} to this broker with {@code queueCount} queues. */
+    boolean routes(NamesrvController namesrv, String topic, int queueCount) {
+        TopicRouteData route = namesrv.getRouteInfoManager().pickupTopicRouteData(topic);
+        return route != null && route.getQueueDatas().stream().anyMatch(q -> q.getBrokerName().equals(name)
+            && q.getReadQueueNums() == queueCount && q.getWriteQueueNums() == queueCount);
+    }
+
+    /** The sum of the topic's queues' max offsets in this broker's store; 0 for a topic it does not have. */
+    long messageCount(String topic) throws Exception {
+        TopicConfig config = controller().getTopicConfigManager().selectTopicConfig(topic);
+        if (config == null) {
+            return 0;
+        }
+        long count = 0;
+        for (int queue = 0; queue < config.getWriteQueueNums(); queue++) {
+            count += controller().getMessageStore().getMaxOffsetInQueue(topic, queue);
+        }
+        return count;
+    }
+
+    private BrokerController newController() {
+        BrokerConfig brokerConfig = new BrokerConfig();
+        brokerConfig.setBrokerClusterName(settings.clusterName());
+        brokerConfig.setBrokerName(name);
+        brokerConfig.setBrokerIP1(EmbeddedCluster.LOCALHOST);
+        brokerConfig.setBrokerIP2(EmbeddedCluster.LOCALHOST);
+        brokerConfig.setNamesrvAddr(settings.namesrvAddr());
+        // Without it the broker keeps a process-wide default path under ~/store.
+        brokerConfig.setBrokerConfigPath(dir.resolve("config").resolve("broker.properties").toString());
+        brokerConfig.setAutoCreateTopicEnable(settings.autoCreateTopics());
+        // SQL-92 subscriptions (MessageSelector.bySql) are refused unless this is on.
+        brokerConfig.setEnablePropertyFilter(true);
+        int threads = EmbeddedCluster.POOL_THREADS;
+        brokerConfig.setPullMessageThreadPoolNums(threads * 2);
+        brokerConfig.setLitePullMessageThreadPoolNums(threads);
+        brokerConfig.setAckMessageThreadPoolNums(threads);
+        brokerConfig.setProcessReplyMessageThreadPoolNums(threads);
+        brokerConfig.setQueryMessageThreadPoolNums(threads);
+        brokerConfig.setAdminBrokerThreadPoolNums(threads);
+        brokerConfig.setClientManageThreadPoolNums(threads);
+        brokerConfig.setConsumerManageThreadPoolNums(threads);
+        brokerConfig.setLoadBalanceProcessorThreadPoolNums(threads);
+        brokerConfig.setRecoverThreadPoolNums(threads);
+        brokerConfig.setEndTransactionThreadPoolNums(threads);
+
+        MessageStoreConfig storeConfig = new MessageStoreConfig();
+        storeConfig.setStorePathRootDir(dir.toString());
+        storeConfig.setMappedFileSizeCommitLog(settings.commitLogFileSize());
+        storeConfig.setMappedFileSizeConsumeQueue(CONSUME_QUEUE_FILE_SIZE);
+        storeConfig.setMappedFileSizeTimerLog(TIMER_LOG_FILE_SIZE);
+        storeConfig.setMaxHashSlotNum(INDEX_HASH_SLOTS);
+        storeConfig.setMaxIndexNum(INDEX_ENTRIES);
+        storeConfig.setTimerGetMessageThreadNum(1);
+        storeConfig.setTimerPutMessageThreadNum(1);
+        // 0 = any free port; the default 10912 would make every broker on the host collide.
+        storeConfig.setHaListenPort(0);
+        if (settings.maxMessageSize() > 0) {
+            storeConfig.setMaxMessageSize(settings.maxMessageSize());
+        }
+
+        NettyServerConfig serverConfig = EmbeddedCluster.serverConfig(port);
+        NettyClientConfig clientConfig = EmbeddedCluster.clientConfig();
+        BrokerProperties.apply(settings.brokerProperties(), brokerConfig, storeConfig, serverConfig, clientConfig);
+
+        // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.
+        AuthConfig authConfig = new AuthConfig();
+        authConfig.setConfigName(name);
+        authConfig.setClusterName(settings.clusterName());
+        authConfig.setAuthConfigPath(dir.resolve("config").toString());
+
+        return new BrokerController(brokerConfig, serverConfig, clientConfig, storeConfig, authConfig);
+    }
+
+    /**
+     * BrokerController.initialize(), step by step: the 5.5.0 store always opens a RocksDB, whose info log
+     * goes to {@code ${user.home}/logs/rocketmqlogs}, read when the store is created. For that moment only,
+     * user.home points at the broker's folder (under a lock, so that brokers starting together do not mix up
+     * the real value).
+     */
+    private void initialize(BrokerController created) throws Exception {
+        String failure = "initialization failed (see RocketMQ's broker.log and store.log)";
+        if (!created.initializeMetadata()) {
+            throw new IllegalStateException(failure);
+        }
+        boolean storeCreated;
+        synchronized (USER_HOME_LOCK) {
+            String userHome = System.getProperty(USER_HOME);
+            System.setProperty(USER_HOME, dir.toString());
+            try {
+                storeCreated = created.initializeMessageStore();
+            } finally {
+                System.setProperty(USER_HOME, userHome);
+            }
+        }
+        if (!storeCreated || !created.recoverAndInitService()) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /**
+     * RocketMQ 5.5's MessageRocksDBStorage starts a scheduler that the broker's shutdown never stops: a
+     * non-daemon thread that would keep a JVM alive after every cluster in it closed.
+     */
+    private static void stopRocksDbScheduler(BrokerController stopped) {
+        if (!(stopped.getMessageStore() instanceof DefaultMessageStore store) || store.getMessageRocksDBStorage() == null) {
+            return;
+        }
+        try {
+            Field scheduler = MessageRocksDBStorage.class.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            ((ExecutorService) scheduler.get(store.getMessageRocksDBStorage())).shutdownNow();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach MessageRocksDBStorage.scheduler: " + e, e);
+        }
+    }
+}
