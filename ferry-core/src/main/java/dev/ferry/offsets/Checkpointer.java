@@ -163,7 +163,7 @@ public final class Checkpointer implements AutoCloseable {
             if (!queue.getTopic().equals(sourceTopic) || committed < 0) {
                 continue;
             }
-            Optional<OffsetSyncStore.Translation> translated = syncs.translate(queue, committed);
+            Optional<OffsetSyncStore.Translation> translated = translate(queue, committed);
             if (translated.isPresent()) {
                 lag += Math.max(0, entry.getValue().getBrokerOffset() - committed);
             }
@@ -192,6 +192,22 @@ public final class Checkpointer implements AutoCloseable {
         if (followGroups) {
             follow(checkpoint);
         }
+    }
+
+    /**
+     * A group's progress on one source queue on the target: exact where a kept sync is below it; from the start
+     * of the target queue where the group is behind every sync (a re-read, never a skip, and never nothing: a
+     * target queue shared with other source queues resumes at the smallest of their translations, so leaving
+     * this queue out would let the others move the group past copies it did not consume).
+     */
+    private Optional<OffsetSyncStore.Translation> translate(MessageQueue queue, long committed) throws Exception {
+        Optional<OffsetSyncStore.Translation> translated = syncs.translate(queue, committed);
+        if (translated.isPresent()) {
+            return translated;
+        }
+        Optional<MessageQueue> targetQueue = syncs.targetOf(queue);
+        return targetQueue.isEmpty() ? Optional.empty()
+            : syncs.fromTargetStart(queue, target.minOffset(targetQueue.get()));
     }
 
     /** Moves a group that is not live on the target forward to the checkpoint there. */

@@ -59,6 +59,34 @@ public final class OffsetSyncStore {
         }
     }
 
+    /**
+     * A group at or behind the oldest sync of {@code source}, which {@link #translate} cannot place: it resumes
+     * from {@code targetStart}, the start of the target queue, which skips nothing. It may re-read every message
+     * stored there up to the oldest sync's copy; that many is its bound. Empty when the queue has no syncs.
+     *
+     * <pre>
+     *   source:  ... c ... [s0]            group committed c &lt;= s0 (the oldest sync)
+     *   target:  start ..... [t0] ...      resume at start: the copies of c .. s0 are somewhere before t0
+     * </pre>
+     */
+    public Optional<Translation> fromTargetStart(MessageQueue source, long targetStart) {
+        QueueSyncs entry = queues.get(source);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        synchronized (entry.syncs()) {
+            OffsetSyncs.OffsetSync oldest = entry.syncs().oldest();
+            return oldest == null ? Optional.empty() : Optional.of(new Translation(entry.target(), targetStart,
+                Math.max(0, oldest.target() + 1 - targetStart)));
+        }
+    }
+
+    /** The target queue {@code source}'s copies go to; empty when it has no syncs. */
+    public Optional<MessageQueue> targetOf(MessageQueue source) {
+        QueueSyncs entry = queues.get(source);
+        return entry == null ? Optional.empty() : Optional.of(entry.target());
+    }
+
     /** For each source queue with at least one sync, the target queue its copies go to. */
     public Map<MessageQueue, MessageQueue> routes() {
         Map<MessageQueue, MessageQueue> routes = new HashMap<>();

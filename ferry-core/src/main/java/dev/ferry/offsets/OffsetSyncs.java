@@ -25,23 +25,40 @@ import java.util.OptionalLong;
  *   target:   ... x  [t]  x  s+1' s+2' ...           resume at t+1: re-reads s+1', s+2' at most
  * </pre>
  *
- * <p>A group behind every sync kept cannot be translated (its messages may sit anywhere before the oldest
- * sync's target offset): the answer is empty, and callers keep their last checkpoint or start from the
- * earliest target offset — a re-read, never a loss.
+ * <p>A group at or behind the oldest sync ever kept cannot be translated: its messages may sit anywhere before
+ * that sync's target offset. The answer is empty; callers resume it from the start of the target queue
+ * ({@link OffsetSyncStore#translate}): a re-read, never a loss.
  *
- * <p>Bounded, precise near the live end (after Kafka MirrorMaker 2's {@code OffsetSyncStore}): every
- * message's sync is kept within {@value #DENSE} of the newest, where consumers usually are, so they translate
- * exactly; further back, one sync per power-of-two distance, so 64 more slots span any lag, and a group that is
- * {@code d} messages behind re-reads at most about {@code d}:
+ * <p>Retention: bounded, exact near the live end, and spanning everything since the first sync. Every sync
+ * within {@value #DENSE} of the newest is kept, where consumers usually are, so they translate exactly. The
+ * oldest sync is never dropped. In between, a sync is dropped only when its neighbours stay close enough for
+ * their distance from the newest:
  *
  * <pre>
- *   distance behind newest:   0 .. 512 | 513-1023 | 1024-2047 | ... | 2^62-2^63-1
- *   syncs kept:               every one |    1     |     1     |     |     1        (the newest in each range)
+ *   kept:      o ----------------- a ------- b --- c - d -e-f-ghijk|  (n = newest; dense window at the end)
+ *   gap a..b   must be &lt;= distance of b from n        (b - a &lt;= n - b)
  * </pre>
  *
- * <p>Invariants: at most {@value #THIN_AT} syncs are kept; source offsets of the kept syncs strictly increase, and so do their target offsets (a
- * target queue only grows). A sync older than the newest (a re-copy after a restart) is ignored. Not
- * thread-safe; callers synchronise.
+ * <p>Invariants (checked as properties in {@code OffsetSyncsTest}):
+ * <ol>
+ *   <li>Source offsets of the kept syncs strictly increase, and so do their target offsets (a target queue only
+ *       grows). A sync not newer than the newest in both (a re-copy after a restart) is ignored.</li>
+ *   <li>The oldest sync ever added is kept, and so is the newest; every sync within {@value #DENSE} of the
+ *       newest is kept.</li>
+ *   <li>Gap: for any two neighbouring kept syncs {@code a < b}, either nothing was ever added between them, or
+ *       {@code b - a <= n - b}. So a group {@code d} messages behind the newest (committed {@code c = n + 1 - d},
+ *       with {@code a < c <= b}) re-reads {@code c - 1 - a < b - a <= n - b < d}: fewer than its distance.</li>
+ *   <li>At most {@value #THIN_AT} syncs are kept. Beyond the dense window a kept sync's distance halves at least
+ *       every second kept sync (by the gap rule), so at most about 2 x 64 of them survive a thinning.</li>
+ * </ol>
+ *
+ * <p>Why not one sync per power-of-two distance, newest first: as the newest moves on, each kept sync drifts
+ * into a range that already holds a newer one and is dropped in turn, so nothing further back than about
+ * {@code 2 x DENSE} would survive, and a group half a topic behind could not be translated at all (the bug
+ * that lost a failover). Kafka MirrorMaker 2's {@code OffsetSyncStore} keeps its first sync in its last slot for
+ * the same reason.
+ *
+ * <p>Not thread-safe; callers synchronise.
  */
 final class OffsetSyncs {
 
@@ -51,7 +68,7 @@ final class OffsetSyncs {
 
     /** Syncs this close to the newest are all kept: consumers usually lag less than this, and translate exactly. */
     static final long DENSE = 512;
-    /** Above this many syncs the store thins what is beyond {@link #DENSE} to one per distance range. */
+    /** At this many syncs the store thins what lies between the oldest and the dense window. */
     static final int THIN_AT = 1_024;
 
     private final List<OffsetSync> syncs = new ArrayList<>(); // oldest first
@@ -105,6 +122,11 @@ final class OffsetSyncs {
         return syncs.isEmpty() ? null : syncs.get(syncs.size() - 1);
     }
 
+    /** The oldest sync kept, the first ever added; null when none. */
+    OffsetSync oldest() {
+        return syncs.isEmpty() ? null : syncs.get(0);
+    }
+
     List<OffsetSync> kept() {
         return List.copyOf(syncs);
     }
@@ -118,27 +140,28 @@ final class OffsetSyncs {
         return null;
     }
 
-    /** Keeps every sync within {@link #DENSE} of the newest, and beyond, the newest of each power-of-two range. */
+    /**
+     * Walks from the oldest to the dense window, dropping each sync whose successor is close enough to the last
+     * sync kept ({@code next - kept <= n - next}): the pair that is left meets the gap invariant. A sync whose
+     * successor is too far is kept, so the gap before the successor is the one that existed already.
+     */
     private void thin() {
         long newest = syncs.get(syncs.size() - 1).source();
-        int lastRange = Integer.MIN_VALUE;
-        // Walk from the newest back; within a range the first seen is the newest, later ones go.
-        for (int i = syncs.size() - 1; i >= 0; i--) {
-            long distance = newest - syncs.get(i).source();
-            if (distance <= DENSE) {
-                continue;
+        List<OffsetSync> kept = new ArrayList<>(syncs.size());
+        kept.add(syncs.get(0));
+        for (int i = 1; i < syncs.size(); i++) {
+            OffsetSync sync = syncs.get(i);
+            boolean dense = newest - sync.source() <= DENSE;
+            if (!dense) {
+                long last = kept.get(kept.size() - 1).source();
+                long next = syncs.get(i + 1).source(); // exists: the newest is dense
+                if (next - last <= newest - next) {
+                    continue;
+                }
             }
-            int range = range(distance);
-            if (range == lastRange) {
-                syncs.remove(i);
-            } else {
-                lastRange = range;
-            }
+            kept.add(sync);
         }
-    }
-
-    /** 0 for distance 0, else 1 + floor(log2(distance)): 1 for 1, 2 for 2-3, 3 for 4-7, ... */
-    private static int range(long distance) {
-        return distance == 0 ? 0 : 64 - Long.numberOfLeadingZeros(distance);
+        syncs.clear();
+        syncs.addAll(kept);
     }
 }
