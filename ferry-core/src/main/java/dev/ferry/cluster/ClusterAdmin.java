@@ -74,6 +74,27 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
+     * The topic's queues that take writes now: the write queues of every broker whose route grants write
+     * permission (a broker made read-only, or a topic's permission set to read, routes none); empty when the
+     * topic does not exist.
+     */
+    public Set<MessageQueue> writableQueues(String topic) throws Exception {
+        TopicRouteData route = route(topic);
+        Set<MessageQueue> writable = new TreeSet<>();
+        if (route == null) {
+            return writable;
+        }
+        for (QueueData data : route.getQueueDatas()) {
+            if (PermName.isWriteable(data.getPerm())) {
+                for (int id = 0; id < data.getWriteQueueNums(); id++) {
+                    writable.add(new MessageQueue(topic, data.getBrokerName(), id));
+                }
+            }
+        }
+        return writable;
+    }
+
+    /**
      * Creates the topic on every master broker when the cluster does not route it yet, spreading
      * {@code queueCount} queues over them, and waits until the NameServer routes it.
      *

@@ -103,7 +103,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.name = backup.name() + ": " + source.name() + " -> " + target.name();
         this.group = groupOf(backup.name(), target.name());
         this.stamp = new OriginStamp(source.name(), source.stamp());
-        this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic());
+        this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic(), offsetSyncs::targetOf);
         this.sender = new TargetSender(group, target, settings, stats, name);
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
         this.heartbeats = heartbeat ? new Heartbeats(group, sourceAdmin) : null;

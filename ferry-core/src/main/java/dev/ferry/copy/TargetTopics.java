@@ -4,35 +4,51 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.TopicMapping;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Where each source queue's messages go on the target.
+ * Where each source queue's messages go on the target: the target topic's name, and per source queue the one
+ * target queue {@link QueueMapping} chooses and keeps. A target topic that does not exist is created with the
+ * source's queue count, before its first message is sent. Heartbeats keep their topic's name whatever the
+ * backup's mapping.
  *
- * <pre>
- *   source topic (8 queues)           target topic (4 queues)
- *   q0 q1 q2 q3 q4 q5 q6 q7    --->   q0 q1 q2 q3
- *   i = position of the source queue; target = queues[i mod n]
- * </pre>
- *
- * <p>Queues are ordered by broker name, then queue id, on both sides; with one broker the position is the queue
- * id. Every source queue has exactly one target queue, so the order of a source queue is kept. A target topic
- * that does not exist is created with the source's queue count, before its first message is sent. Heartbeats
- * keep their topic's name whatever the backup's mapping.
+ * <p>Routes are asked of the NameServers when a queue is met that is not known yet, after a send failed, and
+ * otherwise at most every {@value #ROUTE_MAX_AGE_MILLIS} ms, so that a grown topic or a broker made read-only is
+ * seen within that time. A queue's target found in the offset syncs (a restart, a queue moving between processes)
+ * is kept, so copies go on where they went.
  */
 final class TargetTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetTopics.class);
+    static final long ROUTE_MAX_AGE_MILLIS = 30_000;
 
     private final ClusterAdmin sourceAdmin;
     private final ClusterAdmin targetAdmin;
     private final TopicMapping mapping;
-    private final Map<String, List<MessageQueue>> sourceQueues = new ConcurrentHashMap<>();
-    private final Map<String, List<MessageQueue>> targetQueues = new ConcurrentHashMap<>();
+    private final Function<MessageQueue, Optional<MessageQueue>> syncedTarget;
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
-    TargetTopics(ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, TopicMapping mapping) {
+    /** One source topic's mapping and when its routes were last asked for. */
+    private static final class Topic {
+        final QueueMapping mapping = new QueueMapping();
+        long routesAskedAt;
+        boolean stale = true;
+    }
+
+    /**
+     * @param syncedTarget where the offset syncs say a source queue's copies went so far (empty when unknown)
+     */
+    TargetTopics(ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, TopicMapping mapping,
+                 Function<MessageQueue, Optional<MessageQueue>> syncedTarget) {
         this.sourceAdmin = sourceAdmin;
         this.targetAdmin = targetAdmin;
         this.mapping = mapping;
+        this.syncedTarget = syncedTarget;
     }
 
     /** The target topic of a source topic: its own name, or what the backup's {@code targetTopic} maps it to. */
@@ -45,42 +61,54 @@ final class TargetTopics {
 
     /** The target queue for a source queue; creates the target topic when it is missing. */
     MessageQueue targetFor(MessageQueue source) throws Exception {
-        List<MessageQueue> sources = sourceQueues.get(source.getTopic());
-        int position = sources == null ? -1 : sources.indexOf(source);
-        if (position < 0) {
-            sources = sourceAdmin.queues(source.getTopic());
-            sourceQueues.put(source.getTopic(), sources);
-            position = sources.indexOf(source);
-            if (position < 0) {
+        Topic topic = topics.computeIfAbsent(source.getTopic(), name -> new Topic());
+        synchronized (topic) {
+            long now = System.currentTimeMillis();
+            if (topic.stale || !topic.mapping.knowsSource(source) || now - topic.routesAskedAt >= ROUTE_MAX_AGE_MILLIS) {
+                learnRoutes(source.getTopic(), topic);
+                topic.routesAskedAt = now;
+                topic.stale = false;
+            }
+            if (!topic.mapping.knowsSource(source)) {
                 throw new IllegalStateException("source queue " + source + " is not in the topic's route");
             }
+            QueueMapping.Choice choice = topic.mapping.targetFor(source);
+            choice.change().ifPresent(change -> LOG.warn("{} -> {}: {}", sourceAdmin.cluster().name(),
+                targetAdmin.cluster().name(), change));
+            return choice.target();
         }
-        String topic = targetTopic(source.getTopic());
-        List<MessageQueue> targets = targetQueues.get(topic);
-        if (targets == null) {
-            targets = learnTarget(topic, sources.size());
-        }
-        return targets.get(position % targets.size());
     }
 
-    /** One copier thread at a time: the queues of a new topic all ask at once, and one creation is enough. */
-    private synchronized List<MessageQueue> learnTarget(String topic, int sourceQueueCount) throws Exception {
-        List<MessageQueue> targets = targetQueues.get(topic);
-        if (targets != null) {
-            return targets;
+    /** Asks both NameServers for the topic's routes; the target topic is created first when it is missing. */
+    private void learnRoutes(String sourceTopic, Topic topic) throws Exception {
+        List<MessageQueue> sources = sourceAdmin.queues(sourceTopic);
+        String targetTopic = targetTopic(sourceTopic);
+        boolean first = !topic.mapping.knowsTargets();
+        if (first) {
+            targetAdmin.ensureTopic(targetTopic, sources.size());
+            for (MessageQueue source : sources) {
+                syncedTarget.apply(source).filter(target -> target.getTopic().equals(targetTopic))
+                    .ifPresent(target -> topic.mapping.pin(source, target));
+            }
         }
-        targetAdmin.ensureTopic(topic, sourceQueueCount);
-        targets = targetAdmin.queues(topic);
-        if (targets.isEmpty()) {
-            throw new IllegalStateException("target topic '" + topic + "' has no queues");
+        List<MessageQueue> newSources = topic.mapping.learnSources(sources);
+        List<MessageQueue> newTargets = topic.mapping.learnTargets(targetAdmin.queues(targetTopic),
+            targetAdmin.writableQueues(targetTopic));
+        if (!topic.mapping.knowsTargets()) {
+            throw new IllegalStateException("target topic '" + targetTopic + "' has no queues");
         }
-        targetQueues.put(topic, targets);
-        return targets;
+        if (!first && (!newSources.isEmpty() || !newTargets.isEmpty())) {
+            LOG.info("{} -> {}: topic {} grew: new source queues {}, new target queues {}; queues already copying"
+                + " keep their target queue", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic,
+                newSources, newTargets);
+        }
     }
 
-    /** Forgets what was learned about the topic's routes, after a send to it failed. */
+    /** Asks for the topic's routes again before the next copy, after a send to it failed. */
     void refresh(String sourceTopic) {
-        sourceQueues.remove(sourceTopic);
-        targetQueues.remove(targetTopic(sourceTopic));
+        Topic topic = topics.get(sourceTopic);
+        if (topic != null) {
+            topic.stale = true;
+        }
     }
 }
