@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -290,17 +291,36 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
-     * Asks the NameServer for the cluster's brokers and each master broker for its runtime figures: throws,
-     * naming what did not answer, unless every part of the cluster that Ferry writes to or reads from answers.
+     * Asks the NameServer for the cluster's brokers and each master broker for its runtime figures. Throws,
+     * naming what did not answer, when the NameServer or every master is silent: the cluster is unreachable.
+     * Otherwise returns the names of the brokers whose master did not answer (empty when all did): one broker
+     * down in a cluster of several is a part of it, and the rest still reads and writes.
      */
-    public void ping() throws Exception {
-        List<String> masters = masterAddresses();
-        if (masters.isEmpty()) {
+    public List<String> ping() throws Exception {
+        ClusterInfo info = admin.examineBrokerClusterInfo();
+        List<String> silent = new ArrayList<>();
+        int masters = 0;
+        Exception lastFailure = null;
+        for (Map.Entry<String, BrokerData> broker : new TreeMap<>(info.getBrokerAddrTable()).entrySet()) {
+            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
+            if (master == null) {
+                continue;
+            }
+            masters++;
+            try {
+                admin.fetchBrokerRuntimeStats(master);
+            } catch (Exception e) {
+                silent.add(broker.getKey());
+                lastFailure = e;
+            }
+        }
+        if (masters == 0) {
             throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker online");
         }
-        for (String address : masters) {
-            admin.fetchBrokerRuntimeStats(address);
+        if (silent.size() == masters) {
+            throw lastFailure;
         }
+        return silent;
     }
 
     /** Every master broker address the NameServer knows, sorted. */

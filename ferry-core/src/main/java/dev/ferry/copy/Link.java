@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final SourceReach reach = new SourceReach();
     /** Null for a link without heartbeats (a failback's copy back, a source that refuses their topic). */
     private volatile Heartbeats heartbeats;
+    /** Which of the target's brokers did not answer the last probe, while others did; null while all do. */
+    private volatile String targetPartlyDown;
     /** Why the target did not answer the last probe; null while it does. */
     private volatile String targetDown;
     private volatile long startedAtMillis;
@@ -284,12 +287,23 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
      */
     private void probeTarget() {
         try {
-            targetAdmin.ping();
+            List<String> silent = targetAdmin.ping();
             if (targetDown != null) {
                 LOG.info("{}: target '{}' answers again", name, target.name());
                 targetDown = null;
             }
+            String partly = silent.isEmpty() ? null : "broker(s) " + String.join(", ", silent) + " of target '"
+                + target.name() + "' do not answer: the queues mapped to them wait, the others copy";
+            if (!Objects.equals(partly, targetPartlyDown)) {
+                if (partly != null) {
+                    LOG.warn("{}: {}", name, partly);
+                } else {
+                    LOG.info("{}: every broker of target '{}' answers again", name, target.name());
+                }
+            }
+            targetPartlyDown = partly;
         } catch (Exception e) {
+            targetPartlyDown = null;
             String why = SendFailure.describe(e);
             if (targetDown == null) {
                 LOG.warn("{}: target '{}' does not answer ({}); copies wait on the source until it is back", name,
@@ -427,9 +441,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         } else if (down != null) {
             state = LinkState.UNREACHABLE;
             why = "target '" + target.name() + "' does not answer: " + down;
-        } else if (!stats.troubled.isEmpty()) {
+        } else if (!stats.troubled.isEmpty() || targetPartlyDown != null) {
             state = LinkState.RETRYING;
-            why = stats.troubled.values().iterator().next();
+            why = targetPartlyDown != null ? targetPartlyDown : stats.troubled.values().iterator().next();
         } else if (stalled != null) {
             state = LinkState.STALLED;
             why = stalled;

@@ -1,10 +1,13 @@
 package dev.ferry.copy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
@@ -18,6 +21,9 @@ import org.apache.rocketmq.common.message.MessageExt;
  *   produced on A          copied A -> B                       copied B -> C
  *   (no FERRY_*)           FERRY_ORIGIN=A  FERRY_PATH=A        FERRY_ORIGIN=A  FERRY_PATH=A,B
  * </pre>
+ *
+ * <p>A copy carries the source's body, flag, tags, keys, message ID and FIFO message group; a source message
+ * without an ID gets one derived from where it was read ({@code FERRY_SOURCE_*} name it exactly).
  *
  * <p>Invariants:
  * <ul>
@@ -37,16 +43,21 @@ public final class OriginStamp {
     public static final String ORIGIN = "FERRY_ORIGIN";
     public static final String PATH = "FERRY_PATH";
     public static final String SOURCE_TOPIC = "FERRY_SOURCE_TOPIC";
+    public static final String SOURCE_BROKER = "FERRY_SOURCE_BROKER";
     public static final String SOURCE_QUEUE = "FERRY_SOURCE_QUEUE";
     public static final String SOURCE_OFFSET = "FERRY_SOURCE_OFFSET";
     public static final String ORIGIN_TIME = "FERRY_ORIGIN_TIME";
 
     /** Properties of the stamp proper, set on every copy. */
-    private static final int STAMP_PROPERTIES = 6;
+    private static final int STAMP_PROPERTIES = 8;
 
-    /** RocketMQ system properties that are part of the message itself and travel with the copy. */
+    /**
+     * RocketMQ system properties that are part of the message itself and travel with the copy: tags, keys, the
+     * message ID, and the FIFO message group (a 5.x FIFO topic's consumers order by it).
+     */
     private static final List<String> KEPT_SYSTEM_PROPERTIES = List.of(
-        MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
+        MessageConst.PROPERTY_SHARDING_KEY);
 
     private final String sourceCluster;
     private final Map<String, String> sourceStamp;
@@ -85,11 +96,27 @@ public final class OriginStamp {
         properties.put(PATH, path == null ? sourceCluster : path + "," + sourceCluster);
         properties.put(ORIGIN_TIME, originTime != null ? originTime : Long.toString(source.getStoreTimestamp()));
         properties.put(SOURCE_TOPIC, source.getTopic());
+        properties.put(SOURCE_BROKER, String.valueOf(source.getBrokerName()));
         properties.put(SOURCE_QUEUE, Integer.toString(source.getQueueId()));
         properties.put(SOURCE_OFFSET, Long.toString(source.getQueueOffset()));
+        properties.computeIfAbsent(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, key -> derivedId(source));
         Message copy = new Message(targetTopic, source.getBody());
+        copy.setFlag(source.getFlag());
         MessageAccessor.setProperties(copy, properties);
         return Optional.of(copy);
+    }
+
+    /**
+     * A message ID for a source message that has none (produced by a client that sets no {@code UNIQ_KEY}, or
+     * written straight into a store): derived from where it was read, so every copy of it, re-copies after a
+     * crash included, carries the same ID and idempotent consumers can tell them apart. 32 hex digits, as
+     * RocketMQ's own IDs.
+     */
+    private String derivedId(MessageExt source) {
+        String where = sourceCluster + '/' + source.getTopic() + '/' + source.getBrokerName() + '/'
+            + source.getQueueId() + '/' + source.getQueueOffset();
+        return UUID.nameUUIDFromBytes(where.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "")
+            .toUpperCase(Locale.ROOT);
     }
 
     /**
@@ -98,6 +125,7 @@ public final class OriginStamp {
      */
     static Message carried(MessageExt source, String topic) {
         Message copy = new Message(topic, source.getBody());
+        copy.setFlag(source.getFlag());
         MessageAccessor.setProperties(copy, carriedProperties(source, 0));
         return copy;
     }

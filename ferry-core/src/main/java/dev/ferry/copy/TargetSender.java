@@ -58,8 +58,9 @@ final class TargetSender implements AutoCloseable {
         Backoff backoff = new Backoff(100, settings.retryMaxDelayMillis());
         boolean failedBefore = false;
         while (true) {
+            MessageQueue target = null;
             try {
-                MessageQueue target = queue.resolve();
+                target = queue.resolve();
                 SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
                 if (result.getSendStatus() != SendStatus.SEND_OK) {
                     // Stored on the master but not yet flushed or replicated: sending again would duplicate.
@@ -76,7 +77,8 @@ final class TargetSender implements AutoCloseable {
                 if (SendFailure.isPermanent(e)) {
                     throw new Refused(SendFailure.describe(e), e);
                 }
-                String reason = SendFailure.describe(e);
+                String reason = (target == null ? "" : "to " + target.getBrokerName() + " queue " + target.getQueueId()
+                    + " of " + target.getTopic() + ": ") + SendFailure.describe(e);
                 stats.retries.increment();
                 stats.lastError.set(reason);
                 queue.refresh();

@@ -86,22 +86,34 @@ final class TargetTopics {
         boolean first = !topic.mapping.knowsTargets();
         if (first) {
             targetAdmin.ensureTopic(targetTopic, sources.size());
-            for (MessageQueue source : sources) {
-                syncedTarget.apply(source).filter(target -> target.getTopic().equals(targetTopic))
-                    .ifPresent(target -> topic.mapping.pin(source, target));
-            }
         }
         List<MessageQueue> newSources = topic.mapping.learnSources(sources);
+        // A queue met for the first time (at start, or when its broker is back) goes on where its copies went.
+        for (MessageQueue source : newSources) {
+            syncedTarget.apply(source).filter(target -> target.getTopic().equals(targetTopic))
+                .ifPresent(target -> topic.mapping.pin(source, target));
+        }
         List<MessageQueue> newTargets = topic.mapping.learnTargets(targetAdmin.queues(targetTopic),
             targetAdmin.writableQueues(targetTopic));
         if (!topic.mapping.knowsTargets()) {
             throw new IllegalStateException("target topic '" + targetTopic + "' has no queues");
         }
         if (!first && (!newSources.isEmpty() || !newTargets.isEmpty())) {
-            LOG.info("{} -> {}: topic {} grew: new source queues {}, new target queues {}; queues already copying"
-                + " keep their target queue", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic,
-                newSources, newTargets);
+            LOG.info("{} -> {}: topic {}: queues routed for the first time (a topic grown, a broker added or back):"
+                + " source [{}], target [{}]; queues already copying keep their target queue",
+                sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic, brief(newSources),
+                brief(newTargets));
         }
+    }
+
+    /** {@code broker-a/0, broker-a/1}: queues as an operator reads them in a log line. */
+    private static String brief(List<MessageQueue> queues) {
+        StringBuilder text = new StringBuilder();
+        for (MessageQueue queue : queues) {
+            text.append(text.length() == 0 ? "" : ", ").append(queue.getBrokerName()).append('/')
+                .append(queue.getQueueId());
+        }
+        return text.toString();
     }
 
     /** Asks for the topic's routes again before the next copy, after a send to it failed. */

@@ -18,6 +18,7 @@ class OriginStampTest {
         m.setTopic(topic);
         m.setBody("hello".getBytes(StandardCharsets.UTF_8));
         m.setQueueId(queue);
+        m.setBrokerName("broker-b");
         m.setQueueOffset(offset);
         m.setStoreTimestamp(storeTime);
         m.setBornHost(new InetSocketAddress("127.0.0.1", 1));
@@ -45,6 +46,7 @@ class OriginStampTest {
         assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("hangzhou");
         assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1700000000000");
         assertThat(copy.getUserProperty(OriginStamp.SOURCE_TOPIC)).isEqualTo("orders");
+        assertThat(copy.getUserProperty(OriginStamp.SOURCE_BROKER)).isEqualTo("broker-b");
         assertThat(copy.getUserProperty(OriginStamp.SOURCE_QUEUE)).isEqualTo("3");
         assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("77");
     }
@@ -94,5 +96,37 @@ class OriginStampTest {
             MessageConst.PROPERTY_TIMER_DELIVER_MS, MessageConst.PROPERTY_TRANSACTION_PREPARED,
             MessageConst.PROPERTY_REAL_TOPIC, MessageConst.PROPERTY_PRODUCER_GROUP);
         assertThat(copy.getDelayTimeLevel()).isZero();
+    }
+
+    @Test
+    void keepsTheFlagAndTheFifoMessageGroup() {
+        MessageExt fifo = stored("orders", 0, 1, 1L);
+        fifo.setFlag(7);
+        MessageAccessor.putProperty(fifo, MessageConst.PROPERTY_SHARDING_KEY, "customer-42");
+
+        Message copy = new OriginStamp("a", Map.of()).stamp(fifo, "orders", "b").orElseThrow();
+
+        assertThat(copy.getFlag()).isEqualTo(7);
+        assertThat(copy.getProperty(MessageConst.PROPERTY_SHARDING_KEY)).isEqualTo("customer-42");
+    }
+
+    @Test
+    void aMessageWithoutAnIdGetsOneDerivedFromWhereItWasRead() {
+        OriginStamp fromA = new OriginStamp("a", Map.of());
+        MessageExt noId = stored("orders", 2, 9, 1L);
+        noId.getProperties().remove(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        MessageExt sameAgain = stored("orders", 2, 9, 1L);
+        sameAgain.getProperties().remove(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        MessageExt next = stored("orders", 2, 10, 1L);
+        next.getProperties().remove(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+
+        String id = fromA.stamp(noId, "orders", "b").orElseThrow().getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        assertThat(id).matches("[0-9A-F]{32}");
+        assertThat(fromA.stamp(sameAgain, "orders", "c").orElseThrow()
+            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("a re-copy").isEqualTo(id);
+        assertThat(fromA.stamp(next, "orders", "b").orElseThrow()
+            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).isNotEqualTo(id);
+        assertThat(fromA.stamp(stored("orders", 2, 9, 1L), "orders", "b").orElseThrow()
+            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("an ID of its own is kept").isEqualTo("ID-1");
     }
 }

@@ -1,0 +1,116 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clusters as users run them: two regions, each {@code DefaultCluster} with {@code broker-a} and
+ * {@code broker-b}, 4 queues per broker. One target broker goes down while Ferry copies: the queues mapped to the
+ * other broker keep copying all the while; when it is back, its backlog drains; nothing is lost, every copy lands
+ * in the target queue its source queue maps to (never another broker's queue with the same id), and per source
+ * queue the copies are in order. Then a source broker goes down with messages not yet copied, and Ferry restarts
+ * meanwhile: the other source broker's queues copy, and the rest arrives once it is back.
+ */
+class BrokerOutageTest {
+
+    private static final String TOPIC = "orders";
+    private static final int QUEUES_PER_BROKER = 4;
+    private static final int QUEUES = 2 * QUEUES_PER_BROKER;
+
+    @Test
+    void oneTargetBrokerDownStopsNoOtherQueueAndLosesNothing() throws Exception {
+        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+            .autoCreateTopics(false).start();
+        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+            .autoCreateTopics(false).start();
+        try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
+             TestMessages producer = new TestMessages(a.namesrvAddr())) {
+            a.createTopic(TOPIC, QUEUES_PER_BROKER);
+            b.createTopic(TOPIC, QUEUES_PER_BROKER);
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
+                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
+                List.of(TOPIC))));
+            List<String> produced = new ArrayList<>();
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                produced.addAll(producer.send(TOPIC, "before", 0, 2_000, QUEUES));
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount(TOPIC) >= 2_000);
+
+                b.stopBroker("broker-b");
+                long onHealthyBefore = b.messageCount(TOPIC, "broker-a");
+                produced.addAll(producer.send(TOPIC, "during", 2_000, 4_000, QUEUES));
+                // Half the source queues map to broker-a: their 2,000 arrive while broker-b is down.
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount(TOPIC, "broker-a")
+                    >= onHealthyBefore + 2_000);
+                long tookWhileDown = b.messageCount(TOPIC, "broker-a") - onHealthyBefore;
+                System.out.printf("broker outage: broker-a took %d copies while broker-b was down%n", tookWhileDown);
+                // Status says what is true: the link retries broker-b's queues; B as a whole is not unreachable.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
+                    .singleElement().satisfies(link -> {
+                        assertThat(link.state()).isEqualTo(LinkState.RETRYING);
+                        assertThat(link.reason()).contains("broker-b");
+                    }));
+
+                b.startBroker("broker-b");
+                await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 6_000);
+
+            }
+
+            // The same with a source broker, across a restart of Ferry: A's broker-b goes down holding 1,000
+            // messages not yet copied; Ferry starts meanwhile and copies broker-a's queues.
+            produced.addAll(producer.send(TOPIC, "source-both", 6_000, 2_000, QUEUES));
+            a.stopBroker("broker-b");
+            produced.addAll(producer.send(TOPIC, "source-a", 8_000, 1_000, QUEUES_PER_BROKER));
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 8_000);
+                long beforeSourceBack = b.messageCount(TOPIC);
+                a.startBroker("broker-b");
+                await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 9_000);
+                System.out.printf("broker outage: %d copies arrived while A's broker-b was down, %d after it came"
+                    + " back%n", beforeSourceBack - 6_000, b.messageCount(TOPIC) - beforeSourceBack);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
+                    .singleElement().satisfies(link -> assertThat(link.state()).isIn(LinkState.RUNNING,
+                        LinkState.CATCHING_UP)));
+            }
+
+            List<MessageExt> copies = TopicReader.readAll(b.namesrvAddr(), TOPIC, 9_000);
+            Set<String> ids = new HashSet<>();
+            Map<String, Long> lastSourceOffset = new HashMap<>();
+            int duplicates = 0;
+            for (MessageExt copy : copies) {
+                String sourceBroker = copy.getUserProperty(OriginStamp.SOURCE_BROKER);
+                String sourceQueue = copy.getUserProperty(OriginStamp.SOURCE_QUEUE);
+                // 8 source queues onto 8 target queues, both numbered by (broker name, queue id): i -> i.
+                assertThat(copy.getBrokerName() + "/" + copy.getQueueId()).as("target queue of %s",
+                    copy.getMsgId()).isEqualTo(sourceBroker + "/" + sourceQueue);
+                long sourceOffset = Long.parseLong(copy.getUserProperty(OriginStamp.SOURCE_OFFSET));
+                Long last = lastSourceOffset.put(sourceBroker + "/" + sourceQueue, sourceOffset);
+                if (!ids.add(copy.getMsgId())) {
+                    duplicates++;
+                } else if (last != null) {
+                    assertThat(sourceOffset).as("order of %s/%s", sourceBroker, sourceQueue).isGreaterThan(last);
+                }
+            }
+            Set<String> lost = new HashSet<>(produced);
+            lost.removeAll(ids);
+            System.out.printf("broker outage: %d produced, %d copies, %d duplicates, %d lost%n", produced.size(),
+                copies.size(), duplicates, lost.size());
+            assertThat(lost).isEmpty();
+        }
+    }
+}
