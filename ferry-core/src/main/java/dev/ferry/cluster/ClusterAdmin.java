@@ -255,13 +255,37 @@ public final class ClusterAdmin implements AutoCloseable {
         return merged;
     }
 
-    /** How many clients of the group are connected now. */
-    public int onlineClients(String group) {
-        try {
-            return admin.examineConsumerConnectionInfo(group).getConnectionSet().size();
-        } catch (Exception noneOnline) {
-            return 0;
+    /**
+     * How many clients of the group are connected now, as the master brokers see them (a consumer beats to every
+     * broker; the most any of them counts). A broker that answers "not online" counts none.
+     *
+     * @throws Exception when no master broker answered at all: "could not ask" is never "no one is online", or a
+     *     failover could move a live group under its consumers
+     */
+    public int onlineClients(String group) throws Exception {
+        int most = 0;
+        int answered = 0;
+        Exception failure = null;
+        for (String address : masterAddresses()) {
+            try {
+                most = Math.max(most, admin.examineConsumerConnectionInfo(group, address).getConnectionSet().size());
+                answered++;
+            } catch (MQBrokerException e) {
+                if (e.getResponseCode() != ResponseCode.CONSUMER_NOT_ONLINE) {
+                    failure = e;
+                    continue;
+                }
+                answered++;
+            } catch (Exception e) {
+                failure = e;
+            }
         }
+        if (answered == 0) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "': cannot tell whether group '" + group
+                + "' has consumers online: " + (failure == null ? "no master broker online" : failure.getMessage()),
+                failure);
+        }
+        return most;
     }
 
     /** The smallest maxMessageSize among the master brokers: a batch or message above it is refused. */

@@ -23,18 +23,31 @@ import org.slf4j.LoggerFactory;
  * target acknowledged every message (or a refused one was dead-lettered):
  *
  * <pre>
- *   source queue:  ... | m5 m6 m7 m8 | m9 ...        committed offset --> m5
- *   this call:           stamp, batch, send, ack     then SUCCESS  --> committed m9
+ *   source queue:  ... | m5 m6 m7 m8 | m9 ...        committed offset --&gt; m5
+ *   this call:           stamp, batch, send, ack     then SUCCESS  --&gt; committed m9
  * </pre>
  *
  * <p>Within a call, every batch the target acknowledged moves the queue's offset forward at once, so that a
- * call cut short keeps what it did. Anything that cannot be finished (the link is stopping, the queue moved to
- * another process) returns {@code SUSPEND_CURRENT_QUEUE_A_MOMENT}: the rest stays uncommitted and is copied
- * by whoever owns the queue next — at least once, never lost.
+ * call cut short keeps what it did. Anything that cannot be finished now (the target did not take a batch, a
+ * refused message blocks the queue, the link is stopping, the queue moved to another process) returns
+ * {@code SUSPEND_CURRENT_QUEUE_A_MOMENT} with when to try again: the thread goes back to the pool, so a dead
+ * broker cannot starve the queues of the brokers that work, and RocketMQ hands the same messages again, in
+ * order. What an earlier call already got acknowledged lies below the queue's offset and is not sent twice:
+ *
+ * <pre>
+ *   call 1:  m5 m6 | m7 m8      batch m5 m6 acknowledged (offset --&gt; m7), batch m7 m8 not taken: suspend
+ *   call 2:  m5 m6 m7 m8        m5 m6 below the offset: skipped; m7 m8 sent; SUCCESS
+ * </pre>
+ *
+ * <p>What is left uncommitted is copied by whoever owns the queue next — at least once, never lost.
  */
 final class QueueCopier implements MessageListenerOrderly {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueCopier.class);
+    /** What {@link #copy} returns when every message is done; anything else is a delay before trying again. */
+    private static final long DONE = -1;
+    /** How soon a queue tries again that this process may no longer own, or while the link stops. */
+    private static final long NOT_NOW_MILLIS = 1_000;
 
     private final LinkParts link;
 
@@ -46,33 +59,36 @@ final class QueueCopier implements MessageListenerOrderly {
     public ConsumeOrderlyStatus consumeMessage(List<MessageExt> messages, ConsumeOrderlyContext context) {
         MessageQueue source = context.getMessageQueue();
         if (!link.enter()) {
-            context.setSuspendCurrentQueueTimeMillis(1_000);
+            context.setSuspendCurrentQueueTimeMillis(NOT_NOW_MILLIS);
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         }
         try {
-            if (copy(source, messages)) {
+            long retryIn = copy(source, messages);
+            if (retryIn == DONE) {
                 return ConsumeOrderlyStatus.SUCCESS;
             }
-            context.setSuspendCurrentQueueTimeMillis(1_000);
-            return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // RocketMQ takes anything below 10 ms as "use the default" (1 s); a short backoff stays short.
+            context.setSuspendCurrentQueueTimeMillis(Math.max(10, retryIn));
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         } finally {
             link.exit();
         }
     }
 
-    /** @return true when every message was copied, skipped or dead-lettered */
-    private boolean copy(MessageQueue source, List<MessageExt> messages) throws InterruptedException {
+    /** @return {@link #DONE} when every message was copied, skipped or dead-lettered, else when to try again */
+    private long copy(MessageQueue source, List<MessageExt> messages) {
         boolean heartbeats = isHeartbeat(source);
         if (!heartbeats) {
             countDelivered(source, messages);
         }
+        long acknowledged = link.nextOffset(source);
         String targetTopic = link.topics().targetTopic(source.getTopic());
         List<Pending> copies = new ArrayList<>(messages.size());
         Batches.Encoder encoder = new Batches.Encoder();
         for (MessageExt message : messages) {
+            if (message.getQueueOffset() < acknowledged) {
+                continue; // on the target already: an earlier call sent it and was then suspended
+            }
             Optional<Message> copy = link.stamp().stamp(message, targetTopic, link.targetCluster());
             if (copy.isPresent()) {
                 copies.add(new Pending(message, encoder.entry(copy.get())));
@@ -93,107 +109,107 @@ final class QueueCopier implements MessageListenerOrderly {
         };
         for (List<Pending> batch : Batches.split(copies, p -> p.entry.size(), link.settings().batchMessages(),
             link.maxBatchBytes())) {
-            if (!sendBatch(source, batch, target)) {
-                return false;
+            long retryIn = sendBatch(source, batch, target);
+            if (retryIn != DONE) {
+                return retryIn;
             }
         }
         if (!messages.isEmpty()) {
             link.stats().lastCopiedStoreTime.put(source, messages.get(messages.size() - 1).getStoreTimestamp());
         }
-        return true;
+        return DONE;
     }
 
-    private boolean sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target)
-        throws InterruptedException {
+    private long sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target) {
+        if (!link.owns(source)) {
+            return NOT_NOW_MILLIS; // a process that lost the queue (or its lock) sends nothing more for it
+        }
         try {
-            SendResult result = link.sender().send(Pending.join(batch), batch.size(), source, target,
-                () -> link.owns(source));
-            if (result == null) {
-                return false;
+            SendResult result = link.sender().send(Pending.join(batch), batch.size(), source, target);
+            if (link.stats().blocked.remove(source) != null) {
+                LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
             }
-            boolean heartbeats = isHeartbeat(source);
-            count(batch, heartbeats);
-            // A batch is stored in one piece, from the offset the target answers: message i at that plus i.
-            // (Heartbeats need no syncs: no application's progress on them is translated.)
-            if (!heartbeats) {
-                long[] sourceOffsets = new long[batch.size()];
-                for (int i = 0; i < sourceOffsets.length; i++) {
-                    sourceOffsets[i] = batch.get(i).original.getQueueOffset();
-                }
-                link.synced(source, result.getMessageQueue(), sourceOffsets, result.getQueueOffset());
-            }
-            long lastSourceOffset = batch.get(batch.size() - 1).original.getQueueOffset();
-            link.advance(source, lastSourceOffset + 1);
-            return true;
+            acknowledged(source, batch, result);
+            return DONE;
+        } catch (TargetSender.Unsent unsent) {
+            return unsent.retryInMillis();
         } catch (TargetSender.Refused refused) {
             if (batch.size() == 1) {
-                return handleRefused(source, batch.get(0), refused, target);
+                return handleRefused(source, batch.get(0).original, refused.getMessage());
             }
             // One message of the batch is refused; find it by sending them one by one, in order.
             for (Pending one : batch) {
-                if (!sendBatch(source, List.of(one), target)) {
-                    return false;
+                long retryIn = sendBatch(source, List.of(one), target);
+                if (retryIn != DONE) {
+                    return retryIn;
                 }
             }
-            return true;
+            return DONE;
         }
     }
 
-    private boolean handleRefused(MessageQueue source, Pending refused, TargetSender.Refused why,
-                                  TargetSender.QueueResolver target) throws InterruptedException {
-        String reason = why.getMessage();
-        MessageExt original = refused.original;
+    /** The target stored the batch in one piece, from the offset it answers: message i at that plus i. */
+    private void acknowledged(MessageQueue source, List<Pending> batch, SendResult result) {
+        link.targetAnswered(result.getMessageQueue().getBrokerName());
+        boolean heartbeats = isHeartbeat(source);
+        count(batch, heartbeats);
+        // Heartbeats need no syncs: no application's progress on them is translated.
+        if (!heartbeats) {
+            long[] sourceOffsets = new long[batch.size()];
+            for (int i = 0; i < sourceOffsets.length; i++) {
+                sourceOffsets[i] = batch.get(i).original.getQueueOffset();
+            }
+            link.synced(source, result.getMessageQueue(), sourceOffsets, result.getQueueOffset());
+        }
+        link.advance(source, batch.get(batch.size() - 1).original.getQueueOffset() + 1);
+    }
+
+    /** A message the target refuses for good: dead-lettered, or the queue blocks on it ({@code onError}). */
+    private long handleRefused(MessageQueue source, MessageExt refused, String reason) {
         if (link.onError() == OnError.DEAD_LETTER) {
-            return deadLetter(source, original, reason);
+            return deadLetter(source, refused, reason);
         }
-        String status = "blocked at offset " + original.getQueueOffset() + " (message " + original.getMsgId()
-            + "): target refuses it: " + reason;
-        link.stats().blocked.put(source, status);
-        link.stats().lastError.set(status);
-        LOG.error("{}: {}: {}; copying of this queue stops until the target takes it (onError: block)",
-            link.name(), source, status);
-        while (link.owns(source)) {
-            Thread.sleep(link.settings().blockedRetryMillis());
-            try {
-                SendResult result = link.sender().send(refused.copy, 1, source, target, () -> link.owns(source));
-                if (result != null) {
-                    link.stats().blocked.remove(source);
-                    LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
-                    count(List.of(refused), isHeartbeat(source));
-                    link.synced(source, result.getMessageQueue(), new long[] {original.getQueueOffset()},
-                        result.getQueueOffset());
-                    link.advance(source, original.getQueueOffset() + 1);
-                    return true;
-                }
-            } catch (TargetSender.Refused stillRefused) {
-                // still blocked; the status already says why
-            }
-        }
-        return false;
+        return block(source, "blocked at offset " + refused.getQueueOffset() + " (message " + refused.getMsgId()
+            + "): target refuses it: " + reason, "onError: block");
     }
 
-    private boolean deadLetter(MessageQueue source, MessageExt original, String reason) throws InterruptedException {
-        Backoff backoff = new Backoff(100, link.settings().retryMaxDelayMillis());
-        while (true) {
-            try {
-                link.deadLetters().write(original, reason);
-                link.stats().deadLettered.increment();
-                link.advance(source, original.getQueueOffset() + 1);
-                LOG.warn("{}: {}: message {} at offset {} refused by the target ({}); dead-lettered to {} on {}",
-                    link.name(), source, original.getMsgId(), original.getQueueOffset(), reason,
-                    link.deadLetters().topic(), link.sourceCluster());
-                return true;
-            } catch (Exception e) {
-                String why = SendFailure.describe(e);
-                link.stats().lastError.set("dead-letter write failed: " + why);
+    /** Says once that the queue is blocked, and why; it tries again every blockedRetryMillis. */
+    private long block(MessageQueue source, String status, String what) {
+        link.stats().lastError.set(status);
+        if (!status.equals(link.stats().blocked.put(source, status))) {
+            LOG.error("{}: {}: {}; copying of this queue stops until that changes ({}); trying again every {} ms",
+                link.name(), source, status, what, link.settings().blockedRetryMillis());
+        }
+        return link.settings().blockedRetryMillis();
+    }
+
+    private long deadLetter(MessageQueue source, MessageExt original, String reason) {
+        try {
+            link.deadLetters().write(original, reason);
+        } catch (Exception e) {
+            String why = SendFailure.describe(e);
+            if (SendFailure.isPermanent(e)) {
+                // Neither copied nor dead-lettered: never dropped, never silent.
+                return block(source, "blocked at offset " + original.getQueueOffset() + " (message "
+                    + original.getMsgId() + "): target refuses it (" + reason + ") and so does the dead-letter topic "
+                    + link.deadLetters().topic() + " on " + link.sourceCluster() + " (" + why + ")", "dead-letter");
+            }
+            String status = "retrying: dead-letter write failed: " + why;
+            link.stats().lastError.set(status);
+            if (link.stats().troubled.put(source, status) == null) {
                 LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", link.name(), source,
                     original.getMsgId(), why);
             }
-            if (!link.owns(source)) {
-                return false;
-            }
-            Thread.sleep(backoff.nextDelayMillis());
+            return link.settings().retryMaxDelayMillis();
         }
+        link.stats().troubled.remove(source);
+        link.stats().blocked.remove(source);
+        link.stats().deadLettered.increment();
+        link.advance(source, original.getQueueOffset() + 1);
+        LOG.warn("{}: {}: message {} at offset {} refused by the target ({}); dead-lettered to {} on {}",
+            link.name(), source, original.getMsgId(), original.getQueueOffset(), reason, link.deadLetters().topic(),
+            link.sourceCluster());
+        return DONE;
     }
 
     private void countDelivered(MessageQueue source, List<MessageExt> messages) {
@@ -312,7 +328,16 @@ final class QueueCopier implements MessageListenerOrderly {
         /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
         void advance(MessageQueue source, long nextOffset);
 
-        /** True while this process still holds the source queue and the link is not stopping. */
+        /** A broker of the target acknowledged a send: it answers, whatever the last probe found. */
+        void targetAnswered(String brokerName);
+
+        /** The queue's offset as this process knows it: every message before it is on the target; -1 unknown. */
+        long nextOffset(MessageQueue source);
+
+        /**
+         * True while this process still holds the source queue, with a lock on the source broker that has not
+         * expired, and the link is not stopping.
+         */
         boolean owns(MessageQueue source);
     }
 }

@@ -2,7 +2,9 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -12,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches to chosen queues of the target cluster, trying again until the target takes them.
+ * Writes batches to chosen queues of the target cluster, one attempt per call.
  *
- * <p>A send that fails for a reason of the target's state (down, busy, throttling) is retried with capped
- * backoff for as long as the caller still owns the source queue; the messages meanwhile wait on the source.
- * A refusal of the message itself ({@link SendFailure#isPermanent}) is thrown at once as {@link Refused}.
+ * <p>A send that fails for a reason of the target's state (down, busy, throttling, a broker of several gone) is
+ * thrown as {@link Unsent} with how long to wait before the next attempt (capped backoff per source queue). The
+ * caller gives its thread back meanwhile and the messages wait on the source: a dead broker holds no thread, so
+ * it cannot starve the queues mapped to the brokers that work. A refusal of the message itself
+ * ({@link SendFailure#isPermanent}) is thrown as {@link Refused}.
  */
 final class TargetSender implements AutoCloseable {
 
@@ -26,6 +30,8 @@ final class TargetSender implements AutoCloseable {
     private final CopySettings settings;
     private final LinkStats stats;
     private final String linkName;
+    /** Per source queue whose last attempt failed: the backoff for its next one. */
+    private final Map<MessageQueue, Backoff> failing = new ConcurrentHashMap<>();
 
     TargetSender(String group, ClusterConfig target, CopySettings settings, LinkStats stats, String linkName) {
         this.settings = settings;
@@ -45,56 +51,60 @@ final class TargetSender implements AutoCloseable {
     }
 
     /**
-     * Sends {@code message} (a copy, or a batch of them from {@link Batches#join}) to {@code queue}, retrying
-     * transient failures while {@code owned} holds.
+     * Sends {@code message} (a copy, or a batch of them from {@link Batches#join}) to {@code queue}'s target.
      *
      * @param count the copies it carries, for the log
-     * @return the target's answer (its queue and the offset of the first copy), or null when {@code owned}
-     *     turned false before the target took it
+     * @return the target's answer (its queue and the offset of the first copy)
      * @throws Refused when the target refuses a copy for good
+     * @throws Unsent  when it did not take it now; try again after {@link Unsent#retryInMillis}
      */
-    SendResult send(Message message, int count, MessageQueue source, QueueResolver queue, BooleanSupplier owned)
-        throws Refused, InterruptedException {
-        Backoff backoff = new Backoff(100, settings.retryMaxDelayMillis());
-        boolean failedBefore = false;
-        while (true) {
-            MessageQueue target = null;
-            try {
-                target = queue.resolve();
-                SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
-                if (result.getSendStatus() != SendStatus.SEND_OK) {
-                    // Stored on the master but not yet flushed or replicated: sending again would duplicate.
-                    LOG.debug("{}: {} -> {}: {}", linkName, source, target, result.getSendStatus());
-                }
-                if (failedBefore) {
-                    stats.troubled.remove(source);
-                    LOG.info("{}: {} copies again", linkName, source);
-                }
-                return result;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (SendFailure.isPermanent(e)) {
-                    throw new Refused(SendFailure.describe(e), e);
-                }
-                String reason = (target == null ? "" : "to " + target.getBrokerName() + " queue " + target.getQueueId()
-                    + " of " + target.getTopic() + ": ") + SendFailure.describe(e);
-                stats.retries.increment();
-                stats.lastError.set(reason);
-                queue.refresh();
-                if (!failedBefore) {
-                    failedBefore = true;
-                    stats.troubled.put(source, "retrying: " + reason);
-                    LOG.warn("{}: {}: target did not take a batch of {}: {}; retrying until it does", linkName,
-                        source, count, reason);
-                }
+    SendResult send(Message message, int count, MessageQueue source, QueueResolver queue) throws Refused, Unsent {
+        MessageQueue target = null;
+        try {
+            target = queue.resolve();
+            SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
+            if (result.getSendStatus() != SendStatus.SEND_OK) {
+                // Stored on the master but not yet flushed or replicated: sending again would duplicate.
+                LOG.debug("{}: {} -> {}: {}", linkName, source, target, result.getSendStatus());
             }
-            if (!owned.getAsBoolean()) {
+            recovered(source);
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unsent("interrupted", 0, e);
+        } catch (Exception e) {
+            if (SendFailure.isPermanent(e)) {
+                // The target answered: whatever was retrying is over; the refusal is the caller's to handle.
+                failing.remove(source);
                 stats.troubled.remove(source);
-                return null;
+                throw new Refused(SendFailure.describe(e), e);
             }
-            Thread.sleep(backoff.nextDelayMillis());
+            String reason = (target == null ? "" : "to " + target.getBrokerName() + " queue " + target.getQueueId()
+                + " of " + target.getTopic() + ": ") + SendFailure.describe(e);
+            stats.retries.increment();
+            stats.lastError.set(reason);
+            queue.refresh();
+            Backoff backoff = failing.computeIfAbsent(source, ignored -> {
+                LOG.warn("{}: {}: target did not take a batch of {} ({}); retrying until it does", linkName, source,
+                    count, reason);
+                return new Backoff(100, settings.retryMaxDelayMillis());
+            });
+            stats.troubled.put(source, "retrying: " + reason);
+            throw new Unsent(reason, backoff.nextDelayMillis(), e);
         }
+    }
+
+    /** A send of the queue went through (or the queue is no longer this process's): its trouble is over. */
+    void recovered(MessageQueue source) {
+        if (failing.remove(source) != null) {
+            stats.troubled.remove(source);
+            LOG.info("{}: {} copies again", linkName, source);
+        }
+    }
+
+    /** Forgets the queues this process no longer copies: their trouble is another owner's now. */
+    void forgetAllBut(Set<MessageQueue> owned) {
+        failing.keySet().removeIf(queue -> !owned.contains(queue));
     }
 
     @Override
@@ -107,6 +117,20 @@ final class TargetSender implements AutoCloseable {
         MessageQueue resolve() throws Exception;
 
         void refresh();
+    }
+
+    /** The target did not take a send now; the queue tries again in {@link #retryInMillis}. */
+    static final class Unsent extends Exception {
+        private final long retryInMillis;
+
+        Unsent(String reason, long retryInMillis, Throwable cause) {
+            super(reason, cause);
+            this.retryInMillis = retryInMillis;
+        }
+
+        long retryInMillis() {
+            return retryInMillis;
+        }
     }
 
     /** The target refuses a message for good. */

@@ -89,12 +89,15 @@ class OriginStampTest {
         MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
         MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_REAL_TOPIC, "orders");
         MessageAccessor.putProperty(delayed, MessageConst.PROPERTY_PRODUCER_GROUP, "pg");
+        // set by the client each time a suspended queue hands a message again
+        MessageAccessor.setReconsumeTime(delayed, "3");
 
         Message copy = new OriginStamp("a", Map.of()).stamp(delayed, "orders", "b").orElseThrow();
 
         assertThat(copy.getProperties()).doesNotContainKeys(MessageConst.PROPERTY_DELAY_TIME_LEVEL,
             MessageConst.PROPERTY_TIMER_DELIVER_MS, MessageConst.PROPERTY_TRANSACTION_PREPARED,
-            MessageConst.PROPERTY_REAL_TOPIC, MessageConst.PROPERTY_PRODUCER_GROUP);
+            MessageConst.PROPERTY_REAL_TOPIC, MessageConst.PROPERTY_PRODUCER_GROUP,
+            MessageConst.PROPERTY_RECONSUME_TIME);
         assertThat(copy.getDelayTimeLevel()).isZero();
     }
 
