@@ -485,7 +485,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn(),
             down == null, stats.heartbeats.sum(), heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
-            started && !stopping ? inFlightBytes() : 0);
+            started && !stopping ? inFlightBytes() : 0, stats.unconfirmed.sum());
     }
 
     /** Whether this process holds the link's heartbeat queue (with several processes, one of them does). */

@@ -30,6 +30,8 @@ final class LinkStats {
     final Map<MessageQueue, Long> nextDelivered = new ConcurrentHashMap<>();
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
+    /** Sends the target stored without confirming them safe: flush or slave timeout, or no slave available. */
+    final LongAdder unconfirmed = new LongAdder();
     /** Source queues that cannot be copied now, with why: blocked by a refused message, or retrying. */
     final Map<MessageQueue, String> troubled = new ConcurrentHashMap<>();
     final Map<MessageQueue, String> blocked = new ConcurrentHashMap<>();

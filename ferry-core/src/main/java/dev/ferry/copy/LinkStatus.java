@@ -24,13 +24,15 @@ package dev.ferry.copy;
  * @param heartbeatAgeMillis how long ago that heartbeat's copy was acknowledged; -1 before the first (also in a
  *                    process that does not hold the link's heartbeat queue)
  * @param inFlightBytes message bytes pulled from the source and not yet acknowledged by the target
+ * @param unconfirmedSends sends the target stored without confirming them safe (flush or slave timeout, no
+ *                    slave available); see {@code TargetSender}
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
                          long skippedAtSource, long deadLettered, long retries,
                          long backlog, long delayMillis, String lastError, boolean sourceReachable,
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
-                         long heartbeatAgeMillis, long inFlightBytes) {
+                         long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

@@ -21,6 +21,18 @@ import org.slf4j.LoggerFactory;
  * caller gives its thread back meanwhile and the messages wait on the source: a dead broker holds no thread, so
  * it cannot starve the queues mapped to the brokers that work. A refusal of the message itself
  * ({@link SendFailure#isPermanent}) is thrown as {@link Refused}.
+ *
+ * <p>A send the target answers with a status other than {@code SEND_OK} was stored on the master but not
+ * confirmed safe, and is counted ({@code ferry_unconfirmed_sends_total}):
+ * <ul>
+ *   <li>{@code FLUSH_DISK_TIMEOUT} (a {@code SYNC_FLUSH} master's disk was slow) and {@code FLUSH_SLAVE_TIMEOUT}
+ *       (a {@code SYNC_MASTER}'s slave was slow): not taken as stored. The batch is sent again after the backoff,
+ *       until a send is confirmed; the unconfirmed copy may survive too, so each is a possible duplicate, which
+ *       idempotent consumers absorb. Losing the copy to a master crash would be worse.</li>
+ *   <li>{@code SLAVE_NOT_AVAILABLE} (a {@code SYNC_MASTER} with no slave online): kept. Sending again cannot make
+ *       it safer while no slave is there, and would write a duplicate with every attempt; copying goes on, stored
+ *       on the master only, and one log line per broker says so.</li>
+ * </ul>
  */
 final class TargetSender implements AutoCloseable {
 
@@ -32,13 +44,20 @@ final class TargetSender implements AutoCloseable {
     private final String linkName;
     /** Per source queue whose last attempt failed: the backoff for its next one. */
     private final Map<MessageQueue, Backoff> failing = new ConcurrentHashMap<>();
+    /** Target brokers that answered SLAVE_NOT_AVAILABLE, said once each until one answers otherwise. */
+    private final Set<String> brokersWithoutSlave = ConcurrentHashMap.newKeySet();
 
     TargetSender(String group, ClusterConfig target, CopySettings settings, LinkStats stats, String linkName) {
+        this(new DefaultMQProducer(group, ClusterClients.rpcHook(target)), settings, stats, linkName);
+        ClusterClients.configure(producer, target, "copy");
+    }
+
+    /** For tests: a producer of the test's own (a fake that answers as a broker would). */
+    TargetSender(DefaultMQProducer producer, CopySettings settings, LinkStats stats, String linkName) {
         this.settings = settings;
         this.stats = stats;
         this.linkName = linkName;
-        this.producer = new DefaultMQProducer(group, ClusterClients.rpcHook(target));
-        ClusterClients.configure(producer, target, "copy");
+        this.producer = producer;
         producer.setSendMsgTimeout((int) settings.sendTimeoutMillis());
         // Ferry picks the queue and retries itself; the client's own retries would send to another queue.
         producer.setRetryTimesWhenSendFailed(0);
@@ -64,11 +83,12 @@ final class TargetSender implements AutoCloseable {
             target = queue.resolve();
             SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
             if (result.getSendStatus() != SendStatus.SEND_OK) {
-                // Stored on the master but not yet flushed or replicated: sending again would duplicate.
-                LOG.debug("{}: {} -> {}: {}", linkName, source, target, result.getSendStatus());
+                unconfirmed(result, source, count);
             }
             recovered(source);
             return result;
+        } catch (Unsent unconfirmed) {
+            throw unconfirmed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unsent("interrupted", 0, e);
@@ -92,6 +112,32 @@ final class TargetSender implements AutoCloseable {
             stats.troubled.put(source, "retrying: " + reason);
             throw new Unsent(reason, backoff.nextDelayMillis(), e);
         }
+    }
+
+    /**
+     * A send stored but not confirmed safe: a flush or slave timeout is thrown as {@link Unsent} (sent again);
+     * no slave available is kept, said once per broker.
+     */
+    private void unconfirmed(SendResult result, MessageQueue source, int count) throws Unsent {
+        stats.unconfirmed.increment();
+        String broker = result.getMessageQueue().getBrokerName();
+        if (result.getSendStatus() == SendStatus.SLAVE_NOT_AVAILABLE) {
+            if (brokersWithoutSlave.add(broker)) {
+                LOG.warn("{}: target broker {} has no slave online (SLAVE_NOT_AVAILABLE): copies go on, stored on its"
+                    + " master only until a slave is back", linkName, broker);
+            }
+            return;
+        }
+        brokersWithoutSlave.remove(broker);
+        Backoff backoff = failing.computeIfAbsent(source, ignored -> new Backoff(100, settings.retryMaxDelayMillis()));
+        String reason = "to " + broker + " queue " + result.getMessageQueue().getQueueId() + ": stored but not"
+            + " confirmed safe (" + result.getSendStatus() + "); sending the batch of " + count + " again (possible"
+            + " duplicates)";
+        stats.retries.increment();
+        stats.lastError.set(reason);
+        stats.troubled.put(source, "retrying: " + reason);
+        LOG.warn("{}: {}: {}", linkName, source, reason);
+        throw new Unsent(reason, backoff.nextDelayMillis(), null);
     }
 
     /** A send of the queue went through (or the queue is no longer this process's): its trouble is over. */

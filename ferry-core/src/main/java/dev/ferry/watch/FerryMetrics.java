@@ -86,6 +86,9 @@ public final class FerryMetrics {
             tags, watch, key, LinkStatus::deadLettered);
         counter(registry, "ferry.send.retries", "send attempts the target did not take and that were tried again",
             tags, watch, key, LinkStatus::retries);
+        counter(registry, "ferry.unconfirmed.sends", "sends the target stored without confirming them safe (flush or"
+            + " slave timeout: sent again, a possible duplicate each; no slave available: kept, stored on the master"
+            + " only)", tags, watch, key, LinkStatus::unconfirmedSends);
         counter(registry, "ferry.heartbeats.copied", "the link's heartbeats copied", tags, watch, key,
             LinkStatus::heartbeats);
         gauge(registry, "ferry.backlog.messages", null, "messages on the source not yet copied", tags, watch, key,

@@ -1,0 +1,105 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.junit.jupiter.api.Test;
+
+/** What the sender makes of each answer a broker can give, with a producer that answers as told. */
+class TargetSenderTest {
+
+    private static final MessageQueue SOURCE = new MessageQueue("orders", "broker-a", 0);
+    private static final MessageQueue TARGET = new MessageQueue("orders", "broker-b", 3);
+
+    /** Answers each send with the next of its scripted answers: a status, or an exception to throw. */
+    private static final class ScriptedProducer extends DefaultMQProducer {
+        final Deque<Object> answers = new ArrayDeque<>();
+        int sends;
+
+        @Override
+        public SendResult send(Message msg, MessageQueue mq, long timeout) throws MQBrokerException {
+            sends++;
+            Object answer = answers.removeFirst();
+            if (answer instanceof MQBrokerException e) {
+                throw e;
+            }
+            SendResult result = new SendResult();
+            result.setSendStatus((SendStatus) answer);
+            result.setMessageQueue(mq);
+            result.setQueueOffset(100);
+            return result;
+        }
+    }
+
+    private final ScriptedProducer producer = new ScriptedProducer();
+    private final LinkStats stats = new LinkStats();
+    private final TargetSender sender = new TargetSender(producer, CopySettings.DEFAULT, stats, "test: A -> B");
+    private final TargetSender.QueueResolver resolver = new TargetSender.QueueResolver() {
+        @Override
+        public MessageQueue resolve() {
+            return TARGET;
+        }
+
+        @Override
+        public void refresh() {
+        }
+    };
+
+    private SendResult send() throws Exception {
+        return sender.send(new Message("orders", "x".getBytes(StandardCharsets.UTF_8)), 1, SOURCE, resolver);
+    }
+
+    @Test
+    void aFlushOrSlaveTimeoutIsSentAgainAndCountedAsAPossibleDuplicate() throws Exception {
+        producer.answers.add(SendStatus.FLUSH_SLAVE_TIMEOUT);
+        producer.answers.add(SendStatus.FLUSH_DISK_TIMEOUT);
+        producer.answers.add(SendStatus.SEND_OK);
+
+        assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
+            .hasMessageContaining("FLUSH_SLAVE_TIMEOUT").hasMessageContaining("possible duplicates");
+        assertThat(stats.troubled).containsKey(SOURCE);
+        assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
+            .satisfies(e -> assertThat(((TargetSender.Unsent) e).retryInMillis()).isEqualTo(200)); // backing off
+        assertThat(send().getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+
+        assertThat(stats.unconfirmed.sum()).isEqualTo(2);
+        assertThat(stats.troubled).as("confirmed: the trouble is over").isEmpty();
+    }
+
+    @Test
+    void noSlaveAvailableIsKeptAndCounted() throws Exception {
+        producer.answers.add(SendStatus.SLAVE_NOT_AVAILABLE);
+        producer.answers.add(SendStatus.SLAVE_NOT_AVAILABLE);
+
+        assertThat(send().getQueueOffset()).isEqualTo(100);
+        assertThat(send().getSendStatus()).isEqualTo(SendStatus.SLAVE_NOT_AVAILABLE);
+
+        assertThat(producer.sends).as("not sent again").isEqualTo(2);
+        assertThat(stats.unconfirmed.sum()).isEqualTo(2);
+        assertThat(stats.troubled).isEmpty();
+    }
+
+    @Test
+    void aTransientFailureBacksOffAndARefusalEndsTheRetrying() throws Exception {
+        producer.answers.add(new MQBrokerException(ResponseCode.SYSTEM_BUSY, "[TIMEOUT_CLEAN_QUEUE] broker busy"));
+        producer.answers.add(new MQBrokerException(ResponseCode.MESSAGE_ILLEGAL, "the message is illegal"));
+
+        assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
+            .hasMessageContaining("to broker-b queue 3 of orders").hasMessageContaining("broker busy");
+        assertThat(stats.troubled.get(SOURCE)).startsWith("retrying: to broker-b queue 3");
+        assertThat(stats.retries.sum()).isEqualTo(1);
+
+        assertThatThrownBy(this::send).isInstanceOf(TargetSender.Refused.class);
+        assertThat(stats.troubled).as("the target answered: refused, no longer retrying").isEmpty();
+    }
+}
