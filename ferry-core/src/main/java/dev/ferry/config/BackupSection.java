@@ -37,6 +37,10 @@ final class BackupSection {
         if (source.equals(target)) {
             throw backup.get("target").problem("same cluster as source (" + Node.quote(source) + ")");
         }
+        groupName(nameNode, name, target);
+        if (mode == Mode.TWO_WAY) {
+            groupName(nameNode, name, source);
+        }
         List<String> topics = topics(backup.get("topics"));
         TopicMapping targetTopic = targetTopic(backup.get("targetTopic"), mode, source, target, topics);
         return new BackupConfig(name, mode, source, target, topics, targetTopic, filter(backup.get("filter")), startFrom(backup.get("startFrom")), syncGroups(backup.get("syncGroups")),
@@ -62,6 +66,17 @@ final class BackupSection {
             throw topics.problem("no topics (at least one is required)");
         }
         return names;
+    }
+
+    /** The link's consumer group into {@code target} must be a name RocketMQ accepts, or it fails at run time. */
+    private static void groupName(Node nameNode, String name, String target) throws ConfigException {
+        String group = BackupConfig.groupOf(name, target);
+        Optional<String> problem = RocketMqRules.groupProblem(group);
+        if (problem.isPresent()) {
+            throw nameNode.problem("backup " + Node.quote(name) + " into cluster " + Node.quote(target)
+                + " would copy with the consumer group " + problem.get().substring("invalid consumer group name ".length())
+                + "; shorten the backup or cluster name, or drop the characters RocketMQ refuses");
+        }
     }
 
     /** Every topic, in every direction of the backup, must map to a name RocketMQ accepts. */

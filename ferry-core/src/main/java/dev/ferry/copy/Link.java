@@ -133,7 +133,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
 
     /** The consumer group, on the source cluster, that holds a link's progress. */
     public static String groupOf(String backupName, String targetCluster) {
-        return "ferry-" + backupName + "-to-" + targetCluster;
+        return BackupConfig.groupOf(backupName, targetCluster);
     }
 
     private DefaultMQPushConsumer newConsumer() {

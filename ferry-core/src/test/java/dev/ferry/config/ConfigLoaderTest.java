@@ -33,14 +33,14 @@ class ConfigLoaderTest {
             entry("hangzhou", new ClusterConfig("hangzhou", "10.0.0.1:9876;10.0.0.2:9876", "ak-1", "sk-1",
                 Map.of("unit", "hz-01", "idc", "0571", "active", "yes", "price", "1.10"), false)),
             entry("shanghai", new ClusterConfig("shanghai", null, null, null, Map.of(), true)),
-            entry("beijing.center",
-                new ClusterConfig("beijing.center", "namesrv.bj.example.com:9876", null, null, Map.of(), false)));
+            entry("beijing-center",
+                new ClusterConfig("beijing-center", "namesrv.bj.example.com:9876", null, null, Map.of(), false)));
         assertThat(config.cluster("hangzhou").stamp().keySet()).containsExactly("unit", "idc", "active", "price");
         assertThat(config.backups()).containsExactly(
             new BackupConfig("orders-dr", Mode.TWO_WAY, "hangzhou", "shanghai", List.of("orders", "payments"),
                 TopicMapping.SAME, "region = 'east' AND amount > 100", StartFrom.at(Instant.parse("2026-11-25T02:00:00Z")),
                 List.of("billing", "audit"), OnError.BLOCK),
-            new BackupConfig("aggregate_to_center", Mode.ONE_WAY, "hangzhou", "beijing.center", List.of("orders"),
+            new BackupConfig("aggregate_to_center", Mode.ONE_WAY, "hangzhou", "beijing-center", List.of("orders"),
                 TopicMapping.SAME, null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER));
         assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080));
     }

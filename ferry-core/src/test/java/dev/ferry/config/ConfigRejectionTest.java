@@ -137,6 +137,33 @@ class ConfigRejectionTest {
                 "backups[0].name: invalid backup name 'orders.dr' (1 to 64 of A-Z a-z 0-9 _ -)"),
             arguments("backup name too long", backupWith("name", "b".repeat(65)),
                 "backups[0].name: invalid backup name '" + "b".repeat(65) + "' (1 to 64 of A-Z a-z 0-9 _ -)"),
+            arguments("a target cluster's name RocketMQ refuses in a group", """
+                    clusters:
+                      hangzhou: {namesrv: 127.0.0.1:9876}
+                      sh.backup: {embedded: true}
+                    backups:
+                      - {name: orders-dr, source: hangzhou, target: sh.backup, topics: [orders]}
+                    """,
+                "backups[0].name: backup 'orders-dr' into cluster 'sh.backup' would copy with the consumer group"
+                    + " 'ferry-orders-dr-to-sh.backup' (RocketMQ allows only ^[%|a-zA-Z0-9_-]+$, at most 120"
+                    + " characters); shorten the backup or cluster name, or drop the characters RocketMQ refuses"),
+            arguments("a two-way backup's group back into a source with such a name", """
+                    clusters:
+                      hz.main: {namesrv: 127.0.0.1:9876}
+                      shanghai: {embedded: true}
+                    backups:
+                      - {name: orders-aa, mode: two-way, source: hz.main, target: shanghai, topics: [orders]}
+                    """,
+                "backups[0].name: backup 'orders-aa' into cluster 'hz.main' would copy with the consumer group"
+                    + " 'ferry-orders-aa-to-hz.main' (RocketMQ allows only ^[%|a-zA-Z0-9_-]+$, at most 120"
+                    + " characters); shorten the backup or cluster name, or drop the characters RocketMQ refuses"),
+            arguments("a group name over RocketMQ's length", "clusters:\n  hangzhou: {namesrv: 127.0.0.1:9876}\n  "
+                    + "c".repeat(64) + ": {embedded: true}\nbackups:\n  - {name: " + "b".repeat(60)
+                    + ", source: hangzhou, target: " + "c".repeat(64) + ", topics: [orders]}\n",
+                "backups[0].name: backup '" + "b".repeat(60) + "' into cluster '" + "c".repeat(64) + "' would copy"
+                    + " with the consumer group 'ferry-" + "b".repeat(60) + "-to-" + "c".repeat(64) + "' (RocketMQ"
+                    + " allows only ^[%|a-zA-Z0-9_-]+$, at most 120 characters); shorten the backup or cluster name,"
+                    + " or drop the characters RocketMQ refuses"),
             arguments("duplicate backup names", CLUSTERS + """
                     backups:
                       - {name: orders-dr, source: hangzhou, target: shanghai, topics: [orders]}
@@ -192,11 +219,11 @@ class ConfigRejectionTest {
             arguments("targetTopic giving a name RocketMQ refuses", backupWith("targetTopic", "\"${source}.${topic}\""),
                 "backups[0].targetTopic: maps 'orders' from 'hangzhou' to invalid topic name 'hangzhou.orders'"
                     + " (RocketMQ allows only ^[%|a-zA-Z0-9_-]+$, at most 127 characters)"),
-            arguments("targetTopic refused in the other direction", CLUSTERS + """
+            arguments("targetTopic refused for a source whose name has a dot", CLUSTERS + """
                   bj.center:
                     embedded: true
                 backups:
-                  - {name: orders-aa, mode: two-way, source: hangzhou, target: bj.center, topics: [orders],
+                  - {name: orders-back, source: bj.center, target: hangzhou, topics: [orders],
                      targetTopic: "${source}_${topic}"}
                 """,
                 "backups[0].targetTopic: maps 'orders' from 'bj.center' to invalid topic name 'bj.center_orders'"
