@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,6 +205,48 @@ class MessageKindsTest {
         Map<String, Long> seqs = TopicReader.readAll(target.namesrvAddr(), "blocked", 1).stream()
             .collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
         assertThat(seqs).containsOnlyKeys("1");
+    }
+
+    /**
+     * A message whose properties sit just under RocketMQ's limit (32,767 bytes): the source took it, but the copy
+     * with Ferry's stamp goes over, and so does the dead letter with its reason. Neither copied nor dead-lettered,
+     * it blocks its queue with both reasons in the status, never dropped and never silent; the rest of the queue
+     * waits behind it.
+     */
+    @Test
+    void aMessageNeitherTheTargetNorTheDeadLetterTopicTakesBlocksItsQueueAndSaysWhy() throws Exception {
+        source.createTopic("poison", 1);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
+            producer.sendOne(TestMessages.message("poison", "poison", 1));
+            // The largest padding the source takes, found by asking it: Ferry's stamp (about 180 bytes) then
+            // takes the copy over the limit, and the dead letter's reason takes it over too.
+            int room = Short.MAX_VALUE - MessageDecoder.messageProperties2String(
+                TestMessages.message("poison", "poison", 2).getProperties()).length();
+            for (int margin = 60; ; margin += 20) {
+                Message poison = TestMessages.message("poison", "poison", 2);
+                poison.putUserProperty("padding", "p".repeat(room - margin));
+                try {
+                    producer.sendOne(poison);
+                    assertThat(margin).as("the source took it close to the limit").isLessThan(180);
+                    break;
+                } catch (MQBrokerException tooLong) {
+                    assertThat(tooLong.getResponseCode()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
+                }
+            }
+            producer.sendOne(TestMessages.message("poison", "poison", 3));
+        }
+        try (Ferry ferry = Ferry.start(config(backup("poison", "poison")), CopySettings.DEFAULT.withBlockedRetryMillis(500))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).state() == LinkState.BLOCKED
+                && ferry.status().get(0).backlog() == 2);
+            LinkStatus status = ferry.status().get(0);
+            assertThat(status.reason()).contains("blocked at offset 1").contains("target refuses it")
+                .contains("and so does the dead-letter topic " + DeadLetters.topicOf("poison"));
+            assertThat(ferry.snapshot().healthy()).isFalse();
+            assertThat(status.copied()).isEqualTo(1);
+            assertThat(status.deadLettered()).isZero();
+        }
+        assertThat(TopicReader.readAll(target.namesrvAddr(), "poison", 1)).extracting(m -> m.getUserProperty("seq"))
+            .containsExactly("1");
     }
 
     /** Random bytes: the producer compresses bodies over 4 KiB, and zeros would shrink below the limit. */
