@@ -66,6 +66,9 @@ final class FailoverCommand implements Callable<Integer> {
                 out.printf("  %-24s %-24s %6d %12s %12d %14d%n", move.queue().getTopic(), move.queue().getBrokerName(),
                     move.queue().getQueueId(), move.current() < 0 ? "-" : Long.toString(move.current()),
                     move.resumeAt(), move.reReadAtMost());
+                if (move.why() != null) {
+                    out.printf("  %-24s   (%s)%n", "", move.why());
+                }
                 reRead += move.reReadAtMost();
             }
             if (!dryRun) {

@@ -62,8 +62,10 @@ class ActiveActiveFailoverTest {
 
     @Test
     void producersMoveConsumersWidenTheirFilterNothingIsLostNothingIsProcessedTwice() throws Exception {
-        try (ClusterProcess hangzhou = ClusterProcess.builder("hangzhou").start();
-             EmbeddedCluster shanghai = EmbeddedCluster.builder("shanghai").start();
+        // RocketMQ's default names in both regions; shanghai has two brokers.
+        try (ClusterProcess hangzhou = ClusterProcess.builder("DefaultCluster").brokerName("broker-a").start();
+             EmbeddedCluster shanghai = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+                 .start();
              AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(shanghai)) {
             Path file = Files.writeString(dir.resolve("ferry.yaml"), """
                 clusters:

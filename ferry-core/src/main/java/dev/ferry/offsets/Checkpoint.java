@@ -16,9 +16,12 @@ import java.util.List;
  * @param targetTopic its name on the target
  * @param time        when it was taken, epoch milliseconds
  * @param queues      one entry per source queue translated
+ * @param sharedTarget whether the target topic holds more than this link's copies (two-way: the target takes
+ *                    traffic of its own; aggregation: other sources copy into it), so that moving a group forward
+ *                    there could skip messages it never consumed; false in checkpoints written before it existed
  */
 public record Checkpoint(String backup, String source, String target, String group, String sourceTopic,
-                         String targetTopic, long time, List<QueueCheckpoint> queues) {
+                         String targetTopic, long time, List<QueueCheckpoint> queues, boolean sharedTarget) {
 
     /**
      * @param sourceOffset the group's committed offset on the source queue

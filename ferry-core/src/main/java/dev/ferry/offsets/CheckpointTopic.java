@@ -68,7 +68,7 @@ public final class CheckpointTopic implements AutoCloseable {
                 if (known == null || known.time() <= checkpoint.time()) {
                     newestPerQueue.put(key, new Checkpoint(checkpoint.backup(), checkpoint.source(),
                         checkpoint.target(), checkpoint.group(), checkpoint.sourceTopic(), checkpoint.targetTopic(),
-                        checkpoint.time(), List.of(queue)));
+                        checkpoint.time(), List.of(queue), checkpoint.sharedTarget()));
                 }
             }
         }
@@ -83,7 +83,8 @@ public final class CheckpointTopic implements AutoCloseable {
                 List<Checkpoint.QueueCheckpoint> queues = new ArrayList<>(known.queues());
                 queues.addAll(one.queues());
                 merged.put(key, new Checkpoint(known.backup(), known.source(), known.target(), known.group(),
-                    known.sourceTopic(), known.targetTopic(), Math.min(known.time(), one.time()), queues));
+                    known.sourceTopic(), known.targetTopic(), Math.min(known.time(), one.time()), queues,
+                    known.sharedTarget() || one.sharedTarget()));
             }
         }
         return List.copyOf(merged.values());

@@ -179,7 +179,7 @@ public final class Checkpointer implements AutoCloseable {
         TopicMapping mapping = backup.targetTopic();
         Checkpoint checkpoint = new Checkpoint(backup.name(), source.cluster().name(), target.cluster().name(), group,
             sourceTopic, mapping.apply(sourceTopic, source.cluster().name(), target.cluster().name()),
-            System.currentTimeMillis(), List.copyOf(queues));
+            System.currentTimeMillis(), List.copyOf(queues), !followGroups);
         String key = group + "|" + sourceTopic;
         lagAtTaken.put(key, lag);
         lastTaken.put(key, checkpoint);

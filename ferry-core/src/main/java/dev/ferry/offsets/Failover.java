@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -19,6 +18,15 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * that has not consumed there; backward, for a group that ran there with a narrower filter (active-active)
  * and must now also read what the failed region's copies hold. A live group is reset through its broker,
  * which tells its consumers; an idle one has its committed offsets written.
+ *
+ * <p>Where the target topic is shared (two-way, aggregation: the checkpoint says so), its queues interleave
+ * messages of the target's own, or of other sources, with the copies. There the group is never moved forward
+ * past what it has not consumed ({@link #resume}):
+ *
+ * <pre>
+ *   target queue:   own own [copy] own [copy] own own [copy] ...
+ *                    ^ group's own progress there       ^ checkpoint: forward would skip the "own" between
+ * </pre>
  */
 public final class Failover {
 
@@ -31,9 +39,38 @@ public final class Failover {
      * @param sourceCommitted the group's committed offsets on the source queues copied here, summed, as the
      *                     checkpoint saw them
      * @param checkpointAgeMillis how old the checkpoint is
+     * @param why          why the group resumes elsewhere than at the checkpoint; null when it does not
      */
     public record Move(MessageQueue queue, long current, long resumeAt, long reReadAtMost, long sourceCommitted,
-                       long checkpointAgeMillis) {
+                       long checkpointAgeMillis, String why) {
+    }
+
+    /** Where a group resumes on one target queue, how much more it may re-read for it, and why. */
+    record Resume(long at, long moreReRead, String why) {
+    }
+
+    /**
+     * Where a group may resume on a target queue, from its checkpoint there. Pure.
+     *
+     * @param current    the group's own committed offset on the queue, -1 when it has none
+     * @param checkpoint where the checkpoint says it resumes
+     * @param shared     whether the queue holds more than the copies from the failed cluster
+     * @param queueStart the queue's first offset
+     * @param target     the target cluster's name, for the reason
+     */
+    static Resume resume(long current, long checkpoint, boolean shared, long queueStart, String target) {
+        if (!shared || current >= checkpoint) {
+            // Not shared: the queue holds only the copies, the checkpoint is exact. At or past it: moving back
+            // re-reads, and reads the copies the failed region's group had not consumed.
+            return new Resume(checkpoint, 0, null);
+        }
+        if (current >= 0) {
+            return new Resume(current, checkpoint - current, "kept at its own progress on " + target
+                + ": moving forward to the checkpoint would skip " + target + "'s own messages it has not consumed");
+        }
+        long start = Math.min(queueStart, checkpoint);
+        return new Resume(start, checkpoint - start, "no progress of its own on " + target + ", whose own messages"
+            + " share the queue: from the start of the queue, so that none is skipped");
     }
 
     private Failover() {
@@ -53,11 +90,13 @@ public final class Failover {
                 reRead.merge(target, queue.reReadAtMost(), Long::sum);
                 committed.merge(target, queue.sourceOffset(), Long::sum);
             }
-            for (Map.Entry<MessageQueue, Long> resume : Checkpointer.resumeOffsets(checkpoint).entrySet()) {
-                OptionalLong current = to.committedOffset(group, resume.getKey());
-                moves.add(new Move(resume.getKey(), current.orElse(-1), resume.getValue(),
-                    reRead.getOrDefault(resume.getKey(), 0L), committed.getOrDefault(resume.getKey(), 0L),
-                    now - checkpoint.time()));
+            for (Map.Entry<MessageQueue, Long> entry : Checkpointer.resumeOffsets(checkpoint).entrySet()) {
+                MessageQueue queue = entry.getKey();
+                long current = to.committedOffset(group, queue).orElse(-1);
+                Resume resume = resume(current, entry.getValue(), checkpoint.sharedTarget(),
+                    checkpoint.sharedTarget() && current < 0 ? to.minOffset(queue) : 0, to.cluster().name());
+                moves.add(new Move(queue, current, resume.at(), reRead.getOrDefault(queue, 0L) + resume.moreReRead(),
+                    committed.getOrDefault(queue, 0L), now - checkpoint.time(), resume.why()));
             }
         }
         moves.sort(Comparator.comparing((Move m) -> m.queue().getTopic()).thenComparing(m -> m.queue().getBrokerName())

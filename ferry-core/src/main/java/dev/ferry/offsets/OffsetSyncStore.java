@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The offset syncs of one link, per source queue: fed by the copier with every batch the target
@@ -20,6 +22,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * traffic) and refines them with its own first acknowledged batches.
  */
 public final class OffsetSyncStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetSyncStore.class);
 
     /** Where one source queue's messages go, and the syncs so far. */
     private record QueueSyncs(MessageQueue target, OffsetSyncs syncs) {
@@ -37,12 +41,29 @@ public final class OffsetSyncStore {
 
     private final Map<MessageQueue, QueueSyncs> queues = new ConcurrentHashMap<>();
 
-    /** The source message at {@code sourceOffset} is stored at {@code targetOffset} of {@code target}. */
+    /**
+     * The source message at {@code sourceOffset} is stored at {@code targetOffset} of {@code target}. A queue's
+     * syncs start anew when its target queue changes, and when the target offset goes back below the newest
+     * sync's: a target queue only grows, so its topic was deleted and created again (or its store lost), and the
+     * old syncs point into a queue that is gone. Kept, they would translate a group past copies it never read.
+     */
     public void record(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
-        QueueSyncs entry = queues.compute(source, (queue, known) ->
-            known == null || !known.target().equals(target) ? new QueueSyncs(target, new OffsetSyncs()) : known);
+        QueueSyncs entry = queues.compute(source, (queue, known) -> known == null || !known.target().equals(target)
+            || wentBack(known, targetOffset) ? new QueueSyncs(target, new OffsetSyncs()) : known);
         synchronized (entry.syncs()) {
             entry.syncs().add(sourceOffset, targetOffset);
+        }
+    }
+
+    private static boolean wentBack(QueueSyncs known, long targetOffset) {
+        synchronized (known.syncs()) {
+            OffsetSyncs.OffsetSync newest = known.syncs().newest();
+            if (newest != null && targetOffset < newest.target()) {
+                LOG.warn("offset syncs of {} start anew: its copies are stored at {} of {}, below {} before (the"
+                    + " target topic was created again?)", known.target(), targetOffset, known.target(), newest.target());
+                return true;
+            }
+            return false;
         }
     }
 

@@ -44,9 +44,10 @@ class FailbackTest {
     void homeGetsWhatTheStandbyTookAndBillingResumesWhereItStopped() throws Exception {
         // The broker writes committed offsets to disk every 5 s by default; a SIGKILL loses what came since (Ferry
         // would copy a few messages twice). Every second here, so that the counts below are exact.
-        try (ClusterProcess home = ClusterProcess.builder("home").brokerProperty("flushConsumerOffsetInterval", "1000")
-                 .start();
-             EmbeddedCluster away = EmbeddedCluster.builder("away").start();
+        // RocketMQ's default names in both regions; away has two brokers.
+        try (ClusterProcess home = ClusterProcess.builder("DefaultCluster").brokerName("broker-a")
+                 .brokerProperty("flushConsumerOffsetInterval", "1000").start();
+             EmbeddedCluster away = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
              AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(away)) {
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("home", home.namesrvAddr()),
                     TestConfigs.cluster("away", away.namesrvAddr())),

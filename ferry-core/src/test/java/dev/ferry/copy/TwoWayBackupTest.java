@@ -37,8 +37,9 @@ class TwoWayBackupTest {
 
     @BeforeAll
     static void startClusters() {
-        hangzhou = EmbeddedCluster.builder("hangzhou").start();
-        shanghai = EmbeddedCluster.builder("shanghai").start();
+        // Both regions as RocketMQ names them by default: the same cluster and broker names on both sides.
+        hangzhou = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+        shanghai = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
         hangzhou.createTopic(TOPIC, QUEUES);
         shanghai.createTopic(TOPIC, QUEUES);
     }

@@ -46,8 +46,10 @@ class DisasterRecoveryTest {
 
     @Test
     void failoverAfterThePrimaryIsKilledLosesNothingAndReReadsLittle() throws Exception {
-        try (ClusterProcess primary = ClusterProcess.builder("primary").start();
-             EmbeddedCluster standby = EmbeddedCluster.builder("standby").start();
+        // RocketMQ's default names in both regions; the standby has two brokers.
+        try (ClusterProcess primary = ClusterProcess.builder("DefaultCluster").brokerName("broker-a").start();
+             EmbeddedCluster standby = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+                 .start();
              AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(standby)) {
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("primary", primary.namesrvAddr()),
                     TestConfigs.cluster("standby", standby.namesrvAddr())),

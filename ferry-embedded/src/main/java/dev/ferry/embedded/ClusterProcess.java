@@ -42,6 +42,7 @@ public final class ClusterProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 30;
 
     private final String clusterName;
+    private final String brokerName;
     private final Path storeDir;
     private final boolean ownsStoreDir;
     private final int namesrvPort;
@@ -55,6 +56,7 @@ public final class ClusterProcess implements AutoCloseable {
 
     private ClusterProcess(Builder builder) {
         this.clusterName = builder.clusterName;
+        this.brokerName = builder.brokerName != null ? builder.brokerName : EmbeddedCluster.brokerNameOf(clusterName);
         this.ownsStoreDir = builder.storeRoot == null;
         this.storeDir = ownsStoreDir ? StoreDirs.createFresh(clusterName) : createDirectories(builder.storeRoot);
         this.namesrvPort = Ports.pickNamesrvPort();
@@ -83,7 +85,7 @@ public final class ClusterProcess implements AutoCloseable {
     }
 
     public String brokerName() {
-        return EmbeddedCluster.brokerNameOf(clusterName);
+        return brokerName;
     }
 
     /** The folder with the cluster's store, RocketMQ's logs and the child's output. */
@@ -208,6 +210,7 @@ public final class ClusterProcess implements AutoCloseable {
             "-cp", ChildJvm.classpath(),
             EmbeddedClusterMain.class.getName(),
             "--name", clusterName,
+            "--broker-name", brokerName,
             "--store-dir", storeDir.toString(),
             "--namesrv-port", Integer.toString(namesrvPort),
             "--broker-port", Integer.toString(brokerPort),
@@ -311,6 +314,7 @@ public final class ClusterProcess implements AutoCloseable {
         private final String clusterName;
         private Path storeRoot;
         private String heap = "256m";
+        private String brokerName;
         private int maxMessageSize;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
@@ -324,6 +328,15 @@ public final class ClusterProcess implements AutoCloseable {
          */
         public Builder storeRoot(Path storeRoot) {
             this.storeRoot = Objects.requireNonNull(storeRoot, "storeRoot");
+            return this;
+        }
+
+        /**
+         * The broker's name, as production clusters name it ({@code broker-a}); by default
+         * {@code <cluster>-broker-a}. Two clusters may carry the same names.
+         */
+        public Builder brokerName(String brokerName) {
+            this.brokerName = StoreDirs.checkClusterName(brokerName);
             return this;
         }
 

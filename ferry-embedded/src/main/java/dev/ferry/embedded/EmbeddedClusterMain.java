@@ -72,6 +72,7 @@ final class EmbeddedClusterMain {
     /** The command line, checked. */
     static final class Arguments {
         private String name;
+        private String brokerName;
         private Path storeDir;
         private int namesrvPort = -1;
         private int brokerPort = -1;
@@ -89,6 +90,7 @@ final class EmbeddedClusterMain {
                 String value = args[i + 1];
                 switch (option) {
                     case "--name" -> parsed.name = value;
+                    case "--broker-name" -> parsed.brokerName = value;
                     case "--store-dir" -> parsed.storeDir = Paths.get(value);
                     case "--namesrv-port" -> parsed.namesrvPort = number(option, value);
                     case "--broker-port" -> parsed.brokerPort = number(option, value);
@@ -110,6 +112,9 @@ final class EmbeddedClusterMain {
                 .storeRoot(storeDir)
                 .namesrvPort(namesrvPort)
                 .brokerPort(brokerPort);
+            if (brokerName != null) {
+                builder.brokers(brokerName);
+            }
             if (maxMessageSize > 0) {
                 builder.maxMessageSize(maxMessageSize);
             }
