@@ -59,8 +59,8 @@ public final class OffsetSyncStore {
         synchronized (known.syncs()) {
             OffsetSyncs.OffsetSync newest = known.syncs().newest();
             if (newest != null && targetOffset < newest.target()) {
-                LOG.warn("offset syncs of {} start anew: its copies are stored at {} of {}, below {} before (the"
-                    + " target topic was created again?)", known.target(), targetOffset, known.target(), newest.target());
+                LOG.warn("offset syncs of {} start anew: its copies are stored at {}, below {} before (the target"
+                    + " topic was created again?)", known.target(), targetOffset, newest.target());
                 return true;
             }
             return false;
