@@ -364,10 +364,19 @@ public final class ClusterAdmin implements AutoCloseable {
         BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
         String master = data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
         if (master == null) {
-            throw new IllegalStateException("cluster '" + cluster.name() + "': broker '" + brokerName
-                + "' has no master online");
+            throw new MasterDown("cluster '" + cluster.name() + "': broker '" + brokerName + "' has no master online");
         }
         return master;
+    }
+
+    /**
+     * A broker group of the cluster has no master online (down, or its slave alone is left): what needs its
+     * master waits for it; the cluster itself answers.
+     */
+    public static final class MasterDown extends IllegalStateException {
+        MasterDown(String message) {
+            super(message);
+        }
     }
 
     private TopicRouteData route(String topic) throws Exception {

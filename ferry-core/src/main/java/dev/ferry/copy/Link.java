@@ -217,7 +217,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     /** A cluster that does not answer, or not yet fully, as opposed to one that answers no. */
     private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RemotingException || t instanceof NotReady) {
+            if (t instanceof RemotingException || t instanceof NotReady || t instanceof ClusterAdmin.MasterDown) {
                 return true;
             }
         }

@@ -15,12 +15,14 @@ import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.apache.rocketmq.store.DefaultMessageStore;
+import org.apache.rocketmq.store.config.BrokerRole;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
 
 /**
- * One master broker of an {@link EmbeddedCluster}: its settings, its store folder and its port, which stay the
- * same across a stop and a start, so that a broker can go down and come back with what it held.
+ * One broker of an {@link EmbeddedCluster}, a master or its slave: its settings, its store folder and its port,
+ * which stay the same across a stop and a start, so that a broker can go down and come back with what it held.
+ * A slave finds its master's HA port through the NameServer, as RocketMQ's own slaves do.
  */
 final class EmbeddedBroker {
 
@@ -43,13 +45,20 @@ final class EmbeddedBroker {
     private final String name;
     private final Path dir;
     private final int port;
+    private final long brokerId;
     private BrokerController controller;
 
-    EmbeddedBroker(Settings settings, String name, Path dir, int port) {
+    /** @param brokerId {@link MixAll#MASTER_ID} for a master, 1 for its slave */
+    EmbeddedBroker(Settings settings, String name, Path dir, int port, long brokerId) {
         this.settings = settings;
         this.name = name;
         this.dir = dir;
         this.port = port;
+        this.brokerId = brokerId;
+    }
+
+    boolean slave() {
+        return brokerId != MixAll.MASTER_ID;
     }
 
     String name() {
@@ -124,7 +133,7 @@ final class EmbeddedBroker {
 
     private boolean registered(NamesrvController namesrv) {
         BrokerData data = namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().get(name);
-        return data != null && address().equals(data.getBrokerAddrs().get(MixAll.MASTER_ID));
+        return data != null && address().equals(data.getBrokerAddrs().get(brokerId));
     }
 
     /** Whether the NameServer routes {@code topic} to this broker with {@code queueCount} queues. */
@@ -151,6 +160,7 @@ final class EmbeddedBroker {
         BrokerConfig brokerConfig = new BrokerConfig();
         brokerConfig.setBrokerClusterName(settings.clusterName());
         brokerConfig.setBrokerName(name);
+        brokerConfig.setBrokerId(brokerId);
         brokerConfig.setBrokerIP1(EmbeddedCluster.LOCALHOST);
         brokerConfig.setBrokerIP2(EmbeddedCluster.LOCALHOST);
         brokerConfig.setNamesrvAddr(settings.namesrvAddr());
@@ -190,6 +200,10 @@ final class EmbeddedBroker {
         NettyServerConfig serverConfig = EmbeddedCluster.serverConfig(port);
         NettyClientConfig clientConfig = EmbeddedCluster.clientConfig();
         BrokerProperties.apply(settings.brokerProperties(), brokerConfig, storeConfig, serverConfig, clientConfig);
+        if (slave()) {
+            // After the cluster's properties: a brokerRole given for the masters (SYNC_MASTER) is not the slave's.
+            storeConfig.setBrokerRole(BrokerRole.SLAVE);
+        }
 
         // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.
         AuthConfig authConfig = new AuthConfig();

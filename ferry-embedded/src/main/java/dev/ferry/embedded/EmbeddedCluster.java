@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.namesrv.NamesrvController;
@@ -67,6 +68,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final boolean ownsStoreDir;
     private final int namesrvPort;
     private final List<EmbeddedBroker> brokers = new ArrayList<>();
+    /** One per master when the cluster was built {@link Builder#withSlaves with slaves}; empty otherwise. */
+    private final List<EmbeddedBroker> slaves = new ArrayList<>();
 
     private NamesrvController namesrv;
     private DefaultMQAdminExt admin;
@@ -86,7 +89,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         List<String> names = builder.brokerNames.isEmpty() ? List.of(brokerNameOf(clusterName)) : builder.brokerNames;
         for (int i = 0; i < names.size(); i++) {
             int port = i == 0 && builder.brokerPort != 0 ? builder.brokerPort : Ports.pickBrokerPort();
-            brokers.add(new EmbeddedBroker(settings, names.get(i), storeDir.resolve("broker-" + names.get(i)), port));
+            brokers.add(new EmbeddedBroker(settings, names.get(i), storeDir.resolve("broker-" + names.get(i)), port,
+                MixAll.MASTER_ID));
+        }
+        if (builder.slaves) {
+            for (String name : names) {
+                slaves.add(new EmbeddedBroker(settings, name, storeDir.resolve("broker-" + name + "-slave"),
+                    Ports.pickBrokerPort(), 1));
+            }
         }
     }
 
@@ -220,6 +230,37 @@ public final class EmbeddedCluster implements AutoCloseable {
         startBroker(broker(brokerName));
     }
 
+    /** Stops the slave of the named broker (its master goes on); its store and port are kept. */
+    public synchronized void stopSlave(String brokerName) {
+        EmbeddedBroker slave = slave(brokerName);
+        shutdownQuietly("slave of " + brokerName, () -> slave.stop(() -> { }));
+        if (!Ports.awaitFree(PORT_WAIT, Ports.brokerPorts(slave.port()))) {
+            LOG.warn("{}ports of the slave of {} still in use {} s after it stopped", prefix(), brokerName,
+                PORT_WAIT.toSeconds());
+        }
+    }
+
+    /** Starts the slave of the named broker again; it catches up with its master by itself. */
+    public synchronized void startSlave(String brokerName) {
+        startBroker(slave(brokerName));
+    }
+
+    /** How many messages the slave of the named broker holds in {@code topic}: what it has replicated. */
+    public synchronized long slaveMessageCount(String topic, String brokerName) {
+        try {
+            return slave(brokerName).messageCount(topic);
+        } catch (Exception e) {
+            throw new IllegalStateException(prefix() + "cannot read the offsets of topic '" + topic + "' on the"
+                + " slave of " + brokerName + ": " + describe(e), e);
+        }
+    }
+
+    private EmbeddedBroker slave(String brokerName) {
+        return slaves.stream().filter(b -> b.name().equals(brokerName)).findFirst().orElseThrow(() ->
+            new IllegalArgumentException(prefix() + "broker '" + brokerName + "' has no slave (slaves: "
+                + slaves.stream().map(EmbeddedBroker::name).toList() + ")"));
+    }
+
     /**
      * Stops the broker, then the NameServer, waits until their ports are free and deletes the store
      * folder if this cluster created it. Calling it again does nothing. Takes about 10 s, nearly all of it
@@ -344,6 +385,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
 
         brokers.forEach(this::startBroker);
+        slaves.forEach(this::startBroker);
         LOG.info("{}started in {} ms: namesrv={} brokers={} store={}", prefix(),
             Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), namesrvAddr(),
             brokers.stream().map(b -> b.name() + "@" + b.address()).toList(), storeDir);
@@ -408,7 +450,9 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     private int[] stopServers() {
         IntStream.Builder ports = IntStream.builder();
-        CountDownLatch unregistered = new CountDownLatch(brokers.size());
+        List<EmbeddedBroker> all = new ArrayList<>(slaves);
+        all.addAll(brokers);
+        CountDownLatch unregistered = new CountDownLatch(all.size());
         Thread namesrvStopper = namesrv == null ? null : new Thread(() -> {
             try {
                 // A broker whose shutdown failed before unregistering never counts down: bounded wait.
@@ -421,9 +465,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         if (namesrvStopper != null) {
             namesrvStopper.start();
         }
-        brokers.parallelStream().forEach(broker ->
+        all.parallelStream().forEach(broker ->
             shutdownQuietly("broker " + broker.name(), () -> broker.stop(unregistered::countDown)));
-        brokers.forEach(broker -> IntStream.of(Ports.brokerPorts(broker.port())).forEach(ports));
+        all.forEach(broker -> IntStream.of(Ports.brokerPorts(broker.port())).forEach(ports));
         if (namesrvStopper != null) {
             try {
                 namesrvStopper.join();
@@ -513,6 +557,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         private int commitLogFileSize = DEFAULT_COMMIT_LOG_FILE_SIZE;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private List<String> brokerNames = List.of();
+        private boolean slaves;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -545,6 +590,15 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
             Arrays.stream(names).forEach(StoreDirs::checkClusterName);
             this.brokerNames = List.of(names);
+            return this;
+        }
+
+        /**
+         * A slave for every master broker (same name, broker id 1), replicating from it; the masters' role is
+         * {@code ASYNC_MASTER} unless a {@code brokerRole} property says {@code SYNC_MASTER}.
+         */
+        public Builder withSlaves() {
+            this.slaves = true;
             return this;
         }
 

@@ -1,0 +1,96 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Broker groups with a master and a slave on both sides, RocketMQ's default names. The target's master is a
+ * {@code SYNC_MASTER}: its slave goes down while Ferry copies, and copying goes on; the slave catches up when it
+ * is back; nothing is lost or copied twice. A source broker whose master is down when Ferry starts is waited
+ * for.
+ */
+class MasterSlaveTest {
+
+    @Test
+    void copyingGoesOnWhileTheTargetsSlaveIsDown() throws Exception {
+        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").withSlaves().start();
+        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").withSlaves()
+            .brokerProperty("brokerRole", "SYNC_MASTER").start();
+        try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
+             TestMessages producer = new TestMessages(a.namesrvAddr())) {
+            a.createTopic("orders", 4);
+            b.createTopic("orders", 4);
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
+                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
+                List.of("orders"))));
+            List<String> produced = new ArrayList<>();
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                produced.addAll(producer.send("orders", "slave-up", 0, 1_000, 4));
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 1_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.slaveMessageCount("orders", "broker-a") >= 1_000);
+
+                b.stopSlave("broker-a");
+                produced.addAll(producer.send("orders", "slave-down", 1_000, 1_000, 4));
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 2_000);
+                System.out.printf("master/slave: %d unconfirmed sends while the target's slave was down%n",
+                    ferry.status().get(0).unconfirmedSends());
+
+                b.startSlave("broker-a");
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.slaveMessageCount("orders", "broker-a") >= 2_000);
+            }
+            List<MessageExt> copies = TopicReader.readAll(b.namesrvAddr(), "orders", 2_000);
+            Set<String> ids = new HashSet<>();
+            copies.forEach(copy -> ids.add(copy.getMsgId()));
+            assertThat(ids).containsExactlyInAnyOrderElementsOf(produced);
+            assertThat(copies).as("no duplicates").hasSize(produced.size());
+        }
+    }
+
+    /**
+     * A source broker's master is down, its slave up, when Ferry starts: the link waits, saying why, and copies
+     * once the master is back. (Copying from the slave meanwhile is not done: Ferry copies a queue only under its
+     * lock, which a master grants.)
+     */
+    @Test
+    void aLinkStartedWhileASourceMasterIsDownWaitsForIt() throws Exception {
+        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").withSlaves().start();
+        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").start();
+        try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
+             TestMessages producer = new TestMessages(a.namesrvAddr())) {
+            a.createTopic("orders", 4);
+            b.createTopic("orders", 4);
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
+                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
+                List.of("orders"))));
+            List<String> produced = producer.send("orders", "before", 0, 1_000, 4);
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.slaveMessageCount("orders", "broker-a") >= 1_000);
+            a.stopBroker("broker-a");
+            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
+                    .singleElement().satisfies(link -> {
+                        assertThat(link.state()).isEqualTo(LinkState.STARTING);
+                        assertThat(link.reason()).contains("broker 'broker-a' has no master online");
+                    }));
+                a.startBroker("broker-a");
+                await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount("orders") >= 1_000);
+            }
+            Set<String> ids = new HashSet<>();
+            TopicReader.readAll(b.namesrvAddr(), "orders", 1_000).forEach(copy -> ids.add(copy.getMsgId()));
+            assertThat(ids).containsExactlyInAnyOrderElementsOf(produced);
+        }
+    }
+}
