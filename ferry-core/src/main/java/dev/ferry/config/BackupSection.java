@@ -73,8 +73,9 @@ final class BackupSection {
         String group = BackupConfig.groupOf(name, target);
         Optional<String> problem = RocketMqRules.groupProblem(group);
         if (problem.isPresent()) {
+            String why = problem.get().substring("invalid consumer group name ".length());
             throw nameNode.problem("backup " + Node.quote(name) + " into cluster " + Node.quote(target)
-                + " would copy with the consumer group " + problem.get().substring("invalid consumer group name ".length())
+                + " would copy with the consumer group " + why
                 + "; shorten the backup or cluster name, or drop the characters RocketMQ refuses");
         }
     }

@@ -64,7 +64,8 @@ final class TargetTopics {
         Topic topic = topics.computeIfAbsent(source.getTopic(), name -> new Topic());
         synchronized (topic) {
             long now = System.currentTimeMillis();
-            if (topic.stale || !topic.mapping.knowsSource(source) || now - topic.routesAskedAt >= ROUTE_MAX_AGE_MILLIS) {
+            boolean old = now - topic.routesAskedAt >= ROUTE_MAX_AGE_MILLIS;
+            if (topic.stale || old || !topic.mapping.knowsSource(source)) {
                 learnRoutes(source.getTopic(), topic);
                 topic.routesAskedAt = now;
                 topic.stale = false;

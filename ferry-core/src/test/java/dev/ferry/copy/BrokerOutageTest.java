@@ -47,11 +47,7 @@ class BrokerOutageTest {
             .autoCreateTopics(false).start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
-            a.createTopic(TOPIC, QUEUES_PER_BROKER);
-            b.createTopic(TOPIC, QUEUES_PER_BROKER);
-            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
-                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
-                List.of(TOPIC))));
+            FerryConfig config = TestConfigs.oneWayAtoB(a, b, TOPIC, QUEUES_PER_BROKER);
             List<String> produced = new ArrayList<>();
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
                 produced.addAll(producer.send(TOPIC, "before", 0, ROUND, QUEUES));

@@ -32,11 +32,7 @@ class MasterSlaveTest {
             .brokerProperty("brokerRole", "SYNC_MASTER").start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
-            a.createTopic("orders", 4);
-            b.createTopic("orders", 4);
-            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
-                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
-                List.of("orders"))));
+            FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = new ArrayList<>();
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
                 produced.addAll(producer.send("orders", "slave-up", 0, 1_000, 4));
@@ -71,11 +67,7 @@ class MasterSlaveTest {
         EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
-            a.createTopic("orders", 4);
-            b.createTopic("orders", 4);
-            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
-                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
-                List.of("orders"))));
+            FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = producer.send("orders", "before", 0, 1_000, 4);
             await().atMost(Duration.ofSeconds(60)).until(() -> a.slaveMessageCount("orders", "broker-a") >= 1_000);
             a.stopBroker("broker-a");

@@ -235,7 +235,8 @@ class MessageKindsTest {
             }
             producer.sendOne(TestMessages.message("poison", "poison", 3));
         }
-        try (Ferry ferry = Ferry.start(config(backup("poison", "poison")), CopySettings.DEFAULT.withBlockedRetryMillis(500))) {
+        CopySettings quickRetries = CopySettings.DEFAULT.withBlockedRetryMillis(500);
+        try (Ferry ferry = Ferry.start(config(backup("poison", "poison")), quickRetries)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).state() == LinkState.BLOCKED
                 && ferry.status().get(0).backlog() == 2);
             LinkStatus status = ferry.status().get(0);

@@ -123,13 +123,15 @@ class OriginStampTest {
         MessageExt next = stored("orders", 2, 10, 1L);
         next.getProperties().remove(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
 
-        String id = fromA.stamp(noId, "orders", "b").orElseThrow().getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        String id = fromA.stamp(noId, "orders", "b").orElseThrow()
+            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
         assertThat(id).matches("[0-9A-F]{32}");
         assertThat(fromA.stamp(sameAgain, "orders", "c").orElseThrow()
             .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("a re-copy").isEqualTo(id);
         assertThat(fromA.stamp(next, "orders", "b").orElseThrow()
             .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).isNotEqualTo(id);
         assertThat(fromA.stamp(stored("orders", 2, 9, 1L), "orders", "b").orElseThrow()
-            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("an ID of its own is kept").isEqualTo("ID-1");
+            .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("an ID of its own is kept")
+            .isEqualTo("ID-1");
     }
 }

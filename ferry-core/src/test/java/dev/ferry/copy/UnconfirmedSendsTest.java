@@ -31,11 +31,7 @@ class UnconfirmedSendsTest {
             .brokerProperty("brokerRole", "SYNC_MASTER").start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
-            a.createTopic("orders", 4);
-            b.createTopic("orders", 4);
-            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
-                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
-                List.of("orders"))));
+            FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = producer.send("orders", "sync-master", 0, 1_000, 4);
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 1_000);

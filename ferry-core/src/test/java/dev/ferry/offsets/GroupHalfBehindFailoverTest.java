@@ -39,8 +39,10 @@ class GroupHalfBehindFailoverTest {
 
     @Test
     void aGroupHalfATopicBehindFailsOverWithNothingLost() throws Exception {
-        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false).start();
-        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false).start();
+        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false)
+            .start();
+        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false)
+            .start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b)) {
             a.createTopic(TOPIC, QUEUES);
             b.createTopic(TOPIC, QUEUES);
@@ -51,9 +53,8 @@ class GroupHalfBehindFailoverTest {
             try (TestMessages onA = new TestMessages(a.namesrvAddr())) {
                 produced = onA.send(TOPIC, "a", 0, 20_000, QUEUES);
             }
-            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.namesrvAddr()),
-                TestConfigs.cluster("B", b.namesrvAddr())), List.of(TestConfigs.oneWay("orders-dr", "A", "B",
-                List.of(TOPIC))));
+            FerryConfig config = TestConfigs.oneWayAtoB("orders-dr", a.namesrvAddr(), b.namesrvAddr(),
+                List.of(TOPIC));
             Set<String> consumedOnA = consumeHalfAndCommit(a.namesrvAddr());
 
             List<Failover.Move> moves;

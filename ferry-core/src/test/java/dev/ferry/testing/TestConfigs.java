@@ -8,6 +8,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.config.TopicMapping;
+import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,21 @@ public final class TestConfigs {
     public static BackupConfig mapped(BackupConfig b, String targetTopic) {
         return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), new TopicMapping(targetTopic),
             b.filter(), b.startFrom(), b.syncGroups(), b.onError());
+    }
+
+    /** Clusters A and B at the given NameServers, and one one-way backup {@code name} of {@code topics} A -> B. */
+    public static FerryConfig oneWayAtoB(String name, String namesrvA, String namesrvB, List<String> topics) {
+        return config(List.of(cluster("A", namesrvA), cluster("B", namesrvB)), List.of(oneWay(name, "A", "B", topics)));
+    }
+
+    /**
+     * Two regions as users run them: creates {@code topic} with {@code queues} queues on every broker of clusters
+     * {@code a} and {@code b}; returns a configuration with them as A and B and the one-way backup orders-dr A -> B.
+     */
+    public static FerryConfig oneWayAtoB(EmbeddedCluster a, EmbeddedCluster b, String topic, int queues) {
+        a.createTopic(topic, queues);
+        b.createTopic(topic, queues);
+        return oneWayAtoB("orders-dr", a.namesrvAddr(), b.namesrvAddr(), List.of(topic));
     }
 
     public static FerryConfig config(List<ClusterConfig> clusters, List<BackupConfig> backups) {

@@ -245,7 +245,8 @@ final class EmbeddedBroker {
      * non-daemon thread that would keep a JVM alive after every cluster in it closed.
      */
     private static void stopRocksDbScheduler(BrokerController stopped) {
-        if (!(stopped.getMessageStore() instanceof DefaultMessageStore store) || store.getMessageRocksDBStorage() == null) {
+        if (!(stopped.getMessageStore() instanceof DefaultMessageStore store)
+            || store.getMessageRocksDBStorage() == null) {
             return;
         }
         try {

@@ -31,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A RocketMQ cluster of one NameServer and one or more master brokers, running inside this JVM.
+ * A RocketMQ cluster of one NameServer and one or more master brokers (each with a slave, if asked), running
+ * inside this JVM.
  *
  * <p>By default its one broker is named {@code <cluster>-broker-a}; {@link Builder#brokers} names them as
  * production clusters do ({@code builder("DefaultCluster").brokers("broker-a", "broker-b")}), and two clusters
- * may carry the very same names. Every server listens on 127.0.0.1 only. Several clusters can run side by side; each has its own
- * ports and store folder. Clients talking to more than one cluster from the same JVM must give each client
+ * may carry the very same names. Every server listens on 127.0.0.1 only. Several clusters can run side by side;
+ * each has its own ports and store folder. Clients talking to more than one cluster from the same JVM must give each client
  * its own {@code instanceName}, or RocketMQ shares one client instance and the first NameServer wins.
  *
  * <pre>{@code
@@ -217,11 +218,14 @@ public final class EmbeddedCluster implements AutoCloseable {
      * store and port are kept for {@link #startBroker}.
      */
     public synchronized void stopBroker(String brokerName) {
-        EmbeddedBroker broker = broker(brokerName);
-        shutdownQuietly("broker " + brokerName, () -> broker.stop(() -> { }));
+        stop(broker(brokerName), "broker " + brokerName);
+    }
+
+    /** Stops one broker, master or slave, and waits until its ports are free for its restart. */
+    private void stop(EmbeddedBroker broker, String what) {
+        shutdownQuietly(what, () -> broker.stop(() -> { }));
         if (!Ports.awaitFree(PORT_WAIT, Ports.brokerPorts(broker.port()))) {
-            LOG.warn("{}ports of broker {} still in use {} s after it stopped", prefix(), brokerName,
-                PORT_WAIT.toSeconds());
+            LOG.warn("{}ports of {} still in use {} s after it stopped", prefix(), what, PORT_WAIT.toSeconds());
         }
     }
 
@@ -232,12 +236,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Stops the slave of the named broker (its master goes on); its store and port are kept. */
     public synchronized void stopSlave(String brokerName) {
-        EmbeddedBroker slave = slave(brokerName);
-        shutdownQuietly("slave of " + brokerName, () -> slave.stop(() -> { }));
-        if (!Ports.awaitFree(PORT_WAIT, Ports.brokerPorts(slave.port()))) {
-            LOG.warn("{}ports of the slave of {} still in use {} s after it stopped", prefix(), brokerName,
-                PORT_WAIT.toSeconds());
-        }
+        stop(slave(brokerName), "the slave of " + brokerName);
     }
 
     /** Starts the slave of the named broker again; it catches up with its master by itself. */
