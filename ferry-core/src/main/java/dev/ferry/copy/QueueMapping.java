@@ -120,9 +120,14 @@ final class QueueMapping {
             chosen = writable.get(number % writable.size());
         }
         pins.put(source, chosen);
-        Optional<String> change = pinned == null ? Optional.empty() : Optional.of(source + " now copies to "
-            + chosen + ": " + pinned + " no longer takes writes");
+        Optional<String> change = pinned == null ? Optional.empty() : Optional.of(source.getTopic() + ": source "
+            + brief(source) + " now copies to target " + brief(chosen) + ", as target " + brief(pinned)
+            + " no longer takes writes (read-only)");
         return new Choice(chosen, change);
+    }
+
+    private static String brief(MessageQueue queue) {
+        return queue.getBrokerName() + "/" + queue.getQueueId();
     }
 
     /** Writable, or not routed at all (its broker is down and keeps its number); not a read-only queue. */

@@ -25,7 +25,12 @@ import org.slf4j.LoggerFactory;
 final class TargetTopics {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetTopics.class);
-    static final long ROUTE_MAX_AGE_MILLIS = 30_000;
+    /**
+     * How old the routes may get. A broker made read-only still stores what is sent to its queues by name (it
+     * refuses writes only to order topics): only its route says "no more writes", so Ferry, which names the
+     * queue of every send, must read it soon. A few NameServer calls per topic every 5 s.
+     */
+    static final long ROUTE_MAX_AGE_MILLIS = 5_000;
 
     private final ClusterAdmin sourceAdmin;
     private final ClusterAdmin targetAdmin;
@@ -99,7 +104,11 @@ final class TargetTopics {
         if (!topic.mapping.knowsTargets()) {
             throw new IllegalStateException("target topic '" + targetTopic + "' has no queues");
         }
-        if (!first && (!newSources.isEmpty() || !newTargets.isEmpty())) {
+        if (first) {
+            LOG.info("{} -> {}: topic {}: source queues [{}] copy to target queues [{}] ({} take writes)",
+                sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic, brief(newSources),
+                brief(newTargets), targetAdmin.writableQueues(targetTopic).size());
+        } else if (!newSources.isEmpty() || !newTargets.isEmpty()) {
             LOG.info("{} -> {}: topic {}: queues routed for the first time (a topic grown, a broker added or back):"
                 + " source [{}], target [{}]; queues already copying keep their target queue",
                 sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic, brief(newSources),
