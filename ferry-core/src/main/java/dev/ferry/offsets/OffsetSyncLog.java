@@ -4,6 +4,9 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -109,10 +112,16 @@ public final class OffsetSyncLog implements AutoCloseable {
         }
     }
 
-    /** Feeds {@code store} with the syncs of {@code sourceCluster} -> the target kept in the target. */
+    /**
+     * Feeds {@code store} with the syncs of {@code sourceCluster} -> the target kept in the target, oldest first:
+     * on a target of several brokers the log has a queue on each, read one after the other, so they are put in
+     * the order they were stored.
+     */
     public static int load(ClusterConfig target, String sourceCluster, OffsetSyncStore store) throws Exception {
         int loaded = 0;
-        for (MessageExt message : TopicTail.read(target, TOPIC, TAIL)) {
+        List<MessageExt> log = new ArrayList<>(TopicTail.read(target, TOPIC, TAIL));
+        log.sort(Comparator.comparingLong(MessageExt::getStoreTimestamp));
+        for (MessageExt message : log) {
             if (!sourceCluster.equals(message.getUserProperty(SOURCE_CLUSTER))
                 || !target.name().equals(message.getUserProperty(TARGET_CLUSTER))) {
                 continue;

@@ -43,22 +43,24 @@ public final class OffsetSyncStore {
 
     /**
      * The source message at {@code sourceOffset} is stored at {@code targetOffset} of {@code target}. A queue's
-     * syncs start anew when its target queue changes, and when the target offset goes back below the newest
-     * sync's: a target queue only grows, so its topic was deleted and created again (or its store lost), and the
-     * old syncs point into a queue that is gone. Kept, they would translate a group past copies it never read.
+     * syncs start anew when its target queue changes, and when a message newer than the newest sync's was stored
+     * below it: a target queue only grows, so its topic was deleted and created again (or its store lost), and
+     * the old syncs point into a queue that is gone. Kept, they would translate a group past copies it never
+     * read. An older sync that arrives late (lower in both offsets: a log read back from several queues) is
+     * not that, and is ignored as before.
      */
     public void record(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
         QueueSyncs entry = queues.compute(source, (queue, known) -> known == null || !known.target().equals(target)
-            || wentBack(known, targetOffset) ? new QueueSyncs(target, new OffsetSyncs()) : known);
+            || wentBack(known, sourceOffset, targetOffset) ? new QueueSyncs(target, new OffsetSyncs()) : known);
         synchronized (entry.syncs()) {
             entry.syncs().add(sourceOffset, targetOffset);
         }
     }
 
-    private static boolean wentBack(QueueSyncs known, long targetOffset) {
+    private static boolean wentBack(QueueSyncs known, long sourceOffset, long targetOffset) {
         synchronized (known.syncs()) {
             OffsetSyncs.OffsetSync newest = known.syncs().newest();
-            if (newest != null && targetOffset < newest.target()) {
+            if (newest != null && sourceOffset > newest.source() && targetOffset < newest.target()) {
                 LOG.warn("offset syncs of {} start anew: its copies are stored at {}, below {} before (the target"
                     + " topic was created again?)", known.target(), targetOffset, newest.target());
                 return true;

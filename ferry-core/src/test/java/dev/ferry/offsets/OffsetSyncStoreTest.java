@@ -31,6 +31,16 @@ class OffsetSyncStoreTest {
         assertThat(store.translate(SOURCE, 1_002)).hasValueSatisfying(t -> assertThat(t.targetOffset()).isEqualTo(2));
     }
 
+    /** A log read back queue by queue hands an older sync after newer ones: ignored, never a reset. */
+    @Test
+    void anOlderSyncArrivingLateChangesNothing() {
+        OffsetSyncStore store = new OffsetSyncStore();
+        store.record(SOURCE, TARGET, 824, 1_648);
+        store.record(SOURCE, TARGET, 531, 1_062);
+        assertThat(store.newestSource(SOURCE)).hasValue(824);
+        assertThat(store.translate(SOURCE, 825)).hasValueSatisfying(t -> assertThat(t.targetOffset()).isEqualTo(1_649));
+    }
+
     @Test
     void aReCopyAfterARestartDoesNotResetAnything() {
         OffsetSyncStore store = new OffsetSyncStore();

@@ -22,7 +22,8 @@ import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
 /**
  * One broker of an {@link EmbeddedCluster}, a master or its slave: its settings, its store folder and its port,
  * which stay the same across a stop and a start, so that a broker can go down and come back with what it held.
- * A slave finds its master's HA port through the NameServer, as RocketMQ's own slaves do.
+ * A master listens for its slave on an HA port of its own, the same across restarts; its slave is pointed at it
+ * (a slave that had to learn it from the NameServer would wait up to 30 s, a registration period, to connect).
  */
 final class EmbeddedBroker {
 
@@ -46,15 +47,31 @@ final class EmbeddedBroker {
     private final Path dir;
     private final int port;
     private final long brokerId;
+    /** A master's HA port; for a slave, its master's. */
+    private final int haPort;
     private BrokerController controller;
 
-    /** @param brokerId {@link MixAll#MASTER_ID} for a master, 1 for its slave */
-    EmbeddedBroker(Settings settings, String name, Path dir, int port, long brokerId) {
+    /**
+     * @param brokerId {@link MixAll#MASTER_ID} for a master, 1 for its slave
+     * @param haPort   the port a master listens on for its slave; for a slave, its master's
+     */
+    EmbeddedBroker(Settings settings, String name, Path dir, int port, long brokerId, int haPort) {
         this.settings = settings;
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.brokerId = brokerId;
+        this.haPort = haPort;
+    }
+
+    int haPort() {
+        return haPort;
+    }
+
+    /** The ports it binds, to be free before it starts: its own, and a master's HA port. */
+    int[] ports() {
+        int[] broker = Ports.brokerPorts(port);
+        return slave() ? broker : new int[] {broker[0], broker[1], haPort};
     }
 
     boolean slave() {
@@ -191,8 +208,8 @@ final class EmbeddedBroker {
         storeConfig.setMaxIndexNum(INDEX_ENTRIES);
         storeConfig.setTimerGetMessageThreadNum(1);
         storeConfig.setTimerPutMessageThreadNum(1);
-        // 0 = any free port; the default 10912 would make every broker on the host collide.
-        storeConfig.setHaListenPort(0);
+        // The default 10912 would make every broker on the host collide; a slave listens on none it needs.
+        storeConfig.setHaListenPort(slave() ? 0 : haPort);
         if (settings.maxMessageSize() > 0) {
             storeConfig.setMaxMessageSize(settings.maxMessageSize());
         }
@@ -203,6 +220,7 @@ final class EmbeddedBroker {
         if (slave()) {
             // After the cluster's properties: a brokerRole given for the masters (SYNC_MASTER) is not the slave's.
             storeConfig.setBrokerRole(BrokerRole.SLAVE);
+            storeConfig.setHaMasterAddress(EmbeddedCluster.LOCALHOST + ":" + haPort);
         }
 
         // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.

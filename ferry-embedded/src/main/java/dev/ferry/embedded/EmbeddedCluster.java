@@ -91,12 +91,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         for (int i = 0; i < names.size(); i++) {
             int port = i == 0 && builder.brokerPort != 0 ? builder.brokerPort : Ports.pickBrokerPort();
             brokers.add(new EmbeddedBroker(settings, names.get(i), storeDir.resolve("broker-" + names.get(i)), port,
-                MixAll.MASTER_ID));
+                MixAll.MASTER_ID, Ports.pickHaPort()));
         }
         if (builder.slaves) {
-            for (String name : names) {
-                slaves.add(new EmbeddedBroker(settings, name, storeDir.resolve("broker-" + name + "-slave"),
-                    Ports.pickBrokerPort(), 1));
+            for (EmbeddedBroker master : brokers) {
+                slaves.add(new EmbeddedBroker(settings, master.name(), storeDir.resolve("broker-" + master.name()
+                    + "-slave"), Ports.pickBrokerPort(), 1, master.haPort()));
             }
         }
     }
@@ -224,7 +224,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Stops one broker, master or slave, and waits until its ports are free for its restart. */
     private void stop(EmbeddedBroker broker, String what) {
         shutdownQuietly(what, () -> broker.stop(() -> { }));
-        if (!Ports.awaitFree(PORT_WAIT, Ports.brokerPorts(broker.port()))) {
+        if (!Ports.awaitFree(PORT_WAIT, broker.ports())) {
             LOG.warn("{}ports of {} still in use {} s after it stopped", prefix(), what, PORT_WAIT.toSeconds());
         }
     }
@@ -394,7 +394,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         if (broker.running()) {
             return;
         }
-        awaitPortsFree("broker " + broker.name(), Ports.brokerPorts(broker.port()));
+        awaitPortsFree("broker " + broker.name(), broker.ports());
         try {
             broker.start();
         } catch (Exception e) {
@@ -466,7 +466,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         all.parallelStream().forEach(broker ->
             shutdownQuietly("broker " + broker.name(), () -> broker.stop(unregistered::countDown)));
-        all.forEach(broker -> IntStream.of(Ports.brokerPorts(broker.port())).forEach(ports));
+        all.forEach(broker -> IntStream.of(broker.ports()).forEach(ports));
         if (namesrvStopper != null) {
             try {
                 namesrvStopper.join();

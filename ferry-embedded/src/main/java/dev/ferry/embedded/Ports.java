@@ -37,6 +37,11 @@ final class Ports {
         return pick(0);
     }
 
+    /** A free port for a master's HA service, which its slave connects to. */
+    static int pickHaPort() {
+        return pick(0);
+    }
+
     /** A free port p for a broker, with its fast port p - 2 free as well. */
     static int pickBrokerPort() {
         return pick(FAST_PORT_OFFSET);
