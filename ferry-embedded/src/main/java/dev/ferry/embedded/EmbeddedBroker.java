@@ -110,6 +110,11 @@ final class EmbeddedBroker {
         BrokerController created = newController();
         initialize(created);
         created.start();
+        if (slave()) {
+            // What the broker itself does when a registration names its master's HA address: 5.5 reads no
+            // haMasterAddress from the store config at start.
+            created.getMessageStore().updateHaMasterAddress(EmbeddedCluster.LOCALHOST + ":" + haPort);
+        }
         controller = created;
     }
 
@@ -220,7 +225,6 @@ final class EmbeddedBroker {
         if (slave()) {
             // After the cluster's properties: a brokerRole given for the masters (SYNC_MASTER) is not the slave's.
             storeConfig.setBrokerRole(BrokerRole.SLAVE);
-            storeConfig.setHaMasterAddress(EmbeddedCluster.LOCALHOST + ":" + haPort);
         }
 
         // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.
