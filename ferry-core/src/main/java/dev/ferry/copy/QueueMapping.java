@@ -126,7 +126,8 @@ final class QueueMapping {
         return new Choice(chosen, change);
     }
 
-    private static String brief(MessageQueue queue) {
+    /** {@code broker-a/0}: a queue as an operator reads it in a log line. */
+    static String brief(MessageQueue queue) {
         return queue.getBrokerName() + "/" + queue.getQueueId();
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,12 +119,7 @@ final class TargetTopics {
 
     /** {@code broker-a/0, broker-a/1}: queues as an operator reads them in a log line. */
     private static String brief(List<MessageQueue> queues) {
-        StringBuilder text = new StringBuilder();
-        for (MessageQueue queue : queues) {
-            text.append(text.length() == 0 ? "" : ", ").append(queue.getBrokerName()).append('/')
-                .append(queue.getQueueId());
-        }
-        return text.toString();
+        return queues.stream().map(QueueMapping::brief).collect(Collectors.joining(", "));
     }
 
     /** Asks for the topic's routes again before the next copy, after a send to it failed. */
