@@ -27,6 +27,9 @@ import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
  */
 final class EmbeddedBroker {
 
+    /** Queues looked for in a store whose topic config does not say how many there are. */
+    private static final int MAX_PROBED_QUEUES = 256;
+
     /** 30,000 entries of 20 bytes per consume queue file instead of 300,000. */
     private static final int CONSUME_QUEUE_FILE_SIZE = 600_000;
     /** The timer (scheduled message) log: 100 MiB per file by default. */
@@ -165,15 +168,20 @@ final class EmbeddedBroker {
             && q.getReadQueueNums() == queueCount && q.getWriteQueueNums() == queueCount);
     }
 
-    /** The sum of the topic's queues' max offsets in this broker's store; 0 for a topic it does not have. */
+    /**
+     * The sum of the topic's queues' max offsets in this broker's store; 0 for a topic it does not have. Counted
+     * from the consume queues the store has built, not from the topic's config: a slave builds them as it
+     * replicates, but learns the topic's config from its master only every 10 s, once the NameServer has told
+     * it where its master is.
+     */
     long messageCount(String topic) throws Exception {
         TopicConfig config = controller().getTopicConfigManager().selectTopicConfig(topic);
-        if (config == null) {
-            return 0;
-        }
+        int queues = Math.max(config == null ? 0 : config.getReadQueueNums(), MAX_PROBED_QUEUES);
         long count = 0;
-        for (int queue = 0; queue < config.getWriteQueueNums(); queue++) {
-            count += controller().getMessageStore().getMaxOffsetInQueue(topic, queue);
+        for (int queue = 0; queue < queues; queue++) {
+            if (controller().getMessageStore().getConsumeQueue(topic, queue) != null) {
+                count += controller().getMessageStore().getMaxOffsetInQueue(topic, queue);
+            }
         }
         return count;
     }
