@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +58,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private static final long START_RETRY_MILLIS = 5_000;
     /** How often the link asks its source for its group's progress, to notice it going and coming back. */
     private static final long REACH_PROBE_MILLIS = 2_000;
+    /** How often the link looks for source brokers whose master is down, to read their queues from slaves. */
+    private static final long SLAVE_READS_MILLIS = 1_000;
+    /** Reasons a retrying link's status names at most. */
+    private static final int MAX_REASONS = 3;
 
     private final BackupConfig backup;
     private final ClusterConfig source;
@@ -89,6 +95,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final Map<String, Long> lastAnswerByBroker = new ConcurrentHashMap<>();
     private volatile long startedAtMillis;
     private final ScheduledExecutorService reachProbe;
+    /** Reads the queues of source brokers whose master is down from their slaves. */
+    private final SlaveReads slaveReads;
+    private final ScheduledExecutorService slaveReader;
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -123,12 +132,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
         this.heartbeats = heartbeat ? new Heartbeats(group, sourceAdmin) : null;
         this.maxBatchBytes = settings.batchBytes();
-        this.consumer = newConsumer();
-        this.reachProbe = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ferry-reach-" + group);
-            thread.setDaemon(true);
-            return thread;
-        });
+        QueueCopier copier = new QueueCopier(this);
+        this.consumer = newConsumer(copier);
+        this.slaveReads = new SlaveReads(this, copier, consumer.getDefaultMQPushConsumerImpl(), group);
+        this.reachProbe = daemonScheduler("ferry-reach-" + group);
+        this.slaveReader = daemonScheduler("ferry-slave-reads-" + group);
     }
 
     /** The consumer group, on the source cluster, that holds a link's progress. */
@@ -136,10 +144,18 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         return BackupConfig.groupOf(backupName, targetCluster);
     }
 
-    private DefaultMQPushConsumer newConsumer() {
+    private static ScheduledExecutorService daemonScheduler(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private DefaultMQPushConsumer newConsumer(QueueCopier copier) {
         DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, ClusterClients.rpcHook(source));
         ClusterClients.configure(c, source, "link");
-        c.setMessageListener(new QueueCopier(this));
+        c.setMessageListener(copier);
         c.setConsumeMessageBatchMaxSize(settings.batchMessages());
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / backup.topics().size()));
@@ -270,6 +286,16 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             source.name(), backup.startFrom(), loopCheck);
         reachProbe.scheduleWithFixedDelay(this::probe, REACH_PROBE_MILLIS, REACH_PROBE_MILLIS,
             TimeUnit.MILLISECONDS);
+        slaveReader.scheduleWithFixedDelay(this::readFromSlaves, SLAVE_READS_MILLIS, SLAVE_READS_MILLIS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    private void readFromSlaves() {
+        try {
+            slaveReads.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reading from source slaves failed: {}", name, SendFailure.describe(e), e);
+        }
     }
 
     /**
@@ -399,6 +425,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     public void close() {
         stopping = true;
         reachProbe.shutdownNow();
+        slaveReader.shutdownNow();
         if (heartbeats != null) {
             heartbeats.close();
         }
@@ -466,13 +493,13 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             why = "target '" + target.name() + "' does not answer: " + down;
         } else if (!stats.troubled.isEmpty() || targetPartlyDown != null) {
             state = LinkState.RETRYING;
-            why = targetPartlyDown != null ? targetPartlyDown : stats.troubled.values().iterator().next();
+            why = retryReasons(targetPartlyDown, stats.troubled.values());
         } else if (stalled != null) {
             state = LinkState.STALLED;
             why = stalled;
         } else {
             state = backlog > settings.batchMessages() * 8L ? LinkState.CATCHING_UP : LinkState.RUNNING;
-            why = null;
+            why = slaveReads.describe();
         }
         long heartbeatDelay = stats.lastHeartbeatDelayMillis;
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis;
@@ -485,7 +512,22 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn(),
             down == null, stats.heartbeats.sum(), heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
-            started && !stopping ? inFlightBytes() : 0, stats.unconfirmed.sum());
+            started && !stopping ? inFlightBytes() : 0, stats.unconfirmed.sum(), slaveReads.brokers());
+    }
+
+    /**
+     * The distinct reasons the link retries, the target's silent brokers first, at most three: a target broker
+     * down must not hide a source broker whose queues wait for their master.
+     */
+    static String retryReasons(String targetPartlyDown, Collection<String> troubles) {
+        Set<String> reasons = new LinkedHashSet<>();
+        if (targetPartlyDown != null) {
+            reasons.add(targetPartlyDown);
+        }
+        reasons.addAll(troubles);
+        List<String> shown = reasons.stream().limit(MAX_REASONS).toList();
+        String more = reasons.size() > shown.size() ? " (and " + (reasons.size() - shown.size()) + " more)" : "";
+        return String.join("; ", shown) + more;
     }
 
     /** Whether this process holds the link's heartbeat queue (with several processes, one of them does). */

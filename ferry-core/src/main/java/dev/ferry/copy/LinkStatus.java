@@ -1,5 +1,7 @@
 package dev.ferry.copy;
 
+import java.util.List;
+
 /**
  * A snapshot of one link for status output, the HTTP API, metrics and tests.
  *
@@ -26,13 +28,16 @@ package dev.ferry.copy;
  * @param inFlightBytes message bytes pulled from the source and not yet acknowledged by the target
  * @param unconfirmedSends sends the target stored without confirming them safe (flush or slave timeout, no
  *                    slave available); see {@code TargetSender}
+ * @param readFromSlaves the source brokers whose master is down and whose queues this process reads from their
+ *                    slave now (RocketMQ's slave reads, {@code slaveReadEnable=true}); empty normally
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
                          long skippedAtSource, long deadLettered, long retries,
                          long backlog, long delayMillis, String lastError, boolean sourceReachable,
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
-                         long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends) {
+                         long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
+                         List<String> readFromSlaves) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

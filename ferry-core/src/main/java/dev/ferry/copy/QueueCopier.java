@@ -4,6 +4,7 @@ import dev.ferry.config.BackupConfig.OnError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
@@ -45,7 +46,7 @@ final class QueueCopier implements MessageListenerOrderly {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueCopier.class);
     /** What {@link #copy} returns when every message is done; anything else is a delay before trying again. */
-    private static final long DONE = -1;
+    static final long DONE = -1;
     /** How soon a queue tries again that this process may no longer own, or while the link stops. */
     private static final long NOT_NOW_MILLIS = 1_000;
 
@@ -63,7 +64,7 @@ final class QueueCopier implements MessageListenerOrderly {
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         }
         try {
-            long retryIn = copy(source, messages);
+            long retryIn = copy(source, messages, () -> link.owns(source));
             if (retryIn == DONE) {
                 return ConsumeOrderlyStatus.SUCCESS;
             }
@@ -75,8 +76,12 @@ final class QueueCopier implements MessageListenerOrderly {
         }
     }
 
-    /** @return {@link #DONE} when every message was copied, skipped or dead-lettered, else when to try again */
-    private long copy(MessageQueue source, List<MessageExt> messages) {
+    /**
+     * Copies the messages, in order, each batch only while {@code mayCopy} holds (this process owns the queue).
+     *
+     * @return {@link #DONE} when every message was copied, skipped or dead-lettered, else when to try again
+     */
+    long copy(MessageQueue source, List<MessageExt> messages, BooleanSupplier mayCopy) {
         boolean heartbeats = isHeartbeat(source);
         if (!heartbeats) {
             countDelivered(source, messages);
@@ -109,7 +114,7 @@ final class QueueCopier implements MessageListenerOrderly {
         };
         for (List<Pending> batch : Batches.split(copies, p -> p.entry.size(), link.settings().batchMessages(),
             link.maxBatchBytes())) {
-            long retryIn = sendBatch(source, batch, target);
+            long retryIn = sendBatch(source, batch, target, mayCopy);
             if (retryIn != DONE) {
                 return retryIn;
             }
@@ -120,8 +125,9 @@ final class QueueCopier implements MessageListenerOrderly {
         return DONE;
     }
 
-    private long sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target) {
-        if (!link.owns(source)) {
+    private long sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target,
+                           BooleanSupplier mayCopy) {
+        if (!mayCopy.getAsBoolean()) {
             return NOT_NOW_MILLIS; // a process that lost the queue (or its lock) sends nothing more for it
         }
         try {
@@ -139,7 +145,7 @@ final class QueueCopier implements MessageListenerOrderly {
             }
             // One message of the batch is refused; find it by sending them one by one, in order.
             for (Pending one : batch) {
-                long retryIn = sendBatch(source, List.of(one), target);
+                long retryIn = sendBatch(source, List.of(one), target, mayCopy);
                 if (retryIn != DONE) {
                     return retryIn;
                 }

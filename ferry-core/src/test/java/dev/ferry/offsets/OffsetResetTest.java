@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -24,10 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The consumer offset reset on a real broker. The topic holds, in this order: 50 local messages, then a
- * late-copied backlog (30 copies produced a minute before the reset time), 20 copies produced after it, and
- * 10 more late copies: a reset to the time must land on the first copy produced after it, not where the
- * broker's store-time search puts it.
+ * The consumer offset reset on a real cluster of two brokers with RocketMQ's default names, a queue on each.
+ * Each queue holds, in this order: 50 local messages, then a late-copied backlog (30 copies produced a minute
+ * before the reset time), 20 copies produced after it, and 10 more late copies: a reset to the time must land,
+ * on every broker, on the first copy produced after it, not where the broker's store-time search puts it.
  */
 class OffsetResetTest {
 
@@ -37,16 +38,19 @@ class OffsetResetTest {
     private static EmbeddedCluster cluster;
     private static ClusterAdmin admin;
     private static Instant resetTime;
-    private static MessageQueue queue;
+    private static List<MessageQueue> queues;
 
     @BeforeAll
     static void fillTheTopic() throws Exception {
-        cluster = EmbeddedCluster.builder("reset").start();
+        cluster = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
         cluster.createTopic(TOPIC, 1);
         admin = ClusterAdmin.connect(TestConfigs.cluster("reset", cluster.namesrvAddr()));
-        queue = admin.queues(TOPIC).get(0);
+        queues = admin.queues(TOPIC);
+        assertThat(queues).extracting(MessageQueue::getBrokerName).containsExactly("broker-a", "broker-b");
         try (TestMessages producer = new TestMessages(cluster.namesrvAddr())) {
-            producer.send(TOPIC, "local", 0, 50, 1);
+            for (long seq = 0; seq < 50; seq++) {
+                sendToEveryQueue(producer, TestMessages.message(TOPIC, "local", seq));
+            }
             Thread.sleep(50);
             resetTime = Instant.now();
             Thread.sleep(50);
@@ -61,7 +65,13 @@ class OffsetResetTest {
             Message copy = TestMessages.message(TOPIC, "copy", seq);
             copy.putUserProperty(OriginStamp.ORIGIN, "primary");
             copy.putUserProperty(OriginStamp.ORIGIN_TIME, Long.toString(originTime));
-            producer.sendOne(copy);
+            sendToEveryQueue(producer, copy);
+        }
+    }
+
+    private static void sendToEveryQueue(TestMessages producer, Message message) throws Exception {
+        for (MessageQueue queue : queues) {
+            producer.producer().send(message, queue);
         }
     }
 
@@ -77,27 +87,35 @@ class OffsetResetTest {
 
     @Test
     void toATimeLandsOnTheFirstMessageProducedAtOrAfterItAtItsOrigin() throws Exception {
-        // The broker's own search by store time stops at the late copies...
-        assertThat(admin.offsetAt(queue, resetTime.toEpochMilli())).isEqualTo(50);
-        // ...the reset steps over them to the first copy produced after the time.
+        for (MessageQueue queue : queues) {
+            // The broker's own search by store time stops at the late copies...
+            assertThat(admin.offsetAt(queue, resetTime.toEpochMilli())).isEqualTo(50);
+        }
+        // ...the reset steps over them, on each broker, to the first copy produced after the time.
         List<OffsetReset.Position> positions = OffsetReset.toTime(admin, GROUP, TOPIC, resetTime);
-        assertThat(positions).singleElement().satisfies(p -> assertThat(p.target()).isEqualTo(80));
+        assertThat(positions).hasSize(2).allSatisfy(p -> assertThat(p.target()).isEqualTo(80));
 
         OffsetReset.apply(admin, GROUP, positions);
-        assertThat(admin.committedOffset(GROUP, queue)).hasValue(80);
+        for (MessageQueue queue : queues) {
+            assertThat(admin.committedOffset(GROUP, queue)).as(queue.toString()).hasValue(80);
+        }
     }
 
     @Test
     void toTheEarliestAndTheLatest() throws Exception {
         OffsetReset.apply(admin, GROUP + "-ends", OffsetReset.toEarliest(admin, GROUP + "-ends", TOPIC));
-        assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(0);
+        for (MessageQueue queue : queues) {
+            assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(0);
+        }
         List<OffsetReset.Position> latest = OffsetReset.toLatest(admin, GROUP + "-ends", TOPIC);
-        assertThat(latest).singleElement().satisfies(p -> {
+        assertThat(latest).hasSize(2).allSatisfy(p -> {
             assertThat(p.current()).isEqualTo(0);
             assertThat(p.target()).isEqualTo(110);
         });
         OffsetReset.apply(admin, GROUP + "-ends", latest);
-        assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(110);
+        for (MessageQueue queue : queues) {
+            assertThat(admin.committedOffset(GROUP + "-ends", queue)).hasValue(110);
+        }
     }
 
     @Test
@@ -116,19 +134,21 @@ class OffsetResetTest {
             // The client's own clocks set the pace, not the broker: it commits offsets first 10 s after it
             // starts, and a consumer told to reset pauses 10 s before it pulls again. A minute leaves room on a
             // busy machine (where, before AppConsumer's heartbeat, pulls were refused for the first 30 s).
-            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 110
-                && admin.committedOffset(group, queue).orElse(-1) == 110);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 220
+                && admin.committedOffset(group, queues.get(0)).orElse(-1) == 110
+                && admin.committedOffset(group, queues.get(1)).orElse(-1) == 110);
             received.clear();
             // Written straight into the broker, the offset would be overwritten by the consumer's next commit;
             // through the broker the consumer itself is told to go back.
             OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
-            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 30);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 60);
             Thread.sleep(1_000);
         } finally {
             consumer.shutdown();
         }
-        assertThat(received).as("read again from offset 80: the copies produced after the time")
-            .containsExactlyInAnyOrderElementsOf(LongStream.range(80, 110).mapToObj(Long::toString).toList());
+        assertThat(received).as("read again from offset 80 on each broker: the copies produced after the time")
+            .containsExactlyInAnyOrderElementsOf(LongStream.range(80, 110).mapToObj(Long::toString)
+                .flatMap(seq -> Stream.of(seq, seq)).toList());
     }
 
     @Test
@@ -137,6 +157,8 @@ class OffsetResetTest {
         OffsetReset.apply(admin, group, OffsetReset.toEarliest(admin, group, TOPIC));
         OffsetReset.toLatest(admin, group, TOPIC);
         OffsetReset.toTime(admin, group, TOPIC, resetTime);
-        assertThat(admin.committedOffset(group, queue)).hasValue(0);
+        for (MessageQueue queue : queues) {
+            assertThat(admin.committedOffset(group, queue)).hasValue(0);
+        }
     }
 }

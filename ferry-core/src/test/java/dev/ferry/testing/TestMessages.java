@@ -47,6 +47,8 @@ public final class TestMessages implements AutoCloseable {
     /** As {@link #send(String, String, long, int, int)}, with bodies padded to at least {@code bodyBytes}. */
     public List<String> send(String topic, String run, long first, int count, int queues, int bodyBytes)
         throws Exception {
+        // The route as the NameServer has it now (a broker just back), not as the producer last polled it.
+        producer.getDefaultMQProducerImpl().getMqClientFactory().updateTopicRouteInfoFromNameServer(topic);
         List<MessageQueue> all = producer.fetchPublishMessageQueues(topic);
         all.sort(MessageQueue::compareTo);
         List<String> ids = new ArrayList<>(count);

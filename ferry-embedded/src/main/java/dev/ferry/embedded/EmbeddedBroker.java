@@ -161,6 +161,16 @@ final class EmbeddedBroker {
         return data != null && address().equals(data.getBrokerAddrs().get(brokerId));
     }
 
+    /**
+     * For a running slave: takes its master's topics, groups and offsets now, as it does by itself once a minute
+     * (a topic just created on the master is otherwise unknown to its slave for up to that long, and a slave read
+     * of it is refused).
+     */
+    void syncMetadataFrom(EmbeddedBroker master) {
+        controller().getSlaveSynchronize().setMasterAddr(master.address());
+        controller().getSlaveSynchronize().syncAll();
+    }
+
     /** Whether the NameServer routes {@code topic} to this broker with {@code queueCount} queues. */
     boolean routes(NamesrvController namesrv, String topic, int queueCount) {
         TopicRouteData route = namesrv.getRouteInfoManager().pickupTopicRouteData(topic);

@@ -152,7 +152,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     /**
      * Creates (or updates) a topic on every broker with {@code queueCount} read and write queues each (as
      * {@code mqadmin updateTopic -c} does), and waits until the NameServer serves its route, so clients can use
-     * it right away.
+     * it right away. Slaves take it from their masters at once, as they would within a minute by themselves.
      */
     public void createTopic(String topic, int queueCount) {
         createTopic(topic, queueCount, brokerNames());
@@ -182,6 +182,21 @@ public final class EmbeddedCluster implements AutoCloseable {
         if (!await(ROUTE_TIMEOUT, () -> chosen.stream().allMatch(b -> b.routes(namesrv, topic, queueCount)))) {
             throw new IllegalStateException(prefix() + "topic '" + topic + "' was created but its route did not"
                 + " reach the NameServer within " + ROUTE_TIMEOUT.toSeconds() + " s");
+        }
+        syncSlaves();
+    }
+
+    /**
+     * Has every running slave take its master's topics, groups and offsets now, as slaves do by themselves once a
+     * minute: what a cluster that has run a while looks like (a slave read of a topic its slave does not know yet
+     * is refused).
+     */
+    public synchronized void syncSlaves() {
+        for (EmbeddedBroker slave : slaves) {
+            EmbeddedBroker master = broker(slave.name());
+            if (slave.running() && master.running()) {
+                slave.syncMetadataFrom(master);
+            }
         }
     }
 
