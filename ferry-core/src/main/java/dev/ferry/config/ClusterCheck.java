@@ -7,12 +7,18 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
@@ -93,7 +99,10 @@ public final class ClusterCheck {
         DefaultMQAdminExt admin = null;
         try {
             admin = ClusterClients.admin(cluster, timeout.toMillis());
-            result.complete(answered(cluster, admin.examineBrokerClusterInfo()));
+            ClusterInfo info = admin.examineBrokerClusterInfo();
+            Optional<String> refused = cluster.credentials().isPresent() ? credentialsRefused(cluster, admin, info)
+                : Optional.empty();
+            result.complete(refused.isPresent() ? failed(cluster, refused.get()) : answered(cluster, info));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.complete(failed(cluster, "check interrupted"));
@@ -104,6 +113,35 @@ public final class ClusterCheck {
                 admin.shutdown();
             }
         }
+    }
+
+    /**
+     * The NameServer checks no credentials; a broker with ACL on does. Asked for its config (which needs no right,
+     * only a user it knows with the right secret), each master says whether it takes the cluster's credentials.
+     * A broker that does not answer is not this check's to report: running Ferry waits for it.
+     */
+    private static Optional<String> credentialsRefused(ClusterConfig cluster, DefaultMQAdminExt admin,
+                                                       ClusterInfo info) throws InterruptedException {
+        for (Map.Entry<String, BrokerData> broker : new TreeMap<>(info.getBrokerAddrTable()).entrySet()) {
+            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
+            if (master == null) {
+                continue;
+            }
+            try {
+                admin.getBrokerConfig(master);
+            } catch (MQBrokerException e) {
+                if (e.getResponseCode() == ResponseCode.NO_PERMISSION) {
+                    return Optional.of("broker " + Node.quote(broker.getKey()) + " (" + master + ") refuses the"
+                        + " credentials of accessKey " + Node.quote(cluster.credentials().orElseThrow().accessKey())
+                        + ": " + reason(e) + " (check accessKey and secretKey)");
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // not answering: not a credentials problem
+            }
+        }
+        return Optional.empty();
     }
 
     /** A mistyped host name is common, and RocketMQ reports it only as "connect to  failed". */

@@ -115,11 +115,12 @@ public final class Checkpointer implements AutoCloseable {
 
     /** One round: every group of every topic; a group that cannot be checkpointed does not hold up the others. */
     void checkpointAll() throws Exception {
+        Map<MessageQueue, Long> targetEnds = new HashMap<>();
         for (String sourceTopic : backup.topics()) {
             for (String group : groups(sourceTopic)) {
                 String key = group + "|" + sourceTopic;
                 try {
-                    checkpoint(group, sourceTopic);
+                    checkpoint(group, sourceTopic, targetEnds);
                     if (failing.remove(key)) {
                         LOG.info("{}: checkpoints of group {} on {} resumed", name, group, sourceTopic);
                     }
@@ -153,7 +154,8 @@ public final class Checkpointer implements AutoCloseable {
             && !group.equals(MixAll.DEFAULT_CONSUMER_GROUP);
     }
 
-    private void checkpoint(String group, String sourceTopic) throws Exception {
+    /** @param targetEnds the target queues' ends, asked once per round */
+    private void checkpoint(String group, String sourceTopic, Map<MessageQueue, Long> targetEnds) throws Exception {
         ConsumeStats stats = source.consumeStats(group, sourceTopic);
         List<Checkpoint.QueueCheckpoint> queues = new ArrayList<>();
         long lag = 0;
@@ -163,7 +165,7 @@ public final class Checkpointer implements AutoCloseable {
             if (!queue.getTopic().equals(sourceTopic) || committed < 0) {
                 continue;
             }
-            Optional<OffsetSyncStore.Translation> translated = translate(queue, committed);
+            Optional<OffsetSyncStore.Translation> translated = translate(queue, committed, targetEnds);
             if (translated.isPresent()) {
                 lag += Math.max(0, entry.getValue().getBrokerOffset() - committed);
             }
@@ -200,9 +202,25 @@ public final class Checkpointer implements AutoCloseable {
      * target queue shared with other source queues resumes at the smallest of their translations, so leaving
      * this queue out would let the others move the group past copies it did not consume).
      */
-    private Optional<OffsetSyncStore.Translation> translate(MessageQueue queue, long committed) throws Exception {
+    private Optional<OffsetSyncStore.Translation> translate(MessageQueue queue, long committed,
+                                                           Map<MessageQueue, Long> targetEnds) throws Exception {
         Optional<OffsetSyncStore.Translation> translated = syncs.translate(queue, committed);
         if (translated.isPresent()) {
+            MessageQueue targetQueue = translated.get().target();
+            Long end = targetEnds.get(targetQueue);
+            if (end == null) {
+                end = target.maxOffset(targetQueue);
+                targetEnds.put(targetQueue, end);
+            }
+            // Never a checkpoint into a topic that is gone: the syncs go, the next copies bring new ones.
+            if (translated.get().targetOffset() > end) {
+                if (syncs.forgetIfPast(queue, end)) {
+                    LOG.warn("{}: offset syncs of {} dropped: they point past the end ({}) of {} (the target topic"
+                        + " was created again?); its checkpoints resume with the next copies", name, queue, end,
+                        targetQueue);
+                }
+                return Optional.empty(); // new syncs came meanwhile: the next round translates with them
+            }
             return translated;
         }
         Optional<MessageQueue> targetQueue = syncs.targetOf(queue);

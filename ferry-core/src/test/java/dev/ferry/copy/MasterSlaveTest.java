@@ -1,9 +1,11 @@
 package dev.ferry.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Broker groups with a master and a slave on both sides, RocketMQ's default names. The target's master is a
  * {@code SYNC_MASTER}: its slave goes down while Ferry copies, and copying goes on; the slave catches up when it
  * is back; nothing is lost or copied twice. A source broker whose master is down when Ferry starts is waited
- * for.
+ * for; meanwhile, asking whether a group is online there is an error, not "no one".
  */
 class MasterSlaveTest {
 
@@ -71,6 +73,11 @@ class MasterSlaveTest {
             List<String> produced = producer.send("orders", "before", 0, 1_000, 4);
             await().atMost(Duration.ofSeconds(60)).until(() -> a.slaveMessageCount("orders", "broker-a") >= 1_000);
             a.stopBroker("broker-a");
+            try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("A"))) {
+                // No master answers: "could not ask" is an error, never "no one is online".
+                assertThatThrownBy(() -> admin.onlineClients("billing"))
+                    .hasMessageContaining("cannot tell whether group 'billing' has consumers online");
+            }
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
                     .singleElement().satisfies(link -> {

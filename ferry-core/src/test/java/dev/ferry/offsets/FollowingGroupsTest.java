@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which groups Ferry moves on the target by itself: an idle one follows its checkpoint (and is created there),
- * one with a consumer online on the target is never touched.
+ * one with a consumer online on the target is never touched; after the target topic is created again, the idle
+ * one follows into the new topic, never to offsets of the old one.
  */
 class FollowingGroupsTest {
 
@@ -63,6 +64,22 @@ class FollowingGroupsTest {
                     .anyMatch(c -> c.group().equals("live")));
                 Thread.sleep(3_000);
                 assertThat(queues).allSatisfy(q -> assertThat(committed(b, "live", q)).isEqualTo(-1));
+
+                // The target topic is deleted and created again while Ferry runs: its queues start at 0 again.
+                // The checkpoints never point into the old topic (500 per queue): the idle group follows to the
+                // end of what is copied into the new one, 50 per queue.
+                standby.deleteTopic(TOPIC);
+                standby.createTopic(TOPIC, 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> queues.stream()
+                    .allMatch(q -> committed(b, "idle", q) <= 0));
+                try (TestMessages producer = new TestMessages(primary.namesrvAddr())) {
+                    producer.send(TOPIC, "again", 1_000, 100, 2);
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> idleSeen.size() == 1_100);
+                await().atMost(Duration.ofSeconds(60)).until(() -> queues.stream()
+                    .allMatch(q -> committed(b, "idle", q) == 50));
+                Thread.sleep(3_000);
+                assertThat(queues).allSatisfy(q -> assertThat(committed(b, "idle", q)).isEqualTo(50));
             } finally {
                 idleOnA.shutdown();
                 liveOnA.shutdown();

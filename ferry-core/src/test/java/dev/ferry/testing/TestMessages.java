@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.RPCHook;
 
 /**
  * Produces numbered test messages: message {@code seq} goes to source queue {@code seq mod queues}, with a
@@ -21,8 +23,17 @@ public final class TestMessages implements AutoCloseable {
     private final DefaultMQProducer producer;
 
     public TestMessages(String namesrv) throws Exception {
+        this(namesrv, null);
+    }
+
+    /** A producer for {@code cluster}, signing as its super user when it has ACL 2.0 on. */
+    public TestMessages(EmbeddedCluster cluster) throws Exception {
+        this(cluster.namesrvAddr(), cluster.hasAcl() ? cluster.acl().superUserHook() : null);
+    }
+
+    private TestMessages(String namesrv, RPCHook hook) throws Exception {
         long instance = INSTANCES.incrementAndGet();
-        producer = new DefaultMQProducer("test-producer-" + instance);
+        producer = new DefaultMQProducer("test-producer-" + instance, hook);
         producer.setNamesrvAddr(namesrv);
         // Unique per producer: producers sharing an instance name share one client, and its NameServer.
         producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + instance);

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.common.BrokerConfig;
@@ -27,6 +28,7 @@ import org.apache.rocketmq.store.rocksdb.MessageRocksDBStorage;
  */
 final class EmbeddedBroker {
 
+    private static final AtomicLong START_SEQUENCE = new AtomicLong();
     /** Queues looked for in a store whose topic config does not say how many there are. */
     private static final int MAX_PROBED_QUEUES = 256;
 
@@ -42,7 +44,7 @@ final class EmbeddedBroker {
 
     /** What every broker of a cluster shares. */
     record Settings(String clusterName, String namesrvAddr, boolean autoCreateTopics, int maxMessageSize,
-                    int commitLogFileSize, Map<String, String> brokerProperties) {
+                    int commitLogFileSize, Map<String, String> brokerProperties, EmbeddedAcl.SuperUser acl) {
     }
 
     private final Settings settings;
@@ -245,11 +247,16 @@ final class EmbeddedBroker {
             storeConfig.setBrokerRole(BrokerRole.SLAVE);
         }
 
-        // As BrokerStartup does: keeps ACL metadata in the store and apart from other brokers in this JVM.
+        // As BrokerStartup does: keeps ACL metadata in the store. RocketMQ caches ACL providers per config name
+        // for the life of the JVM: a name of this start's own keeps clusters with the same broker names, and a
+        // restarted broker, from sharing one (with a store already closed).
         AuthConfig authConfig = new AuthConfig();
-        authConfig.setConfigName(name);
+        authConfig.setConfigName(name + "@" + dir + "#" + START_SEQUENCE.incrementAndGet());
         authConfig.setClusterName(settings.clusterName());
         authConfig.setAuthConfigPath(dir.resolve("config").toString());
+        if (settings.acl() != null) {
+            settings.acl().enableOn(authConfig);
+        }
 
         return new BrokerController(brokerConfig, serverConfig, clientConfig, storeConfig, authConfig);
     }

@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +74,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** One per master when the cluster was built {@link Builder#withSlaves with slaves}; empty otherwise. */
     private final List<EmbeddedBroker> slaves = new ArrayList<>();
 
+    /** Null unless the cluster was built {@link Builder#withAcl with ACL 2.0}. */
+    private final EmbeddedAcl acl;
     private NamesrvController namesrv;
     private DefaultMQAdminExt admin;
     private boolean closed;
@@ -86,7 +90,19 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.namesrvPort = builder.namesrvPort != 0 ? builder.namesrvPort : Ports.pickNamesrvPort();
         EmbeddedBroker.Settings settings = new EmbeddedBroker.Settings(clusterName, namesrvAddr(),
             builder.autoCreateTopics, builder.maxMessageSize, builder.commitLogFileSize,
-            Map.copyOf(builder.brokerProperties));
+            Map.copyOf(builder.brokerProperties), builder.superUser);
+        this.acl = builder.superUser == null ? null : new EmbeddedAcl(clusterName, builder.superUser,
+            new EmbeddedAcl.Brokers() {
+                @Override
+                public DefaultMQAdminExt admin() throws Exception {
+                    return EmbeddedCluster.this.admin();
+                }
+
+                @Override
+                public List<String> runningAddresses() {
+                    return EmbeddedCluster.this.runningAddresses();
+                }
+            });
         List<String> names = builder.brokerNames.isEmpty() ? List.of(brokerNameOf(clusterName)) : builder.brokerNames;
         for (int i = 0; i < names.size(); i++) {
             int port = i == 0 && builder.brokerPort != 0 ? builder.brokerPort : Ports.pickBrokerPort();
@@ -128,6 +144,30 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** The name of the (first) broker. */
     public String brokerName() {
         return brokers.get(0).name();
+    }
+
+    /**
+     * The cluster's users and their rights, when it was built {@link Builder#withAcl with ACL 2.0}.
+     *
+     * @throws IllegalStateException for a cluster without ACL
+     */
+    public EmbeddedAcl acl() {
+        if (acl == null) {
+            throw new IllegalStateException(prefix() + "built without ACL (Builder.withAcl)");
+        }
+        return acl;
+    }
+
+    /** Whether the cluster was built {@link Builder#withAcl with ACL 2.0}. */
+    public boolean hasAcl() {
+        return acl != null;
+    }
+
+    private synchronized List<String> runningAddresses() {
+        List<String> addresses = new ArrayList<>();
+        brokers.stream().filter(EmbeddedBroker::running).forEach(b -> addresses.add(b.address()));
+        slaves.stream().filter(EmbeddedBroker::running).forEach(b -> addresses.add(b.address()));
+        return addresses;
     }
 
     /** The names of the cluster's brokers, in the order they were given. */
@@ -184,6 +224,24 @@ public final class EmbeddedCluster implements AutoCloseable {
                 + " reach the NameServer within " + ROUTE_TIMEOUT.toSeconds() + " s");
         }
         syncSlaves();
+    }
+
+    /**
+     * Deletes a topic from every running broker and from the NameServer, its messages and the groups' offsets on
+     * it with it (as {@code mqadmin deleteTopic -c} does).
+     */
+    public synchronized void deleteTopic(String topic) {
+        Set<String> addresses = new HashSet<>();
+        brokers.stream().filter(EmbeddedBroker::running).forEach(b -> addresses.add(b.address()));
+        try {
+            admin().deleteTopicInBroker(addresses, topic);
+            admin().deleteTopicInNameServer(Set.of(namesrvAddr()), topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(prefix() + "interrupted while deleting topic '" + topic + "'", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(prefix() + "cannot delete topic '" + topic + "': " + describe(e), e);
+        }
     }
 
     /**
@@ -511,7 +569,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private DefaultMQAdminExt admin() throws Exception {
         if (admin == null) {
-            DefaultMQAdminExt created = new DefaultMQAdminExt(ADMIN_TIMEOUT_MILLIS);
+            DefaultMQAdminExt created = acl == null ? new DefaultMQAdminExt(ADMIN_TIMEOUT_MILLIS)
+                : new DefaultMQAdminExt(acl.superUserHook(), ADMIN_TIMEOUT_MILLIS);
             created.setNamesrvAddr(namesrvAddr());
             // A shared client instance would talk to whichever cluster's NameServer it met first.
             created.setInstanceName("ferry-embedded-admin-" + clusterName + "-" + UUID.randomUUID());
@@ -572,6 +631,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private List<String> brokerNames = List.of();
         private boolean slaves;
+        private EmbeddedAcl.SuperUser superUser;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -613,6 +673,15 @@ public final class EmbeddedCluster implements AutoCloseable {
          */
         public Builder withSlaves() {
             this.slaves = true;
+            return this;
+        }
+
+        /**
+         * ACL 2.0 on every broker (authentication and authorization), with {@code superUser} created at first
+         * start; see {@link EmbeddedAcl} for the users and rights of the cluster.
+         */
+        public Builder withAcl(String superUser, String password) {
+            this.superUser = new EmbeddedAcl.SuperUser(superUser, password);
             return this;
         }
 

@@ -12,6 +12,7 @@ import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.RPCHook;
 
 /**
  * Reads a whole topic from the beginning, queue by queue, without a consumer group's progress: what a test,
@@ -30,8 +31,19 @@ public final class TopicReader {
      */
     public static List<MessageExt> readAll(String namesrv, String topic, int expected, Duration quiet, Duration timeout)
         throws Exception {
+        return readAll(namesrv, null, topic, expected, quiet, timeout);
+    }
+
+    /** As {@link #readAll(String, String, int)}, signing as the cluster's super user when it has ACL on. */
+    public static List<MessageExt> readAll(EmbeddedCluster cluster, String topic, int expected) throws Exception {
+        return readAll(cluster.namesrvAddr(), cluster.hasAcl() ? cluster.acl().superUserHook() : null, topic, expected,
+            Duration.ofMillis(500), Duration.ofSeconds(120));
+    }
+
+    private static List<MessageExt> readAll(String namesrv, RPCHook hook, String topic, int expected, Duration quiet,
+                                            Duration timeout) throws Exception {
         long instance = INSTANCES.incrementAndGet();
-        DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("test-reader-" + instance);
+        DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("test-reader-" + instance, hook);
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName("test-reader-" + ProcessHandle.current().pid() + "-" + instance);
         consumer.setAutoCommit(false);

@@ -1,0 +1,42 @@
+package dev.ferry.testing;
+
+import dev.ferry.embedded.EmbeddedAcl;
+import java.util.List;
+
+/**
+ * The least rights a Ferry user needs on an ACL 2.0 cluster, as {@code docs/security.md} lists them, granted
+ * on an embedded cluster: what the security tests run Ferry with.
+ */
+public final class FerryGrants {
+
+    private FerryGrants() {
+    }
+
+    /** On a source cluster: read the backup's topics, run the link's group, write heartbeats and dead letters. */
+    public static void onSource(EmbeddedAcl acl, String user, String backup, String target, List<String> topics) {
+        for (String topic : topics) {
+            acl.grant(user, "Topic:" + topic, "Sub", "Get");
+        }
+        acl.grant(user, "Group:ferry-" + backup + "-to-" + target + "*", "Sub", "Pub", "Create", "Update", "Get");
+        acl.grant(user, "Topic:FERRY_HEARTBEAT", "Pub", "Sub", "Create", "Get");
+        acl.grant(user, "Topic:FERRY_DLQ_" + backup, "Pub", "Create");
+        acl.grant(user, "Group:FERRY_*", "Pub", "Sub", "Get");
+        applicationGroups(acl, user);
+    }
+
+    /** On a target cluster: write copies, offset syncs and checkpoints; move the application groups. */
+    public static void onTarget(EmbeddedAcl acl, String user, List<String> topics) {
+        for (String topic : topics) {
+            acl.grant(user, "Topic:" + topic, "Pub", "Create", "Get");
+        }
+        acl.grant(user, "Topic:FERRY_*", "Pub", "Sub", "Create", "Get");
+        acl.grant(user, "Group:FERRY_*", "Pub", "Sub", "Get");
+        acl.grant(user, "Group:ferry-*", "Pub");
+        applicationGroups(acl, user);
+    }
+
+    /** Reading the application groups' progress, and moving it (following, failover, failback, reset). */
+    private static void applicationGroups(EmbeddedAcl acl, String user) {
+        acl.grant(user, "Group:*", "Get", "Create", "Update", "Sub");
+    }
+}
