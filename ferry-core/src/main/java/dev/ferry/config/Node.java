@@ -123,11 +123,12 @@ final class Node {
         try {
             return optionalText();
         } catch (ConfigException e) {
-            String written = value.isValueNode() ? value.asText() : "";
-            if (written.isEmpty() || !e.getMessage().contains(written)) {
+            // A message echoes a value quoted (see quote): hide that, however short the value.
+            String written = quote(value.isValueNode() ? value.asText() : "");
+            if (!e.getMessage().contains(written)) {
                 throw e;
             }
-            throw new ConfigException(e.getMessage().replace(written, "(not shown)"));
+            throw new ConfigException(e.getMessage().replace(written, quote("(not shown)")));
         }
     }
 
