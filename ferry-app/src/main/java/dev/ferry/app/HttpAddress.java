@@ -1,8 +1,9 @@
 package dev.ferry.app;
 
 import dev.ferry.config.HttpConfig;
+import dev.ferry.config.Loopback;
 
-/** Reads a {@code host:port} given on the command line. */
+/** Reads a {@code host:port} given on the command line: a loopback one, since it comes with no token. */
 final class HttpAddress {
 
     private HttpAddress() {
@@ -18,7 +19,13 @@ final class HttpAddress {
             if (port < 0 || port > 65_535) {
                 throw new NumberFormatException();
             }
-            return new HttpConfig(value.substring(0, colon), port);
+            String host = value.substring(0, colon);
+            if (!Loopback.isLoopback(host)) {
+                throw new Failures.BadInput("ferry: " + option + ": '" + host + "' is not a loopback address;"
+                    + " this endpoint has no token, so it listens on localhost or 127.x.x.x only"
+                    + " (serve beyond loopback with bin/ferry run and http.token)");
+            }
+            return new HttpConfig(host, port);
         } catch (NumberFormatException e) {
             throw new Failures.BadInput("ferry: " + option + ": port must be 0..65535, got '" + value.substring(colon + 1) + "'");
         }

@@ -86,9 +86,10 @@ final class StatusCommand implements Callable<Integer> {
     private static JsonNode fromRunningFerry(FerryConfig config) {
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                URI.create("http://" + config.http() + "/status")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + config.http() + "/status"))
+                .timeout(Duration.ofSeconds(5));
+            config.http().token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (Exception nobodyThere) {
             return null;

@@ -2,7 +2,8 @@ package dev.ferry.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.backup.Ferry;
 import dev.ferry.config.HttpConfig;
@@ -11,11 +12,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +27,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health}: 200 only while every link copies (running or catching up), else 503 with why;</li>
  *   <li>{@code GET /metrics}: Prometheus text format (see {@link dev.ferry.watch.FerryMetrics}).</li>
  * </ul>
+ * Every path is guarded by {@link HttpGuard} (loopback {@code Host}, bearer token, GET and HEAD only), and every
+ * exchange runs on an {@link ExchangeExecutor}, which drops a client that does not finish its request in time.
  * Every answer is read from the Watch's newest sample, so none waits on a cluster. JDK's built-in server: four
- * small endpoints do not earn a web framework.
+ * small read-only endpoints do not earn a web framework.
  */
 final class StatusServer implements AutoCloseable {
 
@@ -35,9 +38,11 @@ final class StatusServer implements AutoCloseable {
     private static final String DASHBOARD = "dashboard.html";
 
     private final HttpServer server;
+    private final ExchangeExecutor executor;
 
-    private StatusServer(HttpServer server) {
+    private StatusServer(HttpServer server, ExchangeExecutor executor) {
         this.server = server;
+        this.executor = executor;
     }
 
     /** Where a Ferry started with it records what {@code /metrics} serves. */
@@ -52,6 +57,12 @@ final class StatusServer implements AutoCloseable {
 
     static StatusServer start(HttpConfig http, Supplier<Snapshot> snapshot, Supplier<String> metrics)
         throws IOException {
+        return start(http, snapshot, metrics, ExchangeExecutor.HEADER_DEADLINE);
+    }
+
+    /** As above, with a request's headers due within {@code headerDeadline} (for testing). */
+    static StatusServer start(HttpConfig http, Supplier<Snapshot> snapshot, Supplier<String> metrics,
+                              Duration headerDeadline) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 16);
@@ -59,31 +70,34 @@ final class StatusServer implements AutoCloseable {
             throw new IOException("cannot listen on " + http + " (http.listen): " + e.getMessage()
                 + "; set http.listen to a free address, e.g. 127.0.0.1:0", e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ferry-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        ExchangeExecutor executor = new ExchangeExecutor(headerDeadline, ExchangeExecutor.EXCHANGE_DEADLINE);
+        server.setExecutor(executor);
         byte[] dashboard = dashboard();
-        server.createContext("/", exchange -> {
+        List<Filter> filters = List.of(
+            Filter.beforeHandler("request headers read", exchange -> executor.headersRead()), new HttpGuard(http));
+        route(server, filters, "/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
-                respond(exchange, 404, ("not found: " + exchange.getRequestURI().getPath()
-                    + " (try /, /status, /health or /metrics)\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+                Reply.text(exchange, 404, "not found: " + exchange.getRequestURI().getPath()
+                    + " (try /, /status, /health or /metrics)\n");
                 return;
             }
-            respond(exchange, 200, dashboard, "text/html; charset=utf-8");
+            Reply.send(exchange, 200, dashboard, "text/html; charset=utf-8");
         });
-        server.createContext("/status", exchange -> respond(exchange, 200, JSON.writeValueAsBytes(snapshot.get()),
-            "application/json"));
-        server.createContext("/health", exchange -> {
+        route(server, filters, "/status", exchange -> Reply.send(exchange, 200,
+            JSON.writeValueAsBytes(snapshot.get()), "application/json"));
+        route(server, filters, "/health", exchange -> {
             Snapshot now = snapshot.get();
-            String body = now.healthy() ? "ok\n" : "unhealthy\n" + String.join("\n", now.problems()) + "\n";
-            respond(exchange, now.healthy() ? 200 : 503, body.getBytes(StandardCharsets.UTF_8), "text/plain");
+            Reply.text(exchange, now.healthy() ? 200 : 503,
+                now.healthy() ? "ok\n" : "unhealthy\n" + String.join("\n", now.problems()) + "\n");
         });
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
+        route(server, filters, "/metrics", exchange -> Reply.send(exchange, 200,
             metrics.get().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8"));
         server.start();
-        return new StatusServer(server);
+        return new StatusServer(server, executor);
+    }
+
+    private static void route(HttpServer server, List<Filter> filters, String path, HttpHandler handler) {
+        server.createContext(path, handler).getFilters().addAll(filters);
     }
 
     private static byte[] dashboard() {
@@ -102,17 +116,9 @@ final class StatusServer implements AutoCloseable {
         return address.getHostString() + ":" + address.getPort();
     }
 
-    private static void respond(HttpExchange exchange, int code, byte[] body, String type) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(code, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
     @Override
     public void close() {
         server.stop(0);
+        executor.close();
     }
 }

@@ -115,6 +115,23 @@ final class Node {
         return isAbsent() ? Optional.empty() : Optional.of(text());
     }
 
+    /**
+     * As {@link #optionalText()}, for a secret (a token, a key): a problem found while reading it, such as an
+     * unterminated {@code ${}, does not echo what was written.
+     */
+    Optional<String> optionalSecret() throws ConfigException {
+        try {
+            return optionalText();
+        } catch (ConfigException e) {
+            // A message echoes a value quoted (see quote): hide that, however short the value.
+            String written = quote(value.isValueNode() ? value.asText() : "");
+            if (!e.getMessage().contains(written)) {
+                throw e;
+            }
+            throw new ConfigException(e.getMessage().replace(written, quote("(not shown)")));
+        }
+    }
+
     boolean flag(boolean otherwise) throws ConfigException {
         if (isAbsent()) {
             return otherwise;

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-    private static final Map<String, String> ENVIRONMENT = Map.of("HZ_AK", "ak-1", "HZ_SK", "sk-1", "UNIT", "01");
+    private static final Map<String, String> ENVIRONMENT = Map.of("HZ_AK", "ak-1", "HZ_SK", "sk-1", "UNIT", "01",
+        "FERRY_HTTP_TOKEN", "t0ken-from-the-environment");
 
     @TempDir
     Path dir;
@@ -42,7 +44,9 @@ class ConfigLoaderTest {
                 List.of("billing", "audit"), OnError.BLOCK),
             new BackupConfig("aggregate_to_center", Mode.ONE_WAY, "hangzhou", "beijing-center", List.of("orders"),
                 TopicMapping.SAME, null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER));
-        assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080));
+        assertThat(config.http()).isEqualTo(
+            new HttpConfig("0.0.0.0", 8080, Optional.of("t0ken-from-the-environment"), false));
+        assertThat(config.http().toString()).isEqualTo("0.0.0.0:8080");
     }
 
     @Test

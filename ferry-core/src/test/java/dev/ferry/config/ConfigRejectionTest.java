@@ -38,6 +38,11 @@ class ConfigRejectionTest {
             topics: [orders]
         """;
 
+    private static final String SHORT_TOKEN = "s3cret-short";
+    private static final String SPACED_TOKEN = "s3cret with spaces in it";
+    private static final String BROKEN_TOKEN = "s3cret-broken-${TOKEN";
+    private static final String GOOD_TOKEN = "s3cret-0123456789abcdef";
+
     @TempDir
     Path dir;
 
@@ -269,9 +274,39 @@ class ConfigRejectionTest {
 
             // http
             arguments("http as a single value", CLUSTERS + "backups:\n" + ORDERS_DR + "http: 127.0.0.1:7070\n",
-                "http: expected a map with listen, e.g. {listen: 127.0.0.1:7070}, found '127.0.0.1:7070'"),
+                "http: expected a map with listen and, beyond loopback, token, e.g. {listen: 127.0.0.1:7070},"
+                    + " found '127.0.0.1:7070'"),
             arguments("unknown http key", CLUSTERS + "backups:\n" + ORDERS_DR + "http: {port: 7070}\n",
-                "http.port: unknown key (allowed: listen)"),
+                "http.port: unknown key (allowed: listen, token, allowUnauthenticated)"),
+            arguments("listen beyond loopback without a token", http("{listen: 0.0.0.0:7070}"),
+                "http.token: missing: http.listen '0.0.0.0:7070' is not a loopback address, so the endpoint needs a"
+                    + " bearer token (e.g. token: ${FERRY_HTTP_TOKEN}), or allowUnauthenticated: true to serve status"
+                    + " and metrics to anyone who reaches it"),
+            arguments("listen on a name that is not loopback without a token", http("{listen: 'ferry.example.com:80'}"),
+                "http.token: missing: http.listen 'ferry.example.com:80' is not a loopback address, so the endpoint"
+                    + " needs a bearer token (e.g. token: ${FERRY_HTTP_TOKEN}), or allowUnauthenticated: true to serve"
+                    + " status and metrics to anyone who reaches it"),
+            arguments("listen beyond loopback, allowUnauthenticated false", http(
+                    "{listen: 10.0.0.5:7070, allowUnauthenticated: false}"),
+                "http.token: missing: http.listen '10.0.0.5:7070' is not a loopback address, so the endpoint needs a"
+                    + " bearer token (e.g. token: ${FERRY_HTTP_TOKEN}), or allowUnauthenticated: true to serve status"
+                    + " and metrics to anyone who reaches it"),
+            arguments("token from an unset environment variable", http("{listen: 0.0.0.0:7070, token: \"${HTTP_TOKEN}\"}"),
+                "http.token: environment variable HTTP_TOKEN is not set"),
+            arguments("token too short, not shown", http("{listen: 0.0.0.0:7070, token: " + SHORT_TOKEN + "}"),
+                "http.token: not a usable bearer token: at least 16 characters, only A-Z a-z 0-9 - . _ ~ + / (and ="
+                    + " at the end), e.g. from 'openssl rand -hex 32' (the value is not shown)"),
+            arguments("token with a space, not shown", http("{listen: 0.0.0.0:7070, token: '" + SPACED_TOKEN + "'}"),
+                "http.token: not a usable bearer token: at least 16 characters, only A-Z a-z 0-9 - . _ ~ + / (and ="
+                    + " at the end), e.g. from 'openssl rand -hex 32' (the value is not shown)"),
+            arguments("token with an unterminated reference, not shown", http("{token: '" + BROKEN_TOKEN + "'}"),
+                "http.token: unterminated ${ in '(not shown)' (write $${ for a literal ${)"),
+            arguments("token and allowUnauthenticated", http(
+                    "{listen: 0.0.0.0:7070, token: " + GOOD_TOKEN + ", allowUnauthenticated: true}"),
+                "http.allowUnauthenticated: true, but http.token is set too (a token is always required once set);"
+                    + " remove one of them"),
+            arguments("allowUnauthenticated not a boolean", http("{listen: 0.0.0.0:7070, allowUnauthenticated: yes}"),
+                "http.allowUnauthenticated: expected true or false, found 'yes'"),
             arguments("listen without host", CLUSTERS + "backups:\n" + ORDERS_DR + "http: {listen: 7070}\n",
                 "http.listen: '7070' is not host:port (e.g. 127.0.0.1:7070; port 0-65535)"),
             arguments("listen port out of range",
@@ -284,7 +319,8 @@ class ConfigRejectionTest {
     void refusesWithOneLineNamingFileKeyAndProblem(String what, String yaml, String expected) throws IOException {
         Path file = Files.writeString(dir.resolve("ferry.yaml"), yaml);
 
-        assertThat(problemLoading(file)).isEqualTo(file + ": " + expected);
+        assertThat(problemLoading(file)).isEqualTo(file + ": " + expected)
+            .doesNotContain(SHORT_TOKEN, SPACED_TOKEN, BROKEN_TOKEN, GOOD_TOKEN);
     }
 
     @Test
@@ -359,6 +395,11 @@ class ConfigRejectionTest {
         assertThat(problem).as("a ConfigException").isNotNull();
         assertThat(problem.getMessage()).doesNotContain("\n", "\r");
         return problem.getMessage();
+    }
+
+    /** The valid file, with {@code section} as its {@code http}. */
+    private static String http(String section) {
+        return CLUSTERS + "backups:\n" + ORDERS_DR + "http: " + section + "\n";
     }
 
     /** The valid file, with the hangzhou cluster's keys changed: pairs of key and value, null to remove. */
