@@ -35,7 +35,7 @@ final class EmbeddedClusters implements AutoCloseable {
             EmbeddedCluster local = started.get(name);
             resolved.put(name, local == null ? cluster : cluster.withNamesrv(local.namesrvAddr()));
         });
-        return new FerryConfig(config.file(), resolved, config.backups(), config.http());
+        return config.withClusters(resolved);
     }
 
     @Override

@@ -114,6 +114,37 @@ class CliTest {
     }
 
     @Test
+    void aSecretFileThatCannotBeReadIsExit2NamingItButNeverASecret() throws IOException {
+        Path missing = dir.resolve("hz-sk");
+        Path shortKey = Files.writeString(dir.resolve("ferry-signing-key"), "never-shown-key\n");
+        Path config = file("secrets.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:9876, accessKey: ak, secretKey: "${file:%s}"}
+              b: {embedded: true}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            """.formatted(missing));
+        Path signed = file("signed.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:9876}
+              b: {embedded: true}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            signingKey: "${file:%s}"
+            """.formatted(shortKey));
+        for (String command : new String[] {"validate", "run"}) {
+            Outcome outcome = run(command, "--config", config.toString());
+            assertThat(outcome.code()).as(command).isEqualTo(2);
+            assertThat(outcome.err().strip()).as(command).isEqualTo(config + ": clusters.a.secretKey: secret file '"
+                + missing + "' does not exist");
+            Outcome tooShort = run(command, "--config", signed.toString());
+            assertThat(tooShort.code()).as(command).isEqualTo(2);
+            assertThat(tooShort.err().strip()).as(command).startsWith(signed + ": signingKey: too short: 15 bytes")
+                .doesNotContain("never-shown");
+        }
+    }
+
+    @Test
     void aMissingFileIsExit2() {
         Outcome outcome = run("validate", "--config", dir.resolve("none.yaml").toString());
         assertThat(outcome.code()).isEqualTo(2);

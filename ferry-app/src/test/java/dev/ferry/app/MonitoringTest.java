@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
+import dev.ferry.config.SigningKey;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.copy.LinkStatus;
@@ -45,13 +47,15 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code /metrics}, {@code /status} and {@code /health} say agrees with what the test produced: messages
  * copied, messages the source's filter passed over, a backlog drained to 0, a queue blocked by a message the
- * target refuses — and no credential shows in any of them, nor in the log. Every metric the sample alert rules
+ * target refuses — and no credential shows in any of them, nor in the log: not the access key, nor the secret key
+ * and the signing key read from files ({@code ${file:PATH}}). Every metric the sample alert rules
  * ({@code docs/prometheus-alerts.yml}) read is exported.
  */
 class MonitoringTest {
 
     private static final String ACCESS_KEY = "AK-monitoring-4d1e";
     private static final String SECRET_KEY = "SK-never-shown-7f3a";
+    private static final String SIGNING_KEY = "signing-key-never-shown-0f9e8d7c6b5a49382716";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -70,14 +74,18 @@ class MonitoringTest {
             source.createTopic("orders", 4);
             source.createTopic("big", 1);
             Path file = dir.resolve("ferry.yaml");
+            // As Kubernetes mounts secrets: a file each, ending with a line break.
+            Path secretKey = Files.writeString(dir.resolve("mon-src-sk"), SECRET_KEY + "\n");
+            Path signingKey = Files.writeString(dir.resolve("ferry-signing-key"), SIGNING_KEY + "\n");
             Files.writeString(file, """
                 clusters:
-                  mon-src: {namesrv: "%s", accessKey: %s, secretKey: %s}
+                  mon-src: {namesrv: "%s", accessKey: %s, secretKey: "${file:%s}"}
                   mon-dst: {namesrv: "%s"}
                 backups:
                   - {name: filtered, source: mon-src, target: mon-dst, topics: [orders], filter: "region = 'east'"}
                   - {name: blocking, source: mon-src, target: mon-dst, topics: [big], onError: block}
-                """.formatted(source.namesrvAddr(), ACCESS_KEY, SECRET_KEY, target.namesrvAddr()));
+                signingKey: "${file:%s}"
+                """.formatted(source.namesrvAddr(), ACCESS_KEY, secretKey, target.namesrvAddr(), signingKey));
             // 300 messages, 98 of them from the west, which the filter passes over; each queue starts and ends with
             // an east message, so every skipped one is counted (a gap between two delivered messages).
             int west = 0;
@@ -92,6 +100,8 @@ class MonitoringTest {
             }
             assertThat(west).isEqualTo(98);
             FerryConfig config = ConfigLoader.load(file);
+            assertThat(config.cluster("mon-src").secretKey()).isEqualTo(SECRET_KEY);
+            assertThat(config.signingKey()).isPresent();
             PrometheusMeterRegistry registry = StatusServer.metrics();
             try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withBlockedRetryMillis(500), registry);
                  StatusServer server = StatusServer.start(new HttpConfig("127.0.0.1", 0), ferry, registry)) {
@@ -133,6 +143,7 @@ class MonitoringTest {
                 assertThat(metric(metrics, "ferry_received_messages_total", filtered)).isEqualTo(202);
                 assertThat(metric(metrics, "ferry_backlog_messages", filtered)).isZero();
                 assertThat(metric(metrics, "ferry_dead_lettered_messages_total", filtered)).isZero();
+                assertThat(metric(metrics, "ferry_forged_stamps_total", filtered)).isZero();
                 assertThat(metric(metrics, "ferry_heartbeats_copied_total", filtered)).isPositive();
                 assertThat(metric(metrics, "ferry_copy_delay_seconds_count", filtered)).as("every copy, heartbeats too")
                     .isGreaterThanOrEqualTo(202);
@@ -158,6 +169,7 @@ class MonitoringTest {
                 JsonNode filteredLink = find(status.path("links"), "filtered");
                 assertThat(filteredLink.path("copied").asLong()).isEqualTo(202);
                 assertThat(filteredLink.path("skippedAtSource").asLong()).isEqualTo(98);
+                assertThat(filteredLink.path("forgedStamps").asLong()).isZero();
                 assertThat(filteredLink.path("backlog").asLong()).isZero();
                 assertThat(filteredLink.path("state").asText()).isEqualTo("RUNNING");
                 JsonNode blockingLink = find(status.path("links"), "blocking");
@@ -180,14 +192,20 @@ class MonitoringTest {
                     .allSatisfy(name -> assertThat(metrics).as(name).containsPattern("(?m)^" + name + "[{ ]"));
 
                 for (String body : List.of(metrics, status.toString(), health.body(), page.body())) {
-                    assertThat(body).doesNotContain(SECRET_KEY).doesNotContain(ACCESS_KEY);
+                    assertThat(body).doesNotContain(SECRET_KEY).doesNotContain(ACCESS_KEY).doesNotContain(SIGNING_KEY);
                 }
             }
         } finally {
             root.detachAppender(log);
         }
         List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(lines).noneMatch(line -> line.contains(SECRET_KEY) || line.contains(ACCESS_KEY));
+        assertThat(lines).noneMatch(line -> line.contains(SECRET_KEY) || line.contains(ACCESS_KEY)
+            || line.contains(SIGNING_KEY));
+        assertThat(log.list).as("nor a stack trace").allSatisfy(event -> assertThat(stackTrace(event))
+            .doesNotContain(SECRET_KEY, ACCESS_KEY, SIGNING_KEY));
+        assertThat(lines).as("the key's id, for comparing processes").anyMatch(line ->
+            line.startsWith("Stamps are signed (key id "
+                + SigningKey.of(SIGNING_KEY.getBytes(StandardCharsets.UTF_8)).id() + ")"));
         assertThat(lines).as("one line for the change of state, with the backup, direction and cause")
             .filteredOn(line -> line.startsWith("blocking: mon-src -> mon-dst: running -> blocked (blocked at offset 1"))
             .hasSize(1);
@@ -205,6 +223,10 @@ class MonitoringTest {
             }
         }
         return names;
+    }
+
+    private static String stackTrace(ILoggingEvent event) {
+        return event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy());
     }
 
     private static LinkStatus link(Ferry ferry, String backup) {

@@ -3,11 +3,13 @@ package dev.ferry.backup;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.SigningKey;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.Link;
 import dev.ferry.offsets.Checkpointer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One configured backup at run time: a link from source to target, and in two-way mode a second link back.
@@ -17,10 +19,16 @@ public final class Backup implements AutoCloseable {
     private final BackupConfig config;
     private final List<Link> links = new ArrayList<>();
     private final List<Checkpointer> checkpointers = new ArrayList<>();
+    private final Optional<SigningKey> signingKey;
 
-    /** @param topology every backup of the configuration, for what one direction cannot know alone */
-    Backup(BackupConfig config, ClusterAdmin source, ClusterAdmin target, CopySettings settings, Topology topology) {
+    /**
+     * @param topology   every backup of the configuration, for what one direction cannot know alone
+     * @param signingKey the deployment's key for signed stamps, if any
+     */
+    Backup(BackupConfig config, ClusterAdmin source, ClusterAdmin target, CopySettings settings, Topology topology,
+           Optional<SigningKey> signingKey) {
         this.config = config;
+        this.signingKey = signingKey;
         addDirection(source, target, settings, topology);
         if (config.mode() == Mode.TWO_WAY) {
             addDirection(target, source, settings, topology);
@@ -30,7 +38,7 @@ public final class Backup implements AutoCloseable {
     private void addDirection(ClusterAdmin from, ClusterAdmin to, CopySettings settings, Topology topology) {
         String fromName = from.cluster().name();
         String toName = to.cluster().name();
-        Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName), true);
+        Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName), true, signingKey);
         links.add(link);
         checkpointers.add(new Checkpointer(link.name(), config, from, to, link.offsetSyncs(),
             config.mode() == Mode.ONE_WAY && topology.soleWriter(config, fromName, toName),

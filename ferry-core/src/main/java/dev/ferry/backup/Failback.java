@@ -140,7 +140,8 @@ public final class Failback {
                         + outboundGroup + ")", "is `ferry run` running with this configuration? Its link "
                         + home + " -> " + standby + " copies them");
                 Map<MessageQueue, Long> copyBackStart = ends(homeAdmin, backup.topics());
-                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, settings, true, false);
+                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, settings, true, false,
+                    config.signingKey());
                 try {
                     back.start();
                     awaitZero(() -> copyBackBacklog(back), timeout, backup.name() + ": copying back " + standby

@@ -69,8 +69,12 @@ public final class Ferry implements AutoCloseable {
         Topology topology = new Topology(config.backups());
         for (BackupConfig backupConfig : config.backups()) {
             backups.add(new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
-                topology));
+                topology, config.signingKey()));
         }
+        config.signingKey().ifPresentOrElse(
+            key -> LOG.info("Stamps are signed (key id {}): only FERRY_* stamps that verify are trusted", key.id()),
+            () -> LOG.info("Stamps are not signed (no signingKey): every FERRY_* stamp is trusted, a producer's too"
+                + " (see docs/security.md)"));
         watch = new Watch(config.backups(), config.clusters().values(), this::status, this::checkpoints);
         if (metrics != null) {
             List<Link> links = new ArrayList<>();

@@ -49,8 +49,8 @@ final class ClustersSection {
         if (namesrv.isPresent()) {
             checkNamesrv(cluster.get("namesrv"), namesrv.get());
         }
-        Optional<String> accessKey = cluster.get("accessKey").optionalText();
-        Optional<String> secretKey = cluster.get("secretKey").optionalText();
+        Optional<String> accessKey = secret(cluster.get("accessKey"));
+        Optional<String> secretKey = secret(cluster.get("secretKey"));
         if (accessKey.isPresent() != secretKey.isPresent()) {
             String missing = accessKey.isPresent() ? "secretKey" : "accessKey";
             String present = accessKey.isPresent() ? "accessKey" : "secretKey";
@@ -58,6 +58,11 @@ final class ClustersSection {
         }
         return new ClusterConfig(name, namesrv.orElse(null), accessKey.orElse(null), secretKey.orElse(null),
             stamp(cluster.get("stamp")), embedded);
+    }
+
+    /** ACL keys: shown in no message, log line or status (see {@link Node#secret()}). */
+    private static Optional<String> secret(Node key) throws ConfigException {
+        return key.isAbsent() ? Optional.empty() : Optional.of(key.secret());
     }
 
     private static void checkNamesrv(Node where, String namesrv) throws ConfigException {

@@ -17,12 +17,12 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-    private static final List<String> KEYS = List.of("clusters", "backups", "http");
+    private static final List<String> KEYS = List.of("clusters", "backups", "http", SigningKey.KEY);
 
     private ConfigLoader() {
     }
 
-    /** Reads {@code file}, taking {@code ${NAME}} values from this process's environment. */
+    /** Reads {@code file}, taking {@code ${NAME}} from this process's environment, {@code ${file:PATH}} from PATH. */
     public static FerryConfig load(Path file) throws ConfigException {
         return load(file, System.getenv());
     }
@@ -38,7 +38,8 @@ public final class ConfigLoader {
         root.map("a map with clusters, backups and http at the top").allowOnly(KEYS);
         Map<String, ClusterConfig> clusters = ClustersSection.read(root.get("clusters"));
         List<BackupConfig> backups = BackupsSection.read(root.get("backups"), clusters);
-        return new FerryConfig(file, clusters, backups, HttpSection.read(root.get("http")));
+        return new FerryConfig(file, clusters, backups, HttpSection.read(root.get("http")),
+            SigningKey.read(root.get(SigningKey.KEY)));
     }
 
     private static String read(Path file) throws ConfigException {

@@ -3,6 +3,7 @@ package dev.ferry.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A whole Ferry configuration file, validated: every backup names known clusters, every value parsed.
@@ -12,8 +13,26 @@ import java.util.Map;
  * @param clusters every cluster by its name in the file, in file order
  * @param backups  the backups, in file order
  * @param http     where the status, metrics and dashboard server listens
+ * @param signingKey the key stamps are signed with, shared by the deployment's Ferry processes; empty: stamps are
+ *                 neither signed nor checked (see docs/security.md)
  */
-public record FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<BackupConfig> backups, HttpConfig http) {
+public record FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<BackupConfig> backups, HttpConfig http,
+                          Optional<SigningKey> signingKey) {
+
+    /** A configuration without a signing key. */
+    public FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<BackupConfig> backups, HttpConfig http) {
+        this(file, clusters, backups, http, Optional.empty());
+    }
+
+    /** The same configuration with these clusters (an embedded cluster's address filled in, say). */
+    public FerryConfig withClusters(Map<String, ClusterConfig> changed) {
+        return new FerryConfig(file, changed, backups, http, signingKey);
+    }
+
+    /** The same configuration, its stamps signed with {@code key}. */
+    public FerryConfig withSigningKey(SigningKey key) {
+        return new FerryConfig(file, clusters, backups, http, Optional.of(key));
+    }
 
     public ClusterConfig cluster(String name) {
         ClusterConfig cluster = clusters.get(name);

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * every problem found there can name it: {@code ferry.yaml: backups[1].source: unknown cluster 'hz'}.
  *
  * <p>The tree comes from {@link YamlTree}: maps, lists, null and scalars kept as the text the user wrote.
- * String values are read through {@link EnvironmentSubstitution}; map keys are not.
+ * String values are read through {@link EnvironmentSubstitution} ({@code ${NAME}}, {@code ${file:PATH}}); map
+ * keys are not.
  */
 final class Node {
 
@@ -98,13 +99,25 @@ final class Node {
 
     /** As {@link #text()}, leaving the placeholders in {@code kept} (such as {@code ${topic}}) for later. */
     String template(Set<String> kept) throws ConfigException {
+        return read(kept, false);
+    }
+
+    /**
+     * As {@link #text()}, for a credential or key: no problem found here quotes the value, as written or as
+     * substituted (its own checks must not either).
+     */
+    String secret() throws ConfigException {
+        return read(Set.of(), true);
+    }
+
+    private String read(Set<String> kept, boolean secret) throws ConfigException {
         if (isAbsent()) {
             throw problem("missing");
         }
         if (!value.isValueNode()) {
             throw problem("expected a single value, found " + found());
         }
-        String text = environment.apply(value.asText(), this, kept);
+        String text = environment.apply(value.asText(), this, kept, secret);
         if (text.isBlank()) {
             throw problem("is empty");
         }

@@ -5,6 +5,7 @@ import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.SigningKey;
 import dev.ferry.config.StartFrom;
 import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -109,16 +111,21 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     /** The subscription is SQL-92: the broker passes over messages, and the backlog it reports counts them. */
     private volatile boolean filteredAtBroker;
     private final boolean loopPossible;
+    /** Stamps are signed, and only signed ones trusted: the loop check needs Ferry, the broker cannot verify. */
+    private final boolean signed;
 
     /**
      * @param loopPossible whether copies can come back to the source from the target (two-way, rings): then
      *                     the loop check runs on the source broker, where it can
      * @param heartbeat    whether the link writes and copies heartbeats (see {@link Heartbeats})
+     * @param signingKey   the deployment's key to sign stamps with and check them against; empty: every stamp
+     *                     is trusted (see {@link OriginStamp})
      */
     public Link(BackupConfig backup, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, CopySettings settings,
-                boolean loopPossible, boolean heartbeat) {
+                boolean loopPossible, boolean heartbeat, Optional<SigningKey> signingKey) {
         this.backup = backup;
         this.loopPossible = loopPossible;
+        this.signed = signingKey.isPresent();
         this.source = sourceAdmin.cluster();
         this.target = targetAdmin.cluster();
         this.sourceAdmin = sourceAdmin;
@@ -126,7 +133,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.settings = settings;
         this.name = backup.name() + ": " + source.name() + " -> " + target.name();
         this.group = groupOf(backup.name(), target.name());
-        this.stamp = new OriginStamp(source.name(), source.stamp());
+        this.stamp = new OriginStamp(source.name(), source.stamp(),
+            signingKey.map(key -> new StampSignature(key.hmacKey())));
         this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic(), offsetSyncs::targetOf);
         this.sender = new TargetSender(group, target, settings, stats, name);
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
@@ -390,11 +398,13 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
      * The link's subscription. Where copies can come back and the source's brokers evaluate SQL-92, the loop
      * check runs there and the copies it drops never cross the network (see {@link LoopFilter}); elsewhere
      * the link takes every message (or every one the backup's filter takes) and Ferry drops loops itself — it
-     * always checks. A backup filter needs SQL-92 on the broker either way.
+     * always checks. With a signing key the broker never drops on {@code FERRY_PATH}: it cannot tell a signed
+     * path from a forged one, and would pass over a forged one silently; Ferry verifies, then drops or copies.
+     * A backup filter needs SQL-92 on the broker either way.
      */
     private MessageSelector selector() throws Exception {
         boolean sql92 = sourceAdmin.propertyFilterEnabled();
-        if (sql92 && loopPossible) {
+        if (sql92 && loopPossible && !signed) {
             loopCheck = "broker";
             filteredAtBroker = true;
             return MessageSelector.bySql(LoopFilter.subscription(backup.filter(), target.name()));
@@ -410,7 +420,10 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
                 + " the brokers, or remove the filter)");
         }
         loopCheck = "ferry";
-        if (loopPossible) {
+        if (loopPossible && signed) {
+            LOG.info("{}: stamps are signed: copies that would loop are pulled and dropped by Ferry, which verifies"
+                + " their signature (the broker could not, and would pass over forged paths unseen)", name);
+        } else if (loopPossible) {
             LOG.info("{}: the brokers of '{}' do not have enablePropertyFilter=true; copies that would loop are"
                 + " pulled and dropped by Ferry", name, source.name());
         }
@@ -512,7 +525,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             stats.skippedAtSource.sum(), stats.deadLettered.sum(),
             stats.retries.sum(), backlog, delayMillis, stats.lastError.get(), error == null, reach.heldOnReturn(),
             down == null, stats.heartbeats.sum(), heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
-            started && !stopping ? inFlightBytes() : 0, stats.unconfirmed.sum(), slaveReads.brokers());
+            started && !stopping ? inFlightBytes() : 0, stats.unconfirmed.sum(), slaveReads.brokers(),
+            stats.forgedStamps.sum());
     }
 
     /**

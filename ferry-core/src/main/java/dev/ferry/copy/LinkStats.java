@@ -28,6 +28,11 @@ final class LinkStats {
     final LongAdder skippedAtSource = new LongAdder();
     /** Per source queue: the offset after the last message delivered, for {@link #skippedAtSource}. */
     final Map<MessageQueue, Long> nextDelivered = new ConcurrentHashMap<>();
+    /**
+     * Messages copied whose {@code FERRY_*} stamp had no valid signature (with a signing key): taken as local
+     * messages of the source. Counted when the target acknowledged the copy.
+     */
+    final LongAdder forgedStamps = new LongAdder();
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
     /** Sends the target stored without confirming them safe: flush or slave timeout, or no slave available. */

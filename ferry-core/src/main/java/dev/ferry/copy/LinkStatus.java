@@ -8,7 +8,8 @@ import java.util.List;
  * @param state       where the link stands; {@code reason} says why when it is not running normally
  * @param backlog     messages on the source not yet copied (-1 when the source could not be asked)
  * @param loopCheck   where copies that would loop are dropped: {@code broker} (SQL-92 subscription, never pulled)
- *                    or {@code ferry} (pulled, then dropped); null before the link started
+ *                    or {@code ferry} (pulled, then dropped; always with a signing key, as only Ferry can verify
+ *                    a signature); null before the link started
  * @param received    messages the source delivered to Ferry, redeliveries included
  * @param skippedLoop messages Ferry pulled and dropped because the target is on their path
  * @param skippedAtSource messages the source broker's filter passed over (loop check and the backup's filter)
@@ -30,6 +31,8 @@ import java.util.List;
  *                    slave available); see {@code TargetSender}
  * @param readFromSlaves the source brokers whose master is down and whose queues this process reads from their
  *                    slave now (RocketMQ's slave reads, {@code slaveReadEnable=true}); empty normally
+ * @param forgedStamps messages copied whose {@code FERRY_*} stamp had no valid signature (with a signing key):
+ *                    copied as local messages of the source; always 0 without a key
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
@@ -37,7 +40,7 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long backlog, long delayMillis, String lastError, boolean sourceReachable,
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
-                         List<String> readFromSlaves) {
+                         List<String> readFromSlaves, long forgedStamps) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

@@ -21,6 +21,13 @@ package dev.ferry.copy;
  * <p>The broker evaluates this only where {@code enablePropertyFilter=true}; elsewhere the link subscribes to
  * everything and {@link OriginStamp#stamp} drops the same messages in Ferry. Ferry checks in both cases: the
  * broker-side filter saves the transfer, the Ferry-side check is what guarantees no loop.
+ *
+ * <p>With a signing key it is not used at all. A producer can set {@code FERRY_PATH} to anything, and the broker
+ * cannot verify a signature: it would pass over a forged path naming the target, and the message would be lost
+ * without a count. Nor can any other property make the filter safe: whatever the broker can compare, a producer
+ * can copy from a message it reads. So a signed link subscribes to everything (or to the backup's filter) and
+ * {@link OriginStamp} drops only loops whose stamp verifies. The price is the transfer this filter saves: in a
+ * two-way backup, the other direction's copies are pulled, then dropped.
  */
 final class LoopFilter {
 

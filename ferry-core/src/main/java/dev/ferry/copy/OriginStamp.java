@@ -37,6 +37,21 @@ import org.apache.rocketmq.common.message.MessageExt;
  *   <li>A cluster's stamp never overwrites a property the message already has, so in a chain the stamp of
  *       the unit that produced it survives the hops through regions.</li>
  * </ul>
+ *
+ * <p>Anyone who produces a message can set {@code FERRY_*} properties, and a {@code FERRY_PATH} naming the target
+ * would have its message passed over as a loop: lost without a sound. With a signing key (shared by the Ferry
+ * processes of a deployment), every copy also carries {@code FERRY_SIGNATURE} (see {@link StampSignature}), and
+ * only a stamp whose signature verifies is trusted:
+ *
+ * <pre>
+ *   message read           FERRY_* stamp          what happens
+ *   no FERRY_* at all      (local)                copied, stamped and signed afresh
+ *   signed, verifies       trusted                loop check on its path; copied with the path extended, re-signed
+ *   any other FERRY_*      forged (or stale)      copied as a local message: its FERRY_* replaced, signed; counted
+ * </pre>
+ *
+ * Without a key, every stamp is trusted, as before signing existed, and a {@code FERRY_SIGNATURE} read is not
+ * carried (it would no longer match the stamp).
  */
 public final class OriginStamp {
 
@@ -47,9 +62,15 @@ public final class OriginStamp {
     public static final String SOURCE_QUEUE = "FERRY_SOURCE_QUEUE";
     public static final String SOURCE_OFFSET = "FERRY_SOURCE_OFFSET";
     public static final String ORIGIN_TIME = "FERRY_ORIGIN_TIME";
+    /** The stamp's signature, with a signing key (see {@link StampSignature}). */
+    public static final String SIGNATURE = "FERRY_SIGNATURE";
 
-    /** Properties of the stamp proper, set on every copy. */
-    private static final int STAMP_PROPERTIES = 8;
+    /** Every property of a stamp: a message with any of them claims to be a copy. */
+    private static final List<String> STAMP = List.of(ORIGIN, PATH, ORIGIN_TIME, SOURCE_TOPIC, SOURCE_BROKER,
+        SOURCE_QUEUE, SOURCE_OFFSET, SIGNATURE);
+
+    /** Properties of the stamp proper, set on every copy (the message ID may be as well). */
+    private static final int STAMP_PROPERTIES = 9;
 
     /**
      * RocketMQ system properties that are part of the message itself and travel with the copy: tags, keys, the
@@ -59,16 +80,37 @@ public final class OriginStamp {
         MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
         MessageConst.PROPERTY_SHARDING_KEY);
 
+    /** What {@link #copy} returns for a message that would loop. */
+    private static final Stamped LOOP = new Stamped(Optional.empty(), false);
+
     private final String sourceCluster;
     private final Map<String, String> sourceStamp;
+    private final Optional<StampSignature> signature;
 
     /**
+     * Stamps neither signed nor checked: every stamp read is trusted.
+     *
      * @param sourceCluster the name of the cluster messages are read from
      * @param sourceStamp   the user properties added to every message copied out of it
      */
     public OriginStamp(String sourceCluster, Map<String, String> sourceStamp) {
+        this(sourceCluster, sourceStamp, Optional.empty());
+    }
+
+    /** With a {@code signature}, stamps are signed, and only signed ones trusted. */
+    OriginStamp(String sourceCluster, Map<String, String> sourceStamp, Optional<StampSignature> signature) {
         this.sourceCluster = sourceCluster;
         this.sourceStamp = Map.copyOf(sourceStamp);
+        this.signature = signature;
+    }
+
+    /**
+     * A stamped copy, or none when it would loop.
+     *
+     * @param copy   the message to write; empty when the target is on the (trusted) path
+     * @param forged the source message carried a stamp that was not trusted: it is copied as a local message
+     */
+    record Stamped(Optional<Message> copy, boolean forged) {
     }
 
     /** True when the message has already been stored in {@code cluster}: copying it there would loop. */
@@ -82,16 +124,27 @@ public final class OriginStamp {
 
     /** The copy to write into {@code targetCluster}'s {@code targetTopic}, or empty when that would loop. */
     public Optional<Message> stamp(MessageExt source, String targetTopic, String targetCluster) {
-        String path = source.getProperty(PATH);
-        if (targetCluster.equals(sourceCluster) || onPath(path, targetCluster)) {
-            return Optional.empty();
+        return copy(source, targetTopic, targetCluster).copy();
+    }
+
+    /** As {@link #stamp}, saying whether the source's stamp was forged. */
+    Stamped copy(MessageExt source, String targetTopic, String targetCluster) {
+        if (targetCluster.equals(sourceCluster)) {
+            return LOOP;
+        }
+        boolean forged = signature.isPresent() && claimsStamp(source)
+            && !signature.get().verifies(sourceCluster, source.getProperties());
+        // A forged stamp says nothing: the message is taken as produced here.
+        String path = forged ? null : source.getProperty(PATH);
+        if (onPath(path, targetCluster)) {
+            return LOOP;
         }
         // One pass over the source's properties into a map sized for the stamp as well: this runs for every
         // message copied, and the profile showed the property maps as the copy threads' largest cost.
         Map<String, String> properties = carriedProperties(source, STAMP_PROPERTIES + sourceStamp.size());
         sourceStamp.forEach(properties::putIfAbsent);
-        String origin = source.getProperty(ORIGIN);
-        String originTime = source.getProperty(ORIGIN_TIME);
+        String origin = forged ? null : source.getProperty(ORIGIN);
+        String originTime = forged ? null : source.getProperty(ORIGIN_TIME);
         properties.put(ORIGIN, origin != null ? origin : sourceCluster);
         properties.put(PATH, path == null ? sourceCluster : path + "," + sourceCluster);
         properties.put(ORIGIN_TIME, originTime != null ? originTime : Long.toString(source.getStoreTimestamp()));
@@ -100,10 +153,26 @@ public final class OriginStamp {
         properties.put(SOURCE_QUEUE, Integer.toString(source.getQueueId()));
         properties.put(SOURCE_OFFSET, Long.toString(source.getQueueOffset()));
         properties.computeIfAbsent(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, key -> derivedId(source));
+        if (signature.isPresent()) {
+            properties.put(SIGNATURE, signature.get().sign(targetCluster, properties));
+        } else {
+            properties.remove(SIGNATURE);
+        }
         Message copy = new Message(targetTopic, source.getBody());
         copy.setFlag(source.getFlag());
         MessageAccessor.setProperties(copy, properties);
-        return Optional.of(copy);
+        return new Stamped(Optional.of(copy), forged);
+    }
+
+    /** Whether the message carries any property of a stamp: a local message carries none. */
+    private static boolean claimsStamp(MessageExt source) {
+        Map<String, String> properties = source.getProperties();
+        for (String name : STAMP) {
+            if (properties.containsKey(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -94,9 +94,10 @@ final class QueueCopier implements MessageListenerOrderly {
             if (message.getQueueOffset() < acknowledged) {
                 continue; // on the target already: an earlier call sent it and was then suspended
             }
-            Optional<Message> copy = link.stamp().stamp(message, targetTopic, link.targetCluster());
+            OriginStamp.Stamped stamped = link.stamp().copy(message, targetTopic, link.targetCluster());
+            Optional<Message> copy = stamped.copy();
             if (copy.isPresent()) {
-                copies.add(new Pending(message, encoder.entry(copy.get())));
+                copies.add(new Pending(message, encoder.entry(copy.get()), stamped.forged()));
             } else if (!heartbeats) {
                 link.stats().skippedLoop.increment();
             }
@@ -254,15 +255,38 @@ final class QueueCopier implements MessageListenerOrderly {
         }
         stats.copied.add(batch.size());
         long bytes = 0;
+        long forged = 0;
         for (Pending p : batch) {
             bytes += p.copy.getBody().length;
+            forged += p.forged ? 1 : 0;
         }
         stats.copiedBytes.add(bytes);
+        if (forged > 0) {
+            forgedStampsCopied(batch, forged);
+        }
         if (stats.copyDelay != null) {
             for (Pending p : batch) {
                 stats.recordDelay(now - originTime(p));
             }
         }
+    }
+
+    /**
+     * Counts copies whose source carried a stamp without a valid signature; the link's first says so in the log,
+     * with what can cause it (the metric counts the rest).
+     */
+    private void forgedStampsCopied(List<Pending> batch, long forged) {
+        LinkStats stats = link.stats();
+        if (stats.forgedStamps.sum() == 0) {
+            Pending first = batch.stream().filter(p -> p.forged).findFirst().orElseThrow();
+            LOG.warn("{}: message {} at offset {} of {} carries FERRY_* properties without a valid signature: copied"
+                + " as a local message of {} and counted in ferry_forged_stamps_total. A producer sets FERRY_*"
+                + " properties, a Ferry without the signing key copied it, or a Ferry of this deployment has another"
+                + " signingKey (compare the key id each logs at start)", link.name(),
+                first.original.getMsgId(), first.original.getQueueOffset(), first.original.getTopic(),
+                link.sourceCluster());
+        }
+        stats.forgedStamps.add(forged);
     }
 
     /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
@@ -280,11 +304,14 @@ final class QueueCopier implements MessageListenerOrderly {
         final MessageExt original;
         final Message copy;
         final Batches.Entry entry;
+        /** The source's stamp was not trusted: it is copied as a local message. */
+        final boolean forged;
 
-        Pending(MessageExt original, Batches.Entry entry) {
+        Pending(MessageExt original, Batches.Entry entry, boolean forged) {
             this.original = original;
             this.copy = entry.message;
             this.entry = entry;
+            this.forged = forged;
         }
 
         static Message join(List<Pending> batch) {

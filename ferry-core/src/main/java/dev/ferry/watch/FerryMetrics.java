@@ -28,8 +28,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Per link (labels {@code backup}, {@code source}, {@code target}): messages and bytes copied, messages received,
  * skipped ({@code reason="loop"}: dropped by Ferry; {@code reason="source_filter"}: passed over by the source
- * broker's SQL-92 subscription, the loop check and the backup's filter), dead-lettered, send retries, heartbeats
- * copied; backlog, delay, heartbeat delay and age, bytes in flight; the state (one series per state, 1 for the
+ * broker's SQL-92 subscription, the loop check and the backup's filter), copied with a forged stamp (no valid
+ * signature, with a signing key), dead-lettered, send retries, heartbeats copied; backlog, delay, heartbeat delay and age, bytes in flight; the state (one series per state, 1 for the
  * current one) and whether the link is healthy; the delay of every copy, origin store time to the target's
  * acknowledgement, as a histogram. Per cluster: whether it answers. Per consumer group, direction and topic: the
  * newest checkpoint's age, what a failover would re-read at most, and the group's lag. And the JVM's.
@@ -82,6 +82,8 @@ public final class FerryMetrics {
         counter(registry, "ferry.skipped.messages",
             "messages not copied: passed over by the source broker's SQL-92 subscription (loop check, backup filter)",
             tags.and("reason", "source_filter"), watch, key, LinkStatus::skippedAtSource);
+        counter(registry, "ferry.forged.stamps", "messages copied whose FERRY_* stamp had no valid signature (with a"
+            + " signingKey): copied as local messages of the source", tags, watch, key, LinkStatus::forgedStamps);
         counter(registry, "ferry.dead.lettered.messages", "messages the target refused for good, dead-lettered",
             tags, watch, key, LinkStatus::deadLettered);
         counter(registry, "ferry.send.retries", "send attempts the target did not take and that were tried again",

@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every configuration Ferry refuses, each with the one line the operator reads. */
 class ConfigRejectionTest {
 
-    private static final Map<String, String> ENVIRONMENT =
-        Map.of("HZ_AK", "ak-1", "BROKEN", "127.0.0.1\n:9876", "EMPTY", "");
+    /** Part of every secret below: no message may show it. */
+    private static final String NEVER_SHOWN = "never-shown";
+    private static final Map<String, String> ENVIRONMENT = Map.of("HZ_AK", "ak-1", "BROKEN", "127.0.0.1\n:9876",
+        "EMPTY", "", "SHORT_KEY", NEVER_SHOWN + "-9c1e");
 
     private static final String CLUSTERS = """
         clusters:
@@ -52,7 +54,7 @@ class ConfigRejectionTest {
             arguments("a list at the top", "- clusters\n- backups\n",
                 "expected a map with clusters, backups and http at the top, found a list"),
             arguments("unknown top-level key", CLUSTERS + "bakups: []\n",
-                "bakups: unknown key (allowed: clusters, backups, http)"),
+                "bakups: unknown key (allowed: clusters, backups, http, signingKey)"),
 
             // clusters
             arguments("no clusters key", "backups:\n" + ORDERS_DR,
@@ -101,11 +103,20 @@ class ConfigRejectionTest {
                 "clusters.hangzhou.secretKey: environment variable HZ_SK is not set"),
             arguments("environment variable set to nothing", hangzhouWith("accessKey", "${EMPTY}"),
                 "clusters.hangzhou.accessKey: is empty"),
-            arguments("unterminated environment reference", hangzhouWith("accessKey", "${HZ_AK"),
-                "clusters.hangzhou.accessKey: unterminated ${ in '${HZ_AK' (write $${ for a literal ${)"),
-            arguments("invalid environment variable name", hangzhouWith("accessKey", "${HZ AK}"),
-                "clusters.hangzhou.accessKey: '${HZ AK}' is not an environment variable reference"
-                    + " (a name is letters, digits and _)"),
+            arguments("unterminated environment reference", hangzhouWith("namesrv", "${HZ_NS"),
+                "clusters.hangzhou.namesrv: unterminated ${ in '${HZ_NS' (write $${ for a literal ${)"),
+            arguments("unterminated reference in a secret, not quoted",
+                hangzhouWith("accessKey", "ak", "secretKey", NEVER_SHOWN + "${x"),
+                "clusters.hangzhou.secretKey: unterminated ${ (write $${ for a literal ${)"),
+            arguments("invalid environment variable name", hangzhouWith("namesrv", "${HZ NS}"),
+                "clusters.hangzhou.namesrv: '${HZ NS}' is neither an environment variable reference"
+                    + " (a name is letters, digits and _) nor ${file:PATH}"),
+            arguments("invalid reference in a secret, not quoted", hangzhouWith("accessKey", "${" + NEVER_SHOWN + "}",
+                    "secretKey", "sk"),
+                "clusters.hangzhou.accessKey: a ${...} is neither an environment variable reference"
+                    + " (a name is letters, digits and _) nor ${file:PATH}"),
+            arguments("a file reference without a file", hangzhouWith("accessKey", "${file:}", "secretKey", "sk"),
+                "clusters.hangzhou.accessKey: ${file:} names no file (e.g. ${file:/run/secrets/ferry-signing-key})"),
             arguments("stamp as a single value", hangzhouWith("stamp", "hz-01"),
                 "clusters.hangzhou.stamp: expected a map of property names to values, e.g. {unit: hz-01},"
                     + " found 'hz-01'"),
@@ -272,6 +283,22 @@ class ConfigRejectionTest {
                 "backups[1].topics[0]: backups 'orders-dr' and 'orders-back' both copy topic 'orders'"
                     + " from shanghai to hangzhou (every message would arrive twice)"),
 
+            // signingKey
+            arguments("signingKey too short", CLUSTERS + "backups:\n" + ORDERS_DR + "signingKey: ${SHORT_KEY}\n",
+                "signingKey: too short: 16 bytes, at least 32 are needed"
+                    + " (e.g. openssl rand -base64 48 > /run/secrets/ferry-signing-key)"),
+            arguments("signingKey written in the file, too short",
+                CLUSTERS + "backups:\n" + ORDERS_DR + "signingKey: " + NEVER_SHOWN + "\n",
+                "signingKey: too short: 11 bytes, at least 32 are needed"
+                    + " (e.g. openssl rand -base64 48 > /run/secrets/ferry-signing-key)"),
+            arguments("signingKey as a map", CLUSTERS + "backups:\n" + ORDERS_DR + "signingKey: {file: k}\n",
+                "signingKey: expected a single value, found a map"),
+            arguments("signingKey set to nothing", CLUSTERS + "backups:\n" + ORDERS_DR + "signingKey: ${EMPTY}\n",
+                "signingKey: is empty"),
+            arguments("signingKey from an unset variable",
+                CLUSTERS + "backups:\n" + ORDERS_DR + "signingKey: ${FERRY_SIGNING_KEY}\n",
+                "signingKey: environment variable FERRY_SIGNING_KEY is not set"),
+
             // http
             arguments("http as a single value", CLUSTERS + "backups:\n" + ORDERS_DR + "http: 127.0.0.1:7070\n",
                 "http: expected a map with listen and, beyond loopback, token, e.g. {listen: 127.0.0.1:7070},"
@@ -393,7 +420,8 @@ class ConfigRejectionTest {
         ConfigException problem =
             catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, ENVIRONMENT));
         assertThat(problem).as("a ConfigException").isNotNull();
-        assertThat(problem.getMessage()).doesNotContain("\n", "\r");
+        assertThat(problem.getMessage()).doesNotContain("\n", "\r").doesNotContain(NEVER_SHOWN);
+        assertThat(problem.getCause()).as("no stack trace that could hold a secret").isNull();
         return problem.getMessage();
     }
 

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OriginStampTest {
 
@@ -133,5 +138,123 @@ class OriginStampTest {
         assertThat(fromA.stamp(stored("orders", 2, 9, 1L), "orders", "b").orElseThrow()
             .getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).as("an ID of its own is kept")
             .isEqualTo("ID-1");
+    }
+
+    // --- signed stamps ---
+
+    private static final Optional<StampSignature> KEY = Optional.of(signature("the deployment's key, 32 bytes or more"));
+
+    private static StampSignature signature(String key) {
+        return new StampSignature(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    }
+
+    /** {@code copy} as the cluster it was written to stores it, read back by the next link. */
+    private static MessageExt storedCopy(Message copy) {
+        MessageExt stored = stored(copy.getTopic(), 1, 40, 5_000L);
+        MessageAccessor.setProperties(stored, new HashMap<>(copy.getProperties()));
+        return stored;
+    }
+
+    @Test
+    void aSignedCopyIsTrustedByTheNextFerryOfTheDeployment() {
+        Message toB = new OriginStamp("a", Map.of(), KEY).stamp(stored("orders", 3, 77, 1_000L), "orders", "b")
+            .orElseThrow();
+        assertThat(toB.getUserProperty(OriginStamp.SIGNATURE)).matches("[A-Za-z0-9_-]{43}");
+        MessageExt atB = storedCopy(toB);
+        OriginStamp fromB = new OriginStamp("b", Map.of(), KEY);
+
+        OriginStamp.Stamped toC = fromB.copy(atB, "orders", "c");
+        assertThat(toC.forged()).isFalse();
+        Message copy = toC.copy().orElseThrow();
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
+        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a,b");
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1000");
+        assertThat(KEY.get().verifies("c", copy.getProperties())).as("signed for the hop after").isTrue();
+        assertThat(fromB.copy(atB, "orders", "a")).as("back to where it was: a loop")
+            .isEqualTo(new OriginStamp.Stamped(Optional.empty(), false));
+    }
+
+    @Test
+    void aForgedPathNamingTheTargetIsCopiedAsALocalMessageAndCounted() {
+        MessageExt forged = stored("orders", 2, 9, 3_000L);
+        MessageAccessor.putProperty(forged, OriginStamp.PATH, "b");
+        MessageAccessor.putProperty(forged, OriginStamp.ORIGIN, "b");
+        MessageAccessor.putProperty(forged, OriginStamp.ORIGIN_TIME, "1");
+
+        assertThat(new OriginStamp("a", Map.of()).stamp(forged, "orders", "b")).as("without a key: trusted, dropped")
+            .isEmpty();
+        OriginStamp.Stamped stamped = new OriginStamp("a", Map.of(), KEY).copy(forged, "orders", "b");
+
+        assertThat(stamped.forged()).isTrue();
+        Message copy = stamped.copy().orElseThrow();
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
+        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a");
+        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("3000");
+        assertThat(copy.getUserProperty("amount")).isEqualTo("42");
+        assertThat(KEY.get().verifies("b", copy.getProperties())).isTrue();
+        assertThat(new OriginStamp("b", Map.of(), KEY).copy(storedCopy(copy), "orders", "a").copy())
+            .as("its copy does not come back").isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FERRY_ORIGIN", "FERRY_PATH", "FERRY_ORIGIN_TIME", "FERRY_SOURCE_TOPIC",
+        "FERRY_SOURCE_BROKER", "FERRY_SOURCE_QUEUE", "FERRY_SOURCE_OFFSET", "UNIQ_KEY", "FERRY_SIGNATURE"})
+    void aSignedStampWithAnyValueChangedIsForged(String property) {
+        Message toB = new OriginStamp("a", Map.of(), KEY).stamp(stored("orders", 3, 77, 1_000L), "orders", "b")
+            .orElseThrow();
+        MessageExt atB = storedCopy(toB);
+        MessageAccessor.putProperty(atB, property, atB.getProperty(property) + "x");
+
+        OriginStamp.Stamped toC = new OriginStamp("b", Map.of(), KEY).copy(atB, "orders", "c");
+
+        assertThat(toC.forged()).isTrue();
+        assertThat(toC.copy().orElseThrow().getUserProperty(OriginStamp.PATH)).isEqualTo("b");
+    }
+
+    @Test
+    void aStampSignedWithAnotherKeyOrForAnotherClusterIsForged() {
+        MessageExt local = stored("orders", 3, 77, 1_000L);
+        Message otherKey = new OriginStamp("a", Map.of(), Optional.of(signature("another deployment's key, 32 bytes")))
+            .stamp(local, "orders", "b").orElseThrow();
+        Message forC = new OriginStamp("a", Map.of(), KEY).stamp(local, "orders", "c").orElseThrow();
+        OriginStamp fromB = new OriginStamp("b", Map.of(), KEY);
+
+        assertThat(fromB.copy(storedCopy(otherKey), "orders", "a").forged()).isTrue();
+        assertThat(fromB.copy(storedCopy(forC), "orders", "a").forged()).as("a copy of c's produced again on b")
+            .isTrue();
+    }
+
+    @Test
+    void anyStampPropertyAloneMakesAClaimThatMustVerify() {
+        MessageExt tagged = stored("orders", 0, 1, 1L);
+        MessageAccessor.putProperty(tagged, OriginStamp.ORIGIN, "somewhere");
+
+        OriginStamp.Stamped stamped = new OriginStamp("a", Map.of(), KEY).copy(tagged, "orders", "b");
+
+        assertThat(stamped.forged()).isTrue();
+        assertThat(stamped.copy().orElseThrow().getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
+        assertThat(new OriginStamp("a", Map.of(), KEY).copy(stored("orders", 0, 1, 1L), "orders", "b").forged())
+            .as("a local message claims nothing").isFalse();
+    }
+
+    @Test
+    void withoutAKeyAReadSignatureIsNotCarried() {
+        Message signed = new OriginStamp("a", Map.of(), KEY).stamp(stored("orders", 3, 77, 1_000L), "orders", "b")
+            .orElseThrow();
+
+        Message copy = new OriginStamp("b", Map.of()).stamp(storedCopy(signed), "orders", "c").orElseThrow();
+
+        assertThat(copy.getProperties()).doesNotContainKey(OriginStamp.SIGNATURE);
+        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a,b");
+    }
+
+    @Test
+    void aMessageWithoutAnIdIsSignedWithTheIdItIsGiven() {
+        MessageExt noId = stored("orders", 2, 9, 1L);
+        noId.getProperties().remove(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+
+        Message copy = new OriginStamp("a", Map.of(), KEY).stamp(noId, "orders", "b").orElseThrow();
+
+        assertThat(new OriginStamp("b", Map.of(), KEY).copy(storedCopy(copy), "orders", "c").forged()).isFalse();
     }
 }
