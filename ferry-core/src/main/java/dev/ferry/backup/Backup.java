@@ -1,6 +1,7 @@
 package dev.ferry.backup;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.SigningKey;
@@ -73,8 +74,8 @@ public final class Backup implements AutoCloseable {
 
     @Override
     public void close() {
-        checkpointers.forEach(Checkpointer::close);
+        ClusterClients.closeAll(checkpointers);
         // Both directions stop together, each finishing what it has in flight.
-        links.parallelStream().forEach(Link::close);
+        ClusterClients.closeAll(links);
     }
 }

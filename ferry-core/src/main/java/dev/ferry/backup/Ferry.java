@@ -1,6 +1,7 @@
 package dev.ferry.backup;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
@@ -165,8 +166,8 @@ public final class Ferry implements AutoCloseable {
             watch.close();
         }
         // Side by side: each link's stop waits on its consumer's shutdown, most of it idle waiting.
-        backups.parallelStream().forEach(Backup::close);
-        admins.values().forEach(ClusterAdmin::close);
+        ClusterClients.closeAll(backups);
+        ClusterClients.closeAll(admins.values());
         admins.clear();
     }
 }

@@ -69,7 +69,7 @@ public final class ClusterCheck {
             List<CompletableFuture<Result>> checks = new ArrayList<>();
             for (ClusterConfig cluster : config.clusters().values()) {
                 checks.add(cluster.embedded() ? CompletableFuture.completedFuture(skipped(cluster))
-                    : reachLater(cluster, timeout, pool));
+                    : reachLater(cluster, RightsProbe.of(config, cluster.name()), timeout, pool));
             }
             return checks.stream().map(CompletableFuture::join).toList();
         } finally {
@@ -77,11 +77,12 @@ public final class ClusterCheck {
         }
     }
 
-    private static CompletableFuture<Result> reachLater(ClusterConfig cluster, Duration timeout, ExecutorService pool) {
+    private static CompletableFuture<Result> reachLater(ClusterConfig cluster, RightsProbe rights, Duration timeout,
+                                                        ExecutorService pool) {
         CompletableFuture<Result> result = new CompletableFuture<Result>().completeOnTimeout(
             failed(cluster, "not reachable: no answer within " + seconds(timeout) + " s"),
             timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        pool.execute(() -> reach(cluster, timeout, result));
+        pool.execute(() -> reach(cluster, rights, timeout, result));
         return result;
     }
 
@@ -90,7 +91,8 @@ public final class ClusterCheck {
      * down takes about three seconds more (RocketMQ's client waits for its network threads), which the
      * caller does not wait for.
      */
-    private static void reach(ClusterConfig cluster, Duration timeout, CompletableFuture<Result> result) {
+    private static void reach(ClusterConfig cluster, RightsProbe rights, Duration timeout,
+                              CompletableFuture<Result> result) {
         Optional<String> unknownHost = unknownHost(cluster);
         if (unknownHost.isPresent()) {
             result.complete(failed(cluster, "not reachable: unknown host " + Node.quote(unknownHost.get())));
@@ -100,8 +102,13 @@ public final class ClusterCheck {
         try {
             admin = ClusterClients.admin(cluster, timeout.toMillis());
             ClusterInfo info = admin.examineBrokerClusterInfo();
-            Optional<String> refused = cluster.credentials().isPresent() ? credentialsRefused(cluster, admin, info)
-                : Optional.empty();
+            Optional<String> refused = Optional.empty();
+            if (cluster.credentials().isPresent()) {
+                refused = credentialsRefused(cluster, admin, info);
+                if (refused.isEmpty() && !info.getBrokerAddrTable().isEmpty()) {
+                    refused = rights.firstRefusal(admin);
+                }
+            }
             result.complete(refused.isPresent() ? failed(cluster, refused.get()) : answered(cluster, info));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

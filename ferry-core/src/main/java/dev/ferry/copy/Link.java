@@ -454,11 +454,11 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             consumer.getDefaultMQPushConsumerImpl().persistConsumerOffset();
             consumer.shutdown();
         }
-        sender.close();
-        deadLetters.close();
+        List<AutoCloseable> producers = new ArrayList<>(List.of(sender, deadLetters));
         if (offsetSyncLog != null) {
-            offsetSyncLog.close();
+            producers.add(offsetSyncLog);
         }
+        ClusterClients.closeAll(producers);
         LOG.info("{}: stopped after copying {} message(s)", name, stats.copied.sum());
     }
 

@@ -15,10 +15,12 @@ import dev.ferry.testing.FerryGrants;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,20 +60,57 @@ class LeastPrivilegeTest {
     void aNormalUserWithTheDocumentedRightsCopiesOneWay() throws Exception {
         FerryConfig config = TestConfigs.config(List.of(asFerry("A", a, PASSWORD), asFerry("B", b, PASSWORD)),
             List.of(TestConfigs.oneWay("orders-dr", "A", "B", List.of("orders"))));
-        List<String> produced;
+        List<String> produced = new ArrayList<>();
         try (TestMessages producer = new TestMessages(a);
              Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
-            produced = producer.send("orders", "acl", 0, 400, 4);
+            produced.addAll(producer.send("orders", "acl", 0, 400, 4));
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
                 .singleElement().satisfies(link -> {
                     assertThat(link.state()).as(link.reason()).isEqualTo(LinkState.RUNNING);
                     assertThat(link.lastError()).isNull();
                 }));
+
+            // The right to publish to the target topic is revoked while Ferry runs: the link says so, unhealthy,
+            // and the copies wait on the source; granted again, they are copied, none lost or twice.
+            b.acl().grant(USER, "Topic:orders", "Create", "Get");
+            produced.addAll(producer.send("orders", "revoked", 400, 200, 4));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ferry.status())
+                .singleElement().satisfies(link -> {
+                    assertThat(link.state()).isEqualTo(LinkState.RETRYING);
+                    assertThat(link.reason()).contains("orders").containsIgnoringCase("permission");
+                    assertThat(link.healthy()).isFalse();
+                }));
+            assertThat(b.messageCount("orders")).isEqualTo(400);
+            b.acl().grant(USER, "Topic:orders", "Pub", "Create", "Get");
+            await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 600);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
+                .singleElement().satisfies(link -> assertThat(link.state()).isEqualTo(LinkState.RUNNING)));
         }
+        List<MessageExt> copies = TopicReader.readAll(b, "orders", produced.size());
         Set<String> ids = new HashSet<>();
-        TopicReader.readAll(b, "orders", 400).forEach(copy -> ids.add(copy.getMsgId()));
+        copies.forEach(copy -> ids.add(copy.getMsgId()));
         assertThat(ids).containsExactlyInAnyOrderElementsOf(produced);
+        assertThat(copies).as("no duplicates").hasSize(produced.size());
+    }
+
+    /** A right missing on the source: validate finds it, naming the backup and the broker's answer. */
+    @Test
+    void aMissingRightFailsValidationNamingTheResourceAndTheAction() {
+        String user = "ferry-without-get";
+        a.acl().createUser(user, PASSWORD);
+        FerryGrants.onSource(a.acl(), user, "orders-dr", "B", List.of("orders"));
+        a.acl().grant(user, "Topic:orders", "Sub");
+        FerryConfig config = TestConfigs.config(List.of(
+                new ClusterConfig("A", a.namesrvAddr(), user, PASSWORD, Map.of(), false), asFerry("B", b, PASSWORD)),
+            List.of(TestConfigs.oneWay("orders-dr", "A", "B", List.of("orders"))));
+        List<ClusterCheck.Result> results = ClusterCheck.check(config);
+        System.out.println("validate, a right missing: " + results.get(0).line());
+        assertThat(results.get(0).failed()).isTrue();
+        assertThat(results.get(0).line()).startsWith("cluster 'A' (" + a.namesrvAddr() + "): backup 'orders-dr'"
+            + " needs Get on Topic:orders and Group:ferry-orders-dr-to-B: User:" + user + " has no permission to"
+            + " access Topic:orders").doesNotContain(PASSWORD).doesNotContain("\n");
+        assertThat(results.get(1).failed()).as(results.get(1).line()).isFalse();
     }
 
     /** The NameServer checks no credentials: validate asks a broker, which does. */

@@ -46,6 +46,9 @@ public final class EmbeddedAcl {
             config.setInitAuthenticationUser("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
             config.setInnerClientAuthenticationCredentials("{\"accessKey\":\"" + username + "\",\"secretKey\":\""
                 + password + "\"}");
+            // RocketMQ refreshes its cached users and rights each minute; a test grants and revokes within seconds.
+            config.setUserCacheRefreshSecond(1);
+            config.setAclCacheRefreshSecond(1);
         }
 
         RPCHook hook() {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -315,6 +316,24 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Starts the slave of the named broker again; it catches up with its master by itself. */
     public synchronized void startSlave(String brokerName) {
         startBroker(slave(brokerName));
+    }
+
+    /**
+     * Changes a setting of the named broker's running slave, as {@code mqadmin updateBrokerConfig -b <slave>}
+     * does (for example {@code slaveReadEnable}); it takes effect at once and lasts until the slave restarts.
+     */
+    public synchronized void updateSlaveConfig(String brokerName, String key, String value) {
+        Properties properties = new Properties();
+        properties.setProperty(key, value);
+        try {
+            admin().updateBrokerConfig(slave(brokerName).address(), properties);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(prefix() + "interrupted while updating " + key, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(prefix() + "cannot set " + key + " on the slave of " + brokerName + ": "
+                + describe(e), e);
+        }
     }
 
     /** How many messages the slave of the named broker holds in {@code topic}: what it has replicated. */

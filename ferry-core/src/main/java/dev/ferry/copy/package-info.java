@@ -1,0 +1,8 @@
+/**
+ * Copying: a {@link dev.ferry.copy.Link} is one direction of a backup, a RocketMQ consumer group on the source
+ * whose orderly listener ({@code QueueCopier}) stamps each message ({@link dev.ferry.copy.OriginStamp}), sends it
+ * in batches to the queue the mapping gives ({@code QueueMapping}, {@code TargetTopics}, {@code TargetSender}) and
+ * records where each copy landed for the offsets package. Also here: loop checks, dead letters, heartbeats,
+ * reading from a source slave while its master is down, and the link's status.
+ */
+package dev.ferry.copy;
