@@ -95,13 +95,39 @@ public final class Failover {
                 long current = to.committedOffset(group, queue).orElse(-1);
                 Resume resume = resume(current, entry.getValue(), checkpoint.sharedTarget(),
                     checkpoint.sharedTarget() && current < 0 ? to.minOffset(queue) : 0, to.cluster().name());
-                moves.add(new Move(queue, current, resume.at(), reRead.getOrDefault(queue, 0L) + resume.moreReRead(),
+                long shared = spread(checkpoint).getOrDefault(queue, 0L);
+                moves.add(new Move(queue, current, resume.at(), reRead.getOrDefault(queue, 0L) + shared
+                    + resume.moreReRead(),
                     committed.getOrDefault(queue, 0L), now - checkpoint.time(), resume.why()));
             }
         }
         moves.sort(Comparator.comparing((Move m) -> m.queue().getTopic()).thenComparing(m -> m.queue().getBrokerName())
             .thenComparingInt(m -> m.queue().getQueueId()));
         return moves;
+    }
+
+    /**
+     * Per target queue, how far apart the translations of the source queues copied into it are. With fewer target
+     * queues than source queues several share one; the group resumes at the smallest translation, which skips
+     * nothing, and so may read again, of the other source queues, copies up to the largest:
+     *
+     * <pre>
+     *   target queue:  ... [q0 q1 q0 q1 q1 q0 ...]
+     *                       ^ q0's translation (resume here)   ^ q1's translation
+     *                       between them: q1's copies consumed on the source, read again
+     * </pre>
+     */
+    static Map<MessageQueue, Long> spread(Checkpoint checkpoint) {
+        Map<MessageQueue, Long> lowest = new HashMap<>();
+        Map<MessageQueue, Long> highest = new HashMap<>();
+        for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
+            MessageQueue target = new MessageQueue(checkpoint.targetTopic(), queue.targetBroker(), queue.targetQueue());
+            lowest.merge(target, queue.targetOffset(), Math::min);
+            highest.merge(target, queue.targetOffset(), Math::max);
+        }
+        Map<MessageQueue, Long> spread = new HashMap<>();
+        highest.forEach((queue, high) -> spread.put(queue, high - lowest.get(queue)));
+        return spread;
     }
 
     /** Sets the group's offsets on {@code to} as planned; creates the group there if it is missing. */

@@ -2,6 +2,9 @@ package dev.ferry.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 
 /** Where a group resumes on a target queue at failover, from its checkpoint: never past what it did not consume. */
@@ -31,5 +34,18 @@ class FailoverResumeTest {
         assertThat(fromStart.at()).isEqualTo(120);
         assertThat(fromStart.moreReRead()).isEqualTo(380);
         assertThat(fromStart.why()).contains("no progress of its own on B").contains("from the start of the queue");
+    }
+
+    /** Two source queues share each target queue: resuming at the lower translation may re-read up to the higher. */
+    @Test
+    void sourceQueuesSharingATargetQueueMayReReadUpToTheHighestTranslation() {
+        Checkpoint checkpoint = new Checkpoint("dr", "A", "B", "billing", "orders", "orders", 0, List.of(
+            new Checkpoint.QueueCheckpoint("broker-a", 0, 400, "broker-a", 0, 700, 3),
+            new Checkpoint.QueueCheckpoint("broker-a", 2, 500, "broker-a", 0, 950, 5),
+            new Checkpoint.QueueCheckpoint("broker-a", 1, 300, "broker-b", 0, 600, 2)), false);
+        assertThat(Failover.spread(checkpoint)).containsExactlyInAnyOrderEntriesOf(Map.of(
+            new MessageQueue("orders", "broker-a", 0), 250L,
+            new MessageQueue("orders", "broker-b", 0), 0L));
+        assertThat(Checkpointer.resumeOffsets(checkpoint)).containsEntry(new MessageQueue("orders", "broker-a", 0), 700L);
     }
 }

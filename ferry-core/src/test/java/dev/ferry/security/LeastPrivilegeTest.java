@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterCheck;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
@@ -11,6 +12,7 @@ import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.offsets.Failover;
 import dev.ferry.testing.FerryGrants;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,49 @@ class LeastPrivilegeTest {
             + " needs Get on Topic:orders and Group:ferry-orders-dr-to-B: User:" + user + " has no permission to"
             + " access Topic:orders").doesNotContain(PASSWORD).doesNotContain("\n");
         assertThat(results.get(1).failed()).as(results.get(1).line()).isFalse();
+    }
+
+    /**
+     * Two-way between the regions and a failover of an application group, every call as the same normal user:
+     * the rights of a source and of a target on both clusters.
+     */
+    @Test
+    void twoWayAndAFailoverRunAsTheSameUser() throws Exception {
+        for (EmbeddedCluster cluster : List.of(a, b)) {
+            cluster.createTopic("trades", 2);
+        }
+        FerryGrants.onPeer(a.acl(), USER, "trades-aa", "B", List.of("trades"));
+        FerryGrants.onPeer(b.acl(), USER, "trades-aa", "A", List.of("trades"));
+        FerryConfig config = TestConfigs.config(List.of(asFerry("A", a, PASSWORD), asFerry("B", b, PASSWORD)),
+            List.of(TestConfigs.twoWay("trades-aa", "A", "B", List.of("trades"))));
+        try (TestMessages inA = new TestMessages(a);
+             TestMessages inB = new TestMessages(b);
+             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
+            inA.send("trades", "hz", 0, 200, 2);
+            inB.send("trades", "sh", 0, 200, 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.messageCount("trades") >= 400
+                && b.messageCount("trades") >= 400);
+            // The application group on A has consumed half of A's own messages.
+            try (ClusterAdmin superOnA = ClusterAdmin.connect(new ClusterConfig("A", a.namesrvAddr(), SUPER_USER,
+                SUPER_PASSWORD, Map.of(), false))) {
+                superOnA.ensureGroup("app", false);
+                for (MessageQueue queue : superOnA.queues("trades")) {
+                    superOnA.commitOffset("app", queue, 50);
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.checkpoints().stream()
+                .anyMatch(c -> c.group().equals("app") && c.source().equals("A")));
+            assertThat(ferry.status()).allSatisfy(link -> assertThat(link.state()).as(link.reason())
+                .isIn(LinkState.RUNNING, LinkState.CATCHING_UP));
+        }
+        try (ClusterAdmin asFerryOnB = ClusterAdmin.connect(asFerry("B", b, PASSWORD))) {
+            List<Failover.Move> moves = Failover.plan(asFerryOnB, "app", "A", "trades");
+            assertThat(moves).isNotEmpty();
+            Failover.apply(asFerryOnB, "app", moves);
+            for (Failover.Move move : moves) {
+                assertThat(asFerryOnB.committedOffset("app", move.queue())).hasValue(move.resumeAt());
+            }
+        }
     }
 
     /** The NameServer checks no credentials: validate asks a broker, which does. */

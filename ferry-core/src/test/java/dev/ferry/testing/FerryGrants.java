@@ -35,6 +35,18 @@ public final class FerryGrants {
         applicationGroups(acl, user);
     }
 
+    /**
+     * On a peer of a two-way backup, which is the source of one link and the target of the other: both roles,
+     * with their rights on the backup's topics joined (a grant on a resource replaces the one before).
+     */
+    public static void onPeer(EmbeddedAcl acl, String user, String backup, String otherPeer, List<String> topics) {
+        onSource(acl, user, backup, otherPeer, topics);
+        onTarget(acl, user, topics);
+        for (String topic : topics) {
+            acl.grant(user, "Topic:" + topic, "Pub", "Sub", "Create", "Get");
+        }
+    }
+
     /** Reading the application groups' progress, and moving it (following, failover, failback, reset). */
     private static void applicationGroups(EmbeddedAcl acl, String user) {
         acl.grant(user, "Group:*", "Get", "Create", "Update", "Sub");
