@@ -242,15 +242,7 @@ class HttpGuardTest {
 
     @Test
     void validateRefusesListeningBeyondLoopbackWithoutATokenInOneLine() throws IOException {
-        Path file = Files.writeString(dir.resolve("ferry.yaml"), """
-            clusters:
-              a: {embedded: true}
-              b: {embedded: true}
-            backups:
-              - {name: x, source: a, target: b, topics: [t]}
-            http:
-              listen: 0.0.0.0:7070
-            """);
+        Path file = configWith("http: {listen: 0.0.0.0:7070}");
 
         for (String command : List.of("validate", "run", "status")) {
             CliTest.Outcome outcome = CliTest.run(command, "--config", file.toString());
@@ -264,14 +256,7 @@ class HttpGuardTest {
     @Test
     void validateRefusesABadTokenWithoutShowingIt() throws IOException {
         String weak = "tooShort-" + TOKEN.substring(0, 4);
-        Path file = Files.writeString(dir.resolve("ferry.yaml"), """
-            clusters:
-              a: {embedded: true}
-              b: {embedded: true}
-            backups:
-              - {name: x, source: a, target: b, topics: [t]}
-            http: {listen: 0.0.0.0:7070, token: %s}
-            """.formatted(weak));
+        Path file = configWith("http: {listen: 0.0.0.0:7070, token: " + weak + "}");
 
         CliTest.Outcome outcome = CliTest.run("validate", "--config", file.toString());
 
@@ -294,19 +279,23 @@ class HttpGuardTest {
     @Test
     void statusSendsTheTokenOfTheFile() throws Exception {
         String base = start(new HttpConfig("127.0.0.1", 0, Optional.of(TOKEN), false));
-        Path file = Files.writeString(dir.resolve("ferry.yaml"), """
-            clusters:
-              a: {embedded: true}
-              b: {embedded: true}
-            backups:
-              - {name: x, source: a, target: b, topics: [t]}
-            http: {listen: '%s', token: %s}
-            """.formatted(base.substring("http://".length()), TOKEN));
+        Path file = configWith("http: {listen: '" + base.substring("http://".length()) + "', token: " + TOKEN + "}");
 
         CliTest.Outcome outcome = CliTest.run("status", "--config", file.toString());
 
         assertThat(outcome.code()).isZero();
         assertThat(outcome.out()).contains("Ferry at " + base + "/ is healthy").doesNotContain(TOKEN);
+    }
+
+    /** A config file of two embedded clusters and one backup, with {@code http} as its http section. */
+    private Path configWith(String http) throws IOException {
+        return Files.writeString(dir.resolve("ferry.yaml"), """
+            clusters:
+              a: {embedded: true}
+              b: {embedded: true}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            """ + http + "\n");
     }
 
     private String start(HttpConfig http) throws IOException {

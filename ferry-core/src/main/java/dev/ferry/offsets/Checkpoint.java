@@ -1,6 +1,7 @@
 package dev.ferry.offsets;
 
 import java.util.List;
+import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
  * A consumer group's progress on the source, translated to the target at one moment: where the group resumes
@@ -30,6 +31,11 @@ public record Checkpoint(String backup, String source, String target, String gro
      */
     public record QueueCheckpoint(String sourceBroker, int sourceQueue, long sourceOffset, String targetBroker,
                                   int targetQueue, long targetOffset, long reReadAtMost) {
+    }
+
+    /** The target queue {@code queue}'s copies go to. */
+    MessageQueue targetQueueOf(QueueCheckpoint queue) {
+        return new MessageQueue(targetTopic, queue.targetBroker(), queue.targetQueue());
     }
 
     /** The same progress, ignoring when it was taken: whether a new checkpoint says anything new. */

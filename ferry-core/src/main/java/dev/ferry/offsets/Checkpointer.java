@@ -253,8 +253,7 @@ public final class Checkpointer implements AutoCloseable {
     static Map<MessageQueue, Long> resumeOffsets(Checkpoint checkpoint) {
         Map<MessageQueue, Long> offsets = new HashMap<>();
         for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
-            offsets.merge(new MessageQueue(checkpoint.targetTopic(), queue.targetBroker(), queue.targetQueue()),
-                queue.targetOffset(), Math::min);
+            offsets.merge(checkpoint.targetQueueOf(queue), queue.targetOffset(), Math::min);
         }
         return offsets;
     }

@@ -86,19 +86,19 @@ public final class Failover {
             Map<MessageQueue, Long> reRead = new HashMap<>();
             Map<MessageQueue, Long> committed = new HashMap<>();
             for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
-                MessageQueue target = new MessageQueue(checkpoint.targetTopic(), queue.targetBroker(), queue.targetQueue());
+                MessageQueue target = checkpoint.targetQueueOf(queue);
                 reRead.merge(target, queue.reReadAtMost(), Long::sum);
                 committed.merge(target, queue.sourceOffset(), Long::sum);
             }
+            Map<MessageQueue, Long> spread = spread(checkpoint);
             for (Map.Entry<MessageQueue, Long> entry : Checkpointer.resumeOffsets(checkpoint).entrySet()) {
                 MessageQueue queue = entry.getKey();
                 long current = to.committedOffset(group, queue).orElse(-1);
                 Resume resume = resume(current, entry.getValue(), checkpoint.sharedTarget(),
                     checkpoint.sharedTarget() && current < 0 ? to.minOffset(queue) : 0, to.cluster().name());
-                long shared = spread(checkpoint).getOrDefault(queue, 0L);
-                moves.add(new Move(queue, current, resume.at(), reRead.getOrDefault(queue, 0L) + shared
-                    + resume.moreReRead(),
-                    committed.getOrDefault(queue, 0L), now - checkpoint.time(), resume.why()));
+                long reReadAtMost = reRead.getOrDefault(queue, 0L) + spread.getOrDefault(queue, 0L) + resume.moreReRead();
+                moves.add(new Move(queue, current, resume.at(), reReadAtMost, committed.getOrDefault(queue, 0L),
+                    now - checkpoint.time(), resume.why()));
             }
         }
         moves.sort(Comparator.comparing((Move m) -> m.queue().getTopic()).thenComparing(m -> m.queue().getBrokerName())
@@ -121,7 +121,7 @@ public final class Failover {
         Map<MessageQueue, Long> lowest = new HashMap<>();
         Map<MessageQueue, Long> highest = new HashMap<>();
         for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
-            MessageQueue target = new MessageQueue(checkpoint.targetTopic(), queue.targetBroker(), queue.targetQueue());
+            MessageQueue target = checkpoint.targetQueueOf(queue);
             lowest.merge(target, queue.targetOffset(), Math::min);
             highest.merge(target, queue.targetOffset(), Math::max);
         }
