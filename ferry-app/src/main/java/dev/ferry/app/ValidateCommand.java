@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.config.ClusterCheck;
+import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +32,9 @@ final class ValidateCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println(result.line());
             }
         }
+        loaded.clusters().values().stream().filter(ClusterConfig::plaintextBeyondLoopback).forEach(cluster ->
+            spec.commandLine().getOut().println(config + ": warning: cluster '" + cluster.name() + "' ("
+                + cluster.namesrv() + "): credentials, and every message, cross the network without TLS; set tls: true"));
         if (!allReached) {
             return ExitCodes.BAD_INPUT;
         }

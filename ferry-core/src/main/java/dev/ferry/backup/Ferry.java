@@ -72,6 +72,9 @@ public final class Ferry implements AutoCloseable {
             backups.add(new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
                 topology, config.signingKey()));
         }
+        config.clusters().values().stream().filter(ClusterConfig::plaintextBeyondLoopback).forEach(cluster ->
+            LOG.warn("cluster '{}' ({}): credentials, and every message, cross the network without TLS; set tls: true"
+                + " (see docs/security.md)", cluster.name(), cluster.namesrv()));
         config.signingKey().ifPresentOrElse(
             key -> LOG.info("Stamps are signed (key id {}): only FERRY_* stamps that verify are trusted", key.id()),
             () -> LOG.info("Stamps are not signed (no signingKey): every FERRY_* stamp is trusted, a producer's too"

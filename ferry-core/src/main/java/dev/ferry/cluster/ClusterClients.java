@@ -36,11 +36,16 @@ public final class ClusterClients {
             .orElse(null);
     }
 
-    /** Points a client at the cluster, under an instance name no other client in this JVM uses. */
+    /**
+     * Points a client at the cluster, under an instance name no other client in this JVM uses, over TLS when the
+     * cluster says so (see {@link ClientTls}).
+     */
     public static <T extends ClientConfig> T configure(T client, ClusterConfig cluster, String role) {
         client.setNamesrvAddr(cluster.namesrv());
         client.setInstanceName(instanceName(cluster, role));
         client.setVipChannelEnabled(false);
+        cluster.tls().ifPresent(tls -> ClientTls.cover(cluster.name(), tls));
+        client.setUseTLS(cluster.tls().isPresent());
         return client;
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ final class ClustersSection {
 
     /** Cluster names end up in message properties ({@code FERRY_PATH} is comma-separated) and group names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final List<String> KEYS = List.of("namesrv", "accessKey", "secretKey", "stamp", "embedded");
+    private static final List<String> KEYS = List.of("namesrv", "accessKey", "secretKey", "stamp", "embedded", "tls");
     private static final String RESERVED_PREFIX = "FERRY_";
 
     private ClustersSection() {
@@ -27,8 +28,18 @@ final class ClustersSection {
             throw clusters.problem("no clusters (at least one is required)");
         }
         Map<String, ClusterConfig> result = new LinkedHashMap<>();
+        ClusterConfig withClientCertificate = null;
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
-            result.put(entry.getKey(), cluster(entry.getKey(), entry.getValue()));
+            ClusterConfig cluster = cluster(entry.getKey(), entry.getValue());
+            Optional<List<Path>> certificate = clientCertificate(cluster);
+            if (certificate.isPresent() && withClientCertificate != null
+                && !certificate.equals(clientCertificate(withClientCertificate))) {
+                throw entry.getValue().get("tls").get("certPath").problem("a second client certificate: RocketMQ's"
+                    + " client shows one per process, and cluster " + Node.quote(withClientCertificate.name())
+                    + " names another (use the same certPath and keyPath)");
+            }
+            withClientCertificate = certificate.isPresent() ? cluster : withClientCertificate;
+            result.put(entry.getKey(), cluster);
         }
         return Collections.unmodifiableMap(result);
     }
@@ -56,8 +67,18 @@ final class ClustersSection {
             String present = accessKey.isPresent() ? "accessKey" : "secretKey";
             throw cluster.get(missing).problem("missing (" + present + " is set; RocketMQ ACL needs both)");
         }
+        Optional<ClusterTls> tls = ClusterTls.read(cluster.get("tls"));
+        if (embedded && tls.isPresent()) {
+            throw cluster.get("tls").problem("an embedded cluster is plain TCP on loopback (remove tls)");
+        }
         return new ClusterConfig(name, namesrv.orElse(null), accessKey.orElse(null), secretKey.orElse(null),
-            stamp(cluster.get("stamp")), embedded);
+            stamp(cluster.get("stamp")), embedded, tls);
+    }
+
+    /** The client certificate and key a cluster's TLS shows, if any. */
+    private static Optional<List<Path>> clientCertificate(ClusterConfig cluster) {
+        return cluster.tls().filter(tls -> tls.certPath().isPresent())
+            .map(tls -> List.of(tls.certPath().get(), tls.keyPath().orElseThrow()));
     }
 
     /** ACL keys: shown in no message, log line or status (see {@link Node#secret()}). */

@@ -53,6 +53,11 @@ final class Node {
             child == null ? MissingNode.getInstance() : child);
     }
 
+    /** Whether this is a map (as opposed to a value, a list, or nothing). */
+    boolean isMap() {
+        return value.isObject();
+    }
+
     /** This node, checked to be a map; {@code expected} describes the map for the message. */
     Node map(String expected) throws ConfigException {
         if (!value.isObject()) {

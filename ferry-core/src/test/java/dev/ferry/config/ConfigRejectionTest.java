@@ -64,7 +64,7 @@ class ConfigRejectionTest {
             arguments("clusters as a list", "clusters: [hangzhou]\nbackups:\n" + ORDERS_DR,
                 "clusters: expected a map of cluster names to clusters, found a list"),
             arguments("unknown cluster key", hangzhouWith("namesrvAddr", "127.0.0.1:9876"),
-                "clusters.hangzhou.namesrvAddr: unknown key (allowed: namesrv, accessKey, secretKey, stamp, embedded)"),
+                "clusters.hangzhou.namesrvAddr: unknown key (allowed: namesrv, accessKey, secretKey, stamp, embedded, tls)"),
             arguments("invalid cluster name", "clusters:\n  hang zhou: {namesrv: 127.0.0.1:9876}\n",
                 "clusters.hang zhou: invalid cluster name 'hang zhou' (1 to 64 of A-Z a-z 0-9 _ . -)"),
             arguments("cluster name too long", "clusters:\n  " + "c".repeat(65) + ": {embedded: true}\n",
@@ -80,6 +80,18 @@ class ConfigRejectionTest {
                 "clusters.hangzhou: has both namesrv and embedded: true (choose one)"),
             arguments("embedded not a boolean", hangzhouWith("namesrv", null, "embedded", "yes"),
                 "clusters.hangzhou.embedded: expected true or false, found 'yes'"),
+            arguments("tls not a boolean or a map", hangzhouWith("tls", "yes"),
+                "clusters.hangzhou.tls: expected true or false, found 'yes'"),
+            arguments("tls with an unknown key", hangzhouWith("tls", "{trustCert: /ca.pem}"),
+                "clusters.hangzhou.tls.trustCert: unknown key (allowed: trustCertPath, certPath, keyPath)"),
+            arguments("tls trust file that does not exist", hangzhouWith("tls", "{trustCertPath: /no/such/ca.pem}"),
+                "clusters.hangzhou.tls.trustCertPath: cannot read '/no/such/ca.pem' (a PEM file)"),
+            arguments("tls client certificate without its key", hangzhouWith("tls", "{certPath: '"
+                    + Path.of(System.getProperty("java.home"), "release") + "'}"),
+                "clusters.hangzhou.tls.keyPath: missing (a client certificate needs both certPath and keyPath)"),
+            arguments("tls on an embedded cluster", CLUSTERS.replace("embedded: true", "{embedded: true, tls: true}")
+                + "backups:\n" + ORDERS_DR,
+                "clusters.shanghai.tls: an embedded cluster is plain TCP on loopback (remove tls)"),
             arguments("namesrv without port", hangzhouWith("namesrv", "127.0.0.1"),
                 "clusters.hangzhou.namesrv: '127.0.0.1' is not host:port"
                     + " (expected host:port[;host:port...], e.g. 127.0.0.1:9876;127.0.0.2:9876)"),

@@ -1,5 +1,7 @@
 package dev.ferry.testing;
 
+import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.ClusterConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,6 +39,14 @@ public final class TestMessages implements AutoCloseable {
         producer.setNamesrvAddr(namesrv);
         // Unique per producer: producers sharing an instance name share one client, and its NameServer.
         producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + instance);
+        producer.setSendMsgTimeout(10_000);
+        producer.start();
+    }
+
+    /** A producer for a cluster as Ferry reaches it (credentials, TLS): as an application there would. */
+    public TestMessages(ClusterConfig cluster) throws Exception {
+        producer = ClusterClients.configure(new DefaultMQProducer("test-producer-" + INSTANCES.incrementAndGet(),
+            ClusterClients.rpcHook(cluster)), cluster, "test-producer");
         producer.setSendMsgTimeout(10_000);
         producer.start();
     }

@@ -50,6 +50,9 @@ public final class ClusterProcess implements AutoCloseable {
     private final String heap;
     private final int maxMessageSize;
     private final Map<String, String> brokerProperties;
+    /** The certificate and key its servers show, enforcing TLS; null: plain TCP. */
+    private final Path tlsCertificate;
+    private final Path tlsKey;
 
     private Process process;
     private boolean closed;
@@ -64,6 +67,8 @@ public final class ClusterProcess implements AutoCloseable {
         this.heap = builder.heap;
         this.maxMessageSize = builder.maxMessageSize;
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
+        this.tlsCertificate = builder.tlsCertificate;
+        this.tlsKey = builder.tlsKey;
     }
 
     public static Builder builder(String clusterName) {
@@ -215,6 +220,12 @@ public final class ClusterProcess implements AutoCloseable {
             "--namesrv-port", Integer.toString(namesrvPort),
             "--broker-port", Integer.toString(brokerPort),
             "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        if (tlsCertificate != null) {
+            // RocketMQ's servers read their TLS settings from system properties, once per JVM.
+            command.addAll(1, List.of("-Dtls.server.mode=enforcing", "-Dtls.test.mode.enable=false",
+                "-Dtls.server.need.client.auth=none", "-Dtls.server.certPath=" + tlsCertificate,
+                "-Dtls.server.keyPath=" + tlsKey));
+        }
         if (maxMessageSize > 0) {
             command.addAll(List.of("--max-message-size", Integer.toString(maxMessageSize)));
         }
@@ -317,6 +328,8 @@ public final class ClusterProcess implements AutoCloseable {
         private String brokerName;
         private int maxMessageSize;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -347,6 +360,16 @@ public final class ClusterProcess implements AutoCloseable {
                     + heap + "' (use e.g. 256m or 1g)");
             }
             this.heap = heap;
+            return this;
+        }
+
+        /**
+         * The NameServer and the broker accept TLS only ({@code tls.server.mode=enforcing}), showing
+         * {@code certificate} (PEM) with its PKCS#8 {@code key}; plain TCP is refused.
+         */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCertificate = Objects.requireNonNull(certificate, "certificate").toAbsolutePath();
+            this.tlsKey = Objects.requireNonNull(key, "key").toAbsolutePath();
             return this;
         }
 

@@ -530,6 +530,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         NettyClientConfig config = new NettyClientConfig();
         config.setClientWorkerThreads(POOL_THREADS);
         config.setClientCallbackExecutorThreads(POOL_THREADS);
+        // As BrokerStartup does: a broker whose servers enforce TLS (a JVM started with tls.server.mode=enforcing)
+        // reaches its NameServer over TLS too.
+        config.setUseTLS(TlsSystemConfig.tlsMode == TlsMode.ENFORCING);
         return config;
     }
 
@@ -593,6 +596,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             created.setNamesrvAddr(namesrvAddr());
             // A shared client instance would talk to whichever cluster's NameServer it met first.
             created.setInstanceName("ferry-embedded-admin-" + clusterName + "-" + UUID.randomUUID());
+            created.setUseTLS(TlsSystemConfig.tlsMode == TlsMode.ENFORCING);
             created.start();
             admin = created;
         }

@@ -1,0 +1,54 @@
+package dev.ferry.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * TLS for every client Ferry opens to one cluster ({@code tls: true}, or a map of the files below). Each file is a
+ * PEM file, checked to be readable where the config is read.
+ *
+ * @param trustCertPath the CA certificate(s) the cluster's brokers and NameServers are verified against; absent:
+ *                      not verified (RocketMQ's own default, said once in the log)
+ * @param certPath      the client certificate, for brokers that require one ({@code tls.server.need.client.auth})
+ * @param keyPath       its PKCS#8 private key; given with {@code certPath} or not at all
+ */
+public record ClusterTls(Optional<Path> trustCertPath, Optional<Path> certPath, Optional<Path> keyPath) {
+
+    /** {@code tls: true}: encrypted, the server's certificate not verified, no client certificate. */
+    public static final ClusterTls PLAIN = new ClusterTls(Optional.empty(), Optional.empty(), Optional.empty());
+
+    static final List<String> KEYS = List.of("trustCertPath", "certPath", "keyPath");
+
+    /** Reads {@code tls}: absent or false (none), true, or a map of {@link #KEYS}. */
+    static Optional<ClusterTls> read(Node tls) throws ConfigException {
+        if (tls.isAbsent()) {
+            return Optional.empty();
+        }
+        if (!tls.isMap()) {
+            return tls.flag(false) ? Optional.of(PLAIN) : Optional.empty();
+        }
+        tls.map("true, false or a map of " + String.join(", ", KEYS)).allowOnly(KEYS);
+        Optional<Path> trust = file(tls.get("trustCertPath"));
+        Optional<Path> cert = file(tls.get("certPath"));
+        Optional<Path> key = file(tls.get("keyPath"));
+        if (cert.isPresent() != key.isPresent()) {
+            String missing = cert.isPresent() ? "keyPath" : "certPath";
+            throw tls.get(missing).problem("missing (a client certificate needs both certPath and keyPath)");
+        }
+        return Optional.of(new ClusterTls(trust, cert, key));
+    }
+
+    private static Optional<Path> file(Node key) throws ConfigException {
+        Optional<String> text = key.optionalText();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = Path.of(text.get());
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw key.problem("cannot read " + Node.quote(text.get()) + " (a PEM file)");
+        }
+        return Optional.of(path.toAbsolutePath());
+    }
+}
