@@ -12,7 +12,9 @@ import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.offsets.CheckpointStatus;
 import dev.ferry.offsets.Failover;
+import dev.ferry.offsets.OffsetReset;
 import dev.ferry.testing.FerryGrants;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -117,8 +119,9 @@ class LeastPrivilegeTest {
     }
 
     /**
-     * Two-way between the regions and a failover of an application group, every call as the same normal user:
-     * the rights of a source and of a target on both clusters.
+     * Two-way between the regions, then what an operator runs after a region fails (status from the target alone,
+     * failover, an offset reset), every call as the same normal user: the rights of a source and of a target on
+     * both clusters.
      */
     @Test
     void twoWayAndAFailoverRunAsTheSameUser() throws Exception {
@@ -149,12 +152,21 @@ class LeastPrivilegeTest {
             assertThat(ferry.status()).allSatisfy(link -> assertThat(link.state()).as(link.reason())
                 .isIn(LinkState.RUNNING, LinkState.CATCHING_UP));
         }
+        // What bin/ferry status reads with no Ferry running: the checkpoints stored in the target.
+        assertThat(CheckpointStatus.storedIn(asFerry("B", b, PASSWORD), "trades-aa"))
+            .anySatisfy(c -> assertThat(c.group()).isEqualTo("app"));
         try (ClusterAdmin asFerryOnB = ClusterAdmin.connect(asFerry("B", b, PASSWORD))) {
             List<Failover.Move> moves = Failover.plan(asFerryOnB, "app", "A", "trades");
             assertThat(moves).isNotEmpty();
             Failover.apply(asFerryOnB, "app", moves);
             for (Failover.Move move : moves) {
                 assertThat(asFerryOnB.committedOffset("app", move.queue())).hasValue(move.resumeAt());
+            }
+            // bin/ferry offsets reset, as the same user.
+            List<OffsetReset.Position> earliest = OffsetReset.toEarliest(asFerryOnB, "app", "trades");
+            OffsetReset.apply(asFerryOnB, "app", earliest);
+            for (OffsetReset.Position position : earliest) {
+                assertThat(asFerryOnB.committedOffset("app", position.queue())).hasValue(position.target());
             }
         }
     }
