@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 final class ClientTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientTls.class);
-    private static final Set<Path> TRUSTED = new LinkedHashSet<>();
+    /** The trust files covered so far, with what they held when covered (a file may go away later). */
+    private static final Map<Path, String> TRUSTED = new LinkedHashMap<>();
     private static boolean unverifiedSaid;
 
     private ClientTls() {
@@ -41,7 +42,8 @@ final class ClientTls {
             TlsSystemConfig.tlsClientCertPath = tls.certPath().get().toString();
             TlsSystemConfig.tlsClientKeyPath = tls.keyPath().orElseThrow().toString();
         }
-        if (tls.trustCertPath().isPresent() && TRUSTED.add(tls.trustCertPath().get())) {
+        if (tls.trustCertPath().isPresent() && !TRUSTED.containsKey(tls.trustCertPath().get())) {
+            TRUSTED.put(tls.trustCertPath().get(), read(tls.trustCertPath().get()));
             TlsSystemConfig.tlsTestModeEnable = false;
             TlsSystemConfig.tlsClientAuthServer = true;
             TlsSystemConfig.tlsClientTrustCertPath = bundle().toString();
@@ -53,20 +55,23 @@ final class ClientTls {
         }
     }
 
-    /** Every trusted CA file so far, joined into one PEM file (RocketMQ reads a single trust file). */
+    /** Every trusted CA so far, joined into one PEM file (RocketMQ reads a single trust file). */
     private static Path bundle() {
         try {
             Path bundle = Files.createTempFile("ferry-trust-", ".pem");
             bundle.toFile().deleteOnExit();
-            StringBuilder pem = new StringBuilder();
-            for (Path trusted : TRUSTED) {
-                pem.append(Files.readString(trusted).strip()).append(System.lineSeparator());
-            }
-            Files.writeString(bundle, pem);
+            Files.writeString(bundle, String.join(System.lineSeparator(), TRUSTED.values()) + System.lineSeparator());
             return bundle;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot join the clusters' trust files " + TRUSTED + ": " + e.getMessage(),
-                e);
+            throw new UncheckedIOException("cannot write the clusters' trust bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static String read(Path trustFile) {
+        try {
+            return Files.readString(trustFile).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tls.trustCertPath " + trustFile + ": " + e.getMessage(), e);
         }
     }
 }

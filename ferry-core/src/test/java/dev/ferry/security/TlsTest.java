@@ -17,6 +17,7 @@ import dev.ferry.embedded.TopicReader;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +85,33 @@ class TlsTest {
             assertThat(ids).containsExactlyInAnyOrderElementsOf(produced);
         } finally {
             certificate.delete();
+        }
+    }
+
+    /** A cluster that asks every client for a certificate: refused without one, reached with the one it trusts. */
+    @Test
+    void aClusterThatAsksForAClientCertificateIsReachedWithOne() throws Exception {
+        SelfSignedCertificate server = new SelfSignedCertificate("localhost");
+        SelfSignedCertificate client = new SelfSignedCertificate("ferry");
+        try (ClusterProcess a = ClusterProcess.builder("DefaultCluster").brokerName("broker-a")
+                 .tls(server.certificate().toPath(), server.privateKey().toPath(), client.certificate().toPath())
+                 .start()) {
+            Optional<Path> trust = Optional.of(server.certificate().toPath().toAbsolutePath());
+            ClusterConfig withoutCertificate = new ClusterConfig("A", a.namesrvAddr(), null, null, Map.of(), false,
+                Optional.of(new ClusterTls(trust, Optional.empty(), Optional.empty())));
+            ClusterCheck.Result refused = ClusterCheck.check(TestConfigs.config(List.of(withoutCertificate),
+                List.of())).get(0);
+            assertThat(refused.failed()).as(refused.line()).isTrue();
+
+            ClusterConfig withCertificate = new ClusterConfig("A", a.namesrvAddr(), null, null, Map.of(), false,
+                Optional.of(new ClusterTls(trust, Optional.of(client.certificate().toPath().toAbsolutePath()),
+                    Optional.of(client.privateKey().toPath().toAbsolutePath()))));
+            ClusterCheck.Result reached = ClusterCheck.check(TestConfigs.config(List.of(withCertificate), List.of()))
+                .get(0);
+            assertThat(reached.failed()).as(reached.line()).isFalse();
+        } finally {
+            server.delete();
+            client.delete();
         }
     }
 }

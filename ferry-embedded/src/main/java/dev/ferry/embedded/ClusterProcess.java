@@ -53,6 +53,8 @@ public final class ClusterProcess implements AutoCloseable {
     /** The certificate and key its servers show, enforcing TLS; null: plain TCP. */
     private final Path tlsCertificate;
     private final Path tlsKey;
+    /** The CA a client's certificate must chain to; null: no client certificate asked. */
+    private final Path tlsClientCa;
 
     private Process process;
     private boolean closed;
@@ -69,6 +71,7 @@ public final class ClusterProcess implements AutoCloseable {
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.tlsCertificate = builder.tlsCertificate;
         this.tlsKey = builder.tlsKey;
+        this.tlsClientCa = builder.tlsClientCa;
     }
 
     public static Builder builder(String clusterName) {
@@ -223,14 +226,29 @@ public final class ClusterProcess implements AutoCloseable {
         if (tlsCertificate != null) {
             // RocketMQ's servers read their TLS settings from system properties, once per JVM.
             command.addAll(1, List.of("-Dtls.server.mode=enforcing", "-Dtls.test.mode.enable=false",
-                "-Dtls.server.need.client.auth=none", "-Dtls.server.certPath=" + tlsCertificate,
-                "-Dtls.server.keyPath=" + tlsKey));
+                "-Dtls.server.certPath=" + tlsCertificate, "-Dtls.server.keyPath=" + tlsKey));
+            command.addAll(1, tlsClientCa == null ? List.of("-Dtls.server.need.client.auth=none")
+                : List.of("-Dtls.server.need.client.auth=require", "-Dtls.server.trustCertPath=" + clientTrust(),
+                    // Its own broker is a client of its NameServer: it shows the server's certificate.
+                    "-Dtls.client.certPath=" + tlsCertificate, "-Dtls.client.keyPath=" + tlsKey));
         }
         if (maxMessageSize > 0) {
             command.addAll(List.of("--max-message-size", Integer.toString(maxMessageSize)));
         }
         brokerProperties.forEach((key, value) -> command.addAll(List.of("--broker-property", key + "=" + value)));
         return command;
+    }
+
+    /** The clients the servers accept: those signed by the client CA, and the cluster's own broker. */
+    private Path clientTrust() {
+        Path bundle = storeDir.resolve("client-trust.pem");
+        try {
+            Files.writeString(bundle, Files.readString(tlsClientCa).strip() + System.lineSeparator()
+                + Files.readString(tlsCertificate).strip() + System.lineSeparator());
+            return bundle;
+        } catch (IOException e) {
+            throw new UncheckedIOException(prefix() + "cannot write " + bundle, e);
+        }
     }
 
     /** Marks the start in the log; returns where this start's output begins. */
@@ -330,6 +348,7 @@ public final class ClusterProcess implements AutoCloseable {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Path tlsCertificate;
         private Path tlsKey;
+        private Path tlsClientCa;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -371,6 +390,15 @@ public final class ClusterProcess implements AutoCloseable {
             this.tlsCertificate = Objects.requireNonNull(certificate, "certificate").toAbsolutePath();
             this.tlsKey = Objects.requireNonNull(key, "key").toAbsolutePath();
             return this;
+        }
+
+        /**
+         * As {@link #tls(Path, Path)}, and every client must show a certificate signed by {@code clientCa}
+         * ({@code tls.server.need.client.auth=require}).
+         */
+        public Builder tls(Path certificate, Path key, Path clientCa) {
+            this.tlsClientCa = Objects.requireNonNull(clientCa, "clientCa").toAbsolutePath();
+            return tls(certificate, key);
         }
 
         /** As {@link EmbeddedCluster.Builder#maxMessageSize(int)}. */
