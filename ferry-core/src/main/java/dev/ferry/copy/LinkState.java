@@ -14,7 +14,10 @@ public enum LinkState {
     UNREACHABLE,
     /** Both clusters answer, yet the link's heartbeats have not come through for a while (see the reason). */
     STALLED,
-    /** A queue stopped at a message the target refuses for good ({@code onError: block}). */
+    /**
+     * A queue stopped at a message the target refuses for good ({@code onError: block}), or at a right the target's
+     * user lacks (ACL): an operator's to fix; it copies on by itself once fixed.
+     */
     BLOCKED,
     /** The link could not start or stopped on an error it cannot get past by itself. */
     FAILED,

@@ -33,6 +33,16 @@ final class SendFailure {
         return false;
     }
 
+    /** The broker refused the request for a missing right (ACL 2.0: {@code NO_PERMISSION}, 16). */
+    static boolean isPermissionDenied(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MQBrokerException broker && broker.getResponseCode() == ResponseCode.NO_PERMISSION) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One line for logs and status: the innermost message that says something. */
     static String describe(Throwable failure) {
         Throwable root = failure;

@@ -109,7 +109,14 @@ final class TargetSender implements AutoCloseable {
                     count, reason);
                 return new Backoff(100, settings.retryMaxDelayMillis());
             });
-            stats.troubled.put(source, "retrying: " + reason);
+            if (SendFailure.isPermissionDenied(e)) {
+                // Time will not fix it, an operator will: blocked, not retrying; tried again all the same, so it
+                // copies on by itself once the right is back.
+                stats.troubled.remove(source);
+                stats.blocked.put(source, "blocked: the target refuses Ferry's user: " + reason);
+            } else {
+                stats.troubled.put(source, "retrying: " + reason);
+            }
             throw new Unsent(reason, backoff.nextDelayMillis(), e);
         }
     }
@@ -144,6 +151,7 @@ final class TargetSender implements AutoCloseable {
     void recovered(MessageQueue source) {
         if (failing.remove(source) != null) {
             stats.troubled.remove(source);
+            stats.blocked.remove(source);
             LOG.info("{}: {} copies again", linkName, source);
         }
     }

@@ -102,4 +102,20 @@ class TargetSenderTest {
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Refused.class);
         assertThat(stats.troubled).as("the target answered: refused, no longer retrying").isEmpty();
     }
+
+    /** A right the target's user lacks: blocked (an operator fixes it), tried again, and over once granted. */
+    @Test
+    void aMissingRightBlocksTheQueueUntilItIsGranted() throws Exception {
+        producer.answers.add(new MQBrokerException(ResponseCode.NO_PERMISSION,
+            "User:ferry has no permission to access Topic:orders from 127.0.0.1, no matched policies."));
+        producer.answers.add(SendStatus.SEND_OK);
+
+        assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class);
+        assertThat(stats.blocked).hasEntrySatisfying(SOURCE, why -> assertThat(why)
+            .startsWith("blocked: the target refuses Ferry's user: to broker-b queue 3 of orders: broker answered 16:")
+            .contains("Topic:orders"));
+        assertThat(stats.troubled).isEmpty();
+        assertThat(send().getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(stats.blocked).as("granted again: copying goes on").isEmpty();
+    }
 }

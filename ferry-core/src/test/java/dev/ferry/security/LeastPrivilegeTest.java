@@ -76,14 +76,15 @@ class LeastPrivilegeTest {
                     assertThat(link.lastError()).isNull();
                 }));
 
-            // The right to publish to the target topic is revoked while Ferry runs: the link says so, unhealthy,
-            // and the copies wait on the source; granted again, they are copied, none lost or twice.
+            // The right to publish to the target topic is revoked while Ferry runs: the link is blocked, saying
+            // why, and the copies wait on the source; granted again, they are copied, none lost or twice.
             b.acl().grant(USER, "Topic:orders", "Create", "Get");
             produced.addAll(producer.send("orders", "revoked", 400, 200, 4));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ferry.status())
                 .singleElement().satisfies(link -> {
-                    assertThat(link.state()).isEqualTo(LinkState.RETRYING);
-                    assertThat(link.reason()).contains("orders").containsIgnoringCase("permission");
+                    assertThat(link.state()).isEqualTo(LinkState.BLOCKED);
+                    assertThat(link.reason()).startsWith("blocked: the target refuses Ferry's user")
+                        .contains("User:ferry has no permission to access Topic:orders");
                     assertThat(link.healthy()).isFalse();
                 }));
             assertThat(b.messageCount("orders")).isEqualTo(400);
