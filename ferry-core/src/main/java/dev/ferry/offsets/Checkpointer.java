@@ -212,14 +212,12 @@ public final class Checkpointer implements AutoCloseable {
                 end = target.maxOffset(targetQueue);
                 targetEnds.put(targetQueue, end);
             }
-            // Never a checkpoint into a topic that is gone: the syncs go, the next copies bring new ones.
+            // Never past the target queue's end. Just after a send the end may lag (the broker indexes what it
+            // stored a moment later); after the topic was deleted and created again it is far below syncs that
+            // point into the old one. Either way the group resumes at the end: it skips nothing, re-reads nothing
+            // more. (The syncs start anew with the first copy into a new topic: OffsetSyncStore.record.)
             if (translated.get().targetOffset() > end) {
-                if (syncs.forgetIfPast(queue, end)) {
-                    LOG.warn("{}: offset syncs of {} dropped: they point past the end ({}) of {} (the target topic"
-                        + " was created again?); its checkpoints resume with the next copies", name, queue, end,
-                        targetQueue);
-                }
-                return Optional.empty(); // new syncs came meanwhile: the next round translates with them
+                return Optional.of(new OffsetSyncStore.Translation(targetQueue, end, translated.get().reReadAtMost()));
             }
             return translated;
         }

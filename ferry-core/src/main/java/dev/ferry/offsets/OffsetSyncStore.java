@@ -69,30 +69,6 @@ public final class OffsetSyncStore {
         }
     }
 
-    /**
-     * Drops the syncs of {@code source} when its newest copy lies at or past {@code targetEnd}, its target queue's
-     * end now. A target queue only grows, so such syncs point into a topic since deleted and created again (or a
-     * store lost) before any copy landed in the new one, which would have started them anew (see {@link #record}).
-     *
-     * <pre>
-     *   syncs:   ... s -&gt; t=499          newest copy at 499
-     *   target:  [0 .. end=0)             the queue is empty again: t=499 is gone
-     * </pre>
-     *
-     * @return whether they were dropped
-     */
-    public boolean forgetIfPast(MessageQueue source, long targetEnd) {
-        boolean[] dropped = {false};
-        queues.computeIfPresent(source, (queue, entry) -> {
-            synchronized (entry.syncs()) {
-                OffsetSyncs.OffsetSync newest = entry.syncs().newest();
-                dropped[0] = newest != null && newest.target() >= targetEnd;
-                return dropped[0] ? null : entry;
-            }
-        });
-        return dropped[0];
-    }
-
     /** A group that committed {@code committedOffset} on {@code source}, translated; empty when not possible. */
     public Optional<Translation> translate(MessageQueue source, long committedOffset) {
         QueueSyncs entry = queues.get(source);

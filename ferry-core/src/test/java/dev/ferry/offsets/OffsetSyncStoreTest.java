@@ -50,23 +50,4 @@ class OffsetSyncStoreTest {
         assertThat(store.translate(SOURCE, 101)).hasValueSatisfying(t -> assertThat(t.targetOffset()).isEqualTo(201));
         assertThat(store.translate(SOURCE, 102)).hasValueSatisfying(t -> assertThat(t.targetOffset()).isEqualTo(203));
     }
-
-    /**
-     * Created again before any copy landed in it: the syncs still point to 5,000..5,999 of a queue that ends at 0.
-     * Asked with that end, the store drops them; asked with an end past them, it keeps them.
-     */
-    @Test
-    void syncsPastTheTargetQueuesEndAreDropped() {
-        OffsetSyncStore store = new OffsetSyncStore();
-        for (long offset = 0; offset < 1_000; offset++) {
-            store.record(SOURCE, TARGET, offset, 5_000 + offset);
-        }
-        assertThat(store.forgetIfPast(SOURCE, 6_000)).as("the queue holds every copy").isFalse();
-        assertThat(store.translate(SOURCE, 1_000)).isPresent();
-
-        assertThat(store.forgetIfPast(SOURCE, 0)).isTrue();
-        assertThat(store.translate(SOURCE, 500)).isEmpty();
-        assertThat(store.targetOf(SOURCE)).isEmpty();
-        assertThat(store.forgetIfPast(SOURCE, 0)).as("nothing left to drop").isFalse();
-    }
 }
