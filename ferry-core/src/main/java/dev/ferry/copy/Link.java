@@ -99,6 +99,8 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private final ScheduledExecutorService reachProbe;
     /** Reads the queues of source brokers whose master is down from their slaves. */
     private final SlaveReads slaveReads;
+    /** Whether the source still lets the link read its topics (a revoked right, under ACL). */
+    private final SourceRights sourceRights;
     private final ScheduledExecutorService slaveReader;
     private volatile int maxBatchBytes;
     private volatile boolean stopping;
@@ -143,6 +145,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         QueueCopier copier = new QueueCopier(this);
         this.consumer = newConsumer(copier);
         this.slaveReads = new SlaveReads(this, copier, consumer.getDefaultMQPushConsumerImpl(), group);
+        this.sourceRights = new SourceRights(this, consumer.getDefaultMQPushConsumerImpl(), group);
         this.reachProbe = daemonScheduler("ferry-reach-" + group);
         this.slaveReader = daemonScheduler("ferry-slave-reads-" + group);
     }
@@ -326,7 +329,9 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     }
 
     private void probe() {
-        probeSource();
+        if (probeSource()) {
+            sourceRights.check();
+        }
         probeTarget();
     }
 

@@ -92,6 +92,21 @@ class LeastPrivilegeTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 600);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
                 .singleElement().satisfies(link -> assertThat(link.state()).isEqualTo(LinkState.RUNNING)));
+
+            // The right to read the source topic is revoked: RocketMQ's consumer would only log it; the link is
+            // blocked, saying so, and copies on once it is granted again.
+            a.acl().grant(USER, "Topic:orders", "Get");
+            produced.addAll(producer.send("orders", "unreadable", 600, 200, 4));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ferry.status())
+                .singleElement().satisfies(link -> {
+                    assertThat(link.state()).isEqualTo(LinkState.BLOCKED);
+                    assertThat(link.reason()).startsWith("blocked: the source refuses Ferry's user")
+                        .contains("Topic:orders");
+                }));
+            a.acl().grant(USER, "Topic:orders", "Sub", "Get");
+            await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 800);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
+                .singleElement().satisfies(link -> assertThat(link.state()).isEqualTo(LinkState.RUNNING)));
         }
         List<MessageExt> copies = TopicReader.readAll(b, "orders", produced.size());
         Set<String> ids = new HashSet<>();
