@@ -3,6 +3,7 @@ package dev.ferry.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.backup.Failback;
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterCheck;
@@ -183,6 +184,58 @@ class LeastPrivilegeTest {
             OffsetReset.apply(asFerryOnB, "app", earliest);
             for (OffsetReset.Position position : earliest) {
                 assertThat(asFerryOnB.committedOffset("app", position.queue())).hasValue(position.target());
+            }
+        }
+    }
+
+    /**
+     * A disaster recovery's way home, as the same normal user with the rights docs/security.md lists for
+     * failback: A copied to B, B took traffic while A was "down", failback copies B's messages back to A and
+     * moves the application's progress there.
+     */
+    @Test
+    void aFailbackRunsAsTheSameUser() throws Exception {
+        for (EmbeddedCluster cluster : List.of(a, b)) {
+            cluster.createTopic("refunds", 2);
+        }
+        FerryGrants.forFailback(a.acl(), b.acl(), USER, "refunds-dr", "A", "B", List.of("refunds"));
+        FerryConfig config = TestConfigs.config(List.of(asFerry("A", a, PASSWORD), asFerry("B", b, PASSWORD)),
+            List.of(TestConfigs.oneWay("refunds-dr", "A", "B", List.of("refunds"))));
+        CopySettings settings = CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000);
+        List<String> home = new ArrayList<>();
+        try (TestMessages inA = new TestMessages(a); Ferry ferry = Ferry.start(config, settings)) {
+            home.addAll(inA.send("refunds", "home", 0, 100, 2));
+            await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("refunds") >= 100
+                && ferry.status().get(0).backlog() == 0);
+        }
+        List<String> taken;
+        try (TestMessages inB = new TestMessages(b)) {
+            taken = inB.send("refunds", "standby", 0, 100, 2);
+        }
+        // The application read everything on B before going home.
+        try (ClusterAdmin superOnB = ClusterAdmin.connect(new ClusterConfig("B", b.namesrvAddr(), SUPER_USER,
+            SUPER_PASSWORD, Map.of(), false))) {
+            superOnB.ensureGroup("refunds-app", false);
+            for (MessageQueue queue : superOnB.queues("refunds")) {
+                superOnB.commitOffset("refunds-app", queue, superOnB.maxOffset(queue));
+            }
+        }
+
+        List<String> lines = new ArrayList<>();
+        Failback.Report report = new Failback(config, "B", "A", settings, lines::add)
+            .run(List.of("refunds-app"), false, Duration.ofMinutes(2));
+        lines.forEach(System.out::println);
+
+        assertThat(report.copiedBack()).isEqualTo(taken.size());
+        assertThat(report.moves().get("refunds-app")).hasSize(2)
+            .allSatisfy(p -> assertThat(p.resumeAt()).as("read everything on B: nothing to re-read at home")
+                .isEqualTo(p.end()));
+        Set<String> atHome = new HashSet<>();
+        TopicReader.readAll(a, "refunds", 200).forEach(m -> atHome.add(m.getMsgId()));
+        assertThat(atHome).hasSize(200).containsAll(home).containsAll(taken);
+        try (ClusterAdmin asFerryOnA = ClusterAdmin.connect(asFerry("A", a, PASSWORD))) {
+            for (var position : report.moves().get("refunds-app")) {
+                assertThat(asFerryOnA.committedOffset("refunds-app", position.queue())).hasValue(position.resumeAt());
             }
         }
     }

@@ -47,6 +47,17 @@ public final class FerryGrants {
         }
     }
 
+    /**
+     * For {@code ferry failback} of a one-way backup home -&gt; standby: the copy back is a backup of its own,
+     * {@code <backup>-failback}, from standby to home. Each cluster is then the source of one and the target of
+     * the other, as the peers of a two-way backup are.
+     */
+    public static void forFailback(EmbeddedAcl home, EmbeddedAcl standby, String user, String backup, String homeName,
+                                   String standbyName, List<String> topics) {
+        onPeer(home, user, backup, standbyName, topics);
+        onPeer(standby, user, backup + "-failback", homeName, topics);
+    }
+
     /** Reading the application groups' progress, and moving it (following, failover, failback, reset). */
     private static void applicationGroups(EmbeddedAcl acl, String user) {
         acl.grant(user, "Group:*", "Get", "Create", "Update", "Sub");
