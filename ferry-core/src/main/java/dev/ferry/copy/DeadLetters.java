@@ -15,7 +15,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * A dead letter keeps the original body, tags, keys and properties, and says where it was read and why it
  * was refused, so an operator can inspect it with the usual tools and send it again once the target is fixed.
  */
-final class DeadLetters implements AutoCloseable {
+final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
 
     static final String REASON = "FERRY_DLQ_REASON";
     static final String TARGET = "FERRY_DLQ_TARGET";
@@ -46,8 +46,14 @@ final class DeadLetters implements AutoCloseable {
         producer.start();
     }
 
+    @Override
+    public String describe() {
+        return topic + " on " + sourceAdmin.cluster().name();
+    }
+
     /** Writes the dead letter; throws when the source did not take it (the caller retries). */
-    void write(MessageExt refused, String reason) throws Exception {
+    @Override
+    public void write(MessageExt refused, String reason) throws Exception {
         if (!topicReady) {
             sourceAdmin.ensureTopic(topic, 1);
             topicReady = true;

@@ -2,12 +2,16 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.StartFrom;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A link's heartbeat: every second a small message written into the source's {@code FERRY_HEARTBEAT} topic,
@@ -31,6 +35,7 @@ import org.apache.rocketmq.common.message.Message;
  */
 final class Heartbeats implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
     /** The topic, on every cluster Ferry copies from or into. */
     static final String TOPIC = "FERRY_HEARTBEAT";
     static final long INTERVAL_MILLIS = 1_000;
@@ -69,6 +74,29 @@ final class Heartbeats implements AutoCloseable {
         if (!topicReady) {
             sourceAdmin.ensureTopic(TOPIC, 1);
             topicReady = true;
+        }
+    }
+
+    /**
+     * Creates the topic on the source and starts the link's group at its end: older heartbeats say nothing about
+     * this link.
+     *
+     * @return false when the source refuses the topic (permissions): that costs the link its heartbeats, not its
+     *         copying (the caller closes this and goes on without)
+     * @throws Exception when the source does not answer: the start is tried again
+     */
+    boolean prepare(String linkName) throws Exception {
+        try {
+            prepareTopic();
+            StartPositions.initialise(sourceAdmin, tag, List.of(TOPIC), StartFrom.LATEST);
+            return true;
+        } catch (Exception e) {
+            if (LinkStartup.unreachable(e)) {
+                throw e;
+            }
+            LOG.warn("{}: no heartbeats: source '{}' refuses topic {} ({}); copying goes on, its delay is measured"
+                + " on business traffic only", linkName, sourceAdmin.cluster().name(), TOPIC, SendFailure.describe(e));
+            return false;
         }
     }
 

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>What is left uncommitted is copied by whoever owns the queue next — at least once, never lost.
+ *
+ * <p>Its collaborators come through small interfaces (a test gives fakes, {@code QueueCopierTest}): the
+ * {@link Target} it sends to, the {@link DeadLetterTopic} for what the target refuses for good, the
+ * {@link SourceQueues} whose offsets and locks say what is copied and who may copy it, and the
+ * {@link OffsetSyncWriter} that records where each copy landed.
  */
 final class QueueCopier implements MessageListenerOrderly {
 
@@ -48,23 +53,97 @@ final class QueueCopier implements MessageListenerOrderly {
     /** What {@link #copy} returns when every message is done; anything else is a delay before trying again. */
     static final long DONE = -1;
     /** How soon a queue tries again that this process may no longer own, or while the link stops. */
-    private static final long NOT_NOW_MILLIS = 1_000;
+    static final long NOT_NOW_MILLIS = 1_000;
 
-    private final LinkParts link;
+    /** Where the copies go. */
+    interface Target {
+        /** The target cluster's name, as copies' paths carry it. */
+        String cluster();
 
-    QueueCopier(LinkParts link) {
-        this.link = link;
+        /** The target topic of a source topic. */
+        String topicFor(String sourceTopic);
+
+        /** Most encoded bytes in one batch: the settings' limit, lowered to what the target takes. */
+        int maxBatchBytes();
+
+        /**
+         * Sends a batch of {@code count} copies of messages of {@code source} to the target queue of that source
+         * queue, in one piece.
+         *
+         * @throws TargetSender.Unsent  not taken now; try again after its delay
+         * @throws TargetSender.Refused the target refuses a message of the batch for good
+         */
+        SendResult send(Message batch, int count, MessageQueue source) throws TargetSender.Unsent, TargetSender.Refused;
+    }
+
+    /** Where a message goes that the target refuses for good, with {@code onError: dead-letter}. */
+    interface DeadLetterTopic {
+        /** Writes it; throws when that did not succeed. */
+        void write(MessageExt refused, String reason) throws Exception;
+
+        /** The topic and its cluster, for messages: {@code FERRY_DLQ_x on A}. */
+        String describe();
+    }
+
+    /** The source queues as this process holds them. */
+    interface SourceQueues {
+        /** The queue's offset as this process knows it: every message before it is on the target; -1 unknown. */
+        long nextOffset(MessageQueue source);
+
+        /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
+        void advance(MessageQueue source, long nextOffset);
+
+        /** True while this process holds the queue with a lock on the source broker that has not expired. */
+        boolean owns(MessageQueue source);
+    }
+
+    /** Records where copies landed: what checkpoints translate group offsets with. */
+    interface OffsetSyncWriter {
+        /**
+         * The target stored the copies of source messages {@code sourceOffsets} one after the other in
+         * {@code target}, the first at {@code firstTargetOffset}.
+         */
+        void synced(MessageQueue source, MessageQueue target, long[] sourceOffsets, long firstTargetOffset);
+    }
+
+    private final String name;
+    private final OriginStamp stamp;
+    private final Target target;
+    private final DeadLetterTopic deadLetters;
+    private final SourceQueues queues;
+    private final OffsetSyncWriter syncs;
+    private final LinkStats stats;
+    private final CopySettings settings;
+    private final OnError onError;
+    private final StopGate gate;
+
+    /**
+     * @param name the link's name, for log lines
+     * @param gate closed when the link stops: no call copies anything after that
+     */
+    QueueCopier(String name, OriginStamp stamp, Target target, DeadLetterTopic deadLetters, SourceQueues queues,
+                OffsetSyncWriter syncs, LinkStats stats, CopySettings settings, OnError onError, StopGate gate) {
+        this.name = name;
+        this.stamp = stamp;
+        this.target = target;
+        this.deadLetters = deadLetters;
+        this.queues = queues;
+        this.syncs = syncs;
+        this.stats = stats;
+        this.settings = settings;
+        this.onError = onError;
+        this.gate = gate;
     }
 
     @Override
     public ConsumeOrderlyStatus consumeMessage(List<MessageExt> messages, ConsumeOrderlyContext context) {
         MessageQueue source = context.getMessageQueue();
-        if (!link.enter()) {
+        if (!gate.enter()) {
             context.setSuspendCurrentQueueTimeMillis(NOT_NOW_MILLIS);
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         }
         try {
-            long retryIn = copy(source, messages, () -> link.owns(source));
+            long retryIn = copy(source, messages, () -> owns(source));
             if (retryIn == DONE) {
                 return ConsumeOrderlyStatus.SUCCESS;
             }
@@ -72,8 +151,13 @@ final class QueueCopier implements MessageListenerOrderly {
             context.setSuspendCurrentQueueTimeMillis(Math.max(10, retryIn));
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         } finally {
-            link.exit();
+            gate.exit();
         }
+    }
+
+    /** This process may send the queue: it holds its lock, and the link is not stopping. */
+    private boolean owns(MessageQueue source) {
+        return gate.isOpen() && queues.owns(source);
     }
 
     /**
@@ -84,57 +168,41 @@ final class QueueCopier implements MessageListenerOrderly {
     long copy(MessageQueue source, List<MessageExt> messages, BooleanSupplier mayCopy) {
         boolean heartbeats = isHeartbeat(source);
         if (!heartbeats) {
-            countDelivered(source, messages);
+            stats.delivered(source, messages);
         }
-        long acknowledged = link.nextOffset(source);
-        String targetTopic = link.topics().targetTopic(source.getTopic());
-        List<Pending> copies = new ArrayList<>(messages.size());
+        long acknowledged = queues.nextOffset(source);
+        String targetTopic = target.topicFor(source.getTopic());
+        List<CopyBatch.Copy> copies = new ArrayList<>(messages.size());
         Batches.Encoder encoder = new Batches.Encoder();
         for (MessageExt message : messages) {
             if (message.getQueueOffset() < acknowledged) {
                 continue; // on the target already: an earlier call sent it and was then suspended
             }
-            OriginStamp.Stamped stamped = link.stamp().copy(message, targetTopic, link.targetCluster());
+            OriginStamp.Stamped stamped = stamp.copy(message, targetTopic, target.cluster());
             Optional<Message> copy = stamped.copy();
             if (copy.isPresent()) {
-                copies.add(new Pending(message, encoder.entry(copy.get()), stamped.forged()));
+                copies.add(new CopyBatch.Copy(message, encoder.entry(copy.get()), stamped.forged()));
             } else if (!heartbeats) {
-                link.stats().skippedLoop.increment();
+                stats.skippedLoop();
             }
         }
-        TargetSender.QueueResolver target = new TargetSender.QueueResolver() {
-            @Override
-            public MessageQueue resolve() throws Exception {
-                return link.topics().targetFor(source);
-            }
-
-            @Override
-            public void refresh() {
-                link.topics().refresh(source.getTopic());
-            }
-        };
-        for (List<Pending> batch : Batches.split(copies, p -> p.entry.size(), link.settings().batchMessages(),
-            link.maxBatchBytes())) {
-            long retryIn = sendBatch(source, batch, target, mayCopy);
+        for (CopyBatch batch : CopyBatch.split(copies, settings.batchMessages(), target.maxBatchBytes())) {
+            long retryIn = send(source, batch, mayCopy);
             if (retryIn != DONE) {
                 return retryIn;
             }
         }
-        if (!messages.isEmpty()) {
-            link.stats().lastCopiedStoreTime.put(source, messages.get(messages.size() - 1).getStoreTimestamp());
-        }
         return DONE;
     }
 
-    private long sendBatch(MessageQueue source, List<Pending> batch, TargetSender.QueueResolver target,
-                           BooleanSupplier mayCopy) {
+    private long send(MessageQueue source, CopyBatch batch, BooleanSupplier mayCopy) {
         if (!mayCopy.getAsBoolean()) {
             return NOT_NOW_MILLIS; // a process that lost the queue (or its lock) sends nothing more for it
         }
         try {
-            SendResult result = link.sender().send(Pending.join(batch), batch.size(), source, target);
-            if (link.stats().blocked.remove(source) != null) {
-                LOG.info("{}: {}: target took the blocking message; copying goes on", link.name(), source);
+            SendResult result = target.send(batch.join(), batch.size(), source);
+            if (stats.unblock(source)) {
+                LOG.info("{}: {}: target took the blocking message; copying goes on", name, source);
             }
             acknowledged(source, batch, result);
             return DONE;
@@ -142,11 +210,11 @@ final class QueueCopier implements MessageListenerOrderly {
             return unsent.retryInMillis();
         } catch (TargetSender.Refused refused) {
             if (batch.size() == 1) {
-                return handleRefused(source, batch.get(0).original, refused.getMessage());
+                return handleRefused(source, batch.copies().get(0).original(), refused.getMessage());
             }
             // One message of the batch is refused; find it by sending them one by one, in order.
-            for (Pending one : batch) {
-                long retryIn = sendBatch(source, List.of(one), target, mayCopy);
+            for (CopyBatch one : batch.singles()) {
+                long retryIn = send(source, one, mayCopy);
                 if (retryIn != DONE) {
                     return retryIn;
                 }
@@ -156,24 +224,19 @@ final class QueueCopier implements MessageListenerOrderly {
     }
 
     /** The target stored the batch in one piece, from the offset it answers: message i at that plus i. */
-    private void acknowledged(MessageQueue source, List<Pending> batch, SendResult result) {
-        link.targetAnswered(result.getMessageQueue().getBrokerName());
+    private void acknowledged(MessageQueue source, CopyBatch batch, SendResult result) {
         boolean heartbeats = isHeartbeat(source);
         count(batch, heartbeats);
         // Heartbeats need no syncs: no application's progress on them is translated.
         if (!heartbeats) {
-            long[] sourceOffsets = new long[batch.size()];
-            for (int i = 0; i < sourceOffsets.length; i++) {
-                sourceOffsets[i] = batch.get(i).original.getQueueOffset();
-            }
-            link.synced(source, result.getMessageQueue(), sourceOffsets, result.getQueueOffset());
+            syncs.synced(source, result.getMessageQueue(), batch.sourceOffsets(), result.getQueueOffset());
         }
-        link.advance(source, batch.get(batch.size() - 1).original.getQueueOffset() + 1);
+        queues.advance(source, batch.nextOffset());
     }
 
     /** A message the target refuses for good: dead-lettered, or the queue blocks on it ({@code onError}). */
     private long handleRefused(MessageQueue source, MessageExt refused, String reason) {
-        if (link.onError() == OnError.DEAD_LETTER) {
+        if (onError == OnError.DEAD_LETTER) {
             return deadLetter(source, refused, reason);
         }
         return block(source, "blocked at offset " + refused.getQueueOffset() + " (message " + refused.getMsgId()
@@ -182,63 +245,40 @@ final class QueueCopier implements MessageListenerOrderly {
 
     /** Says once that the queue is blocked, and why; it tries again every blockedRetryMillis. */
     private long block(MessageQueue source, String status, String what) {
-        link.stats().lastError.set(status);
-        if (!status.equals(link.stats().blocked.put(source, status))) {
+        stats.lastError(status);
+        if (!status.equals(stats.block(source, status))) {
             LOG.error("{}: {}: {}; copying of this queue stops until that changes ({}); trying again every {} ms",
-                link.name(), source, status, what, link.settings().blockedRetryMillis());
+                name, source, status, what, settings.blockedRetryMillis());
         }
-        return link.settings().blockedRetryMillis();
+        return settings.blockedRetryMillis();
     }
 
     private long deadLetter(MessageQueue source, MessageExt original, String reason) {
         try {
-            link.deadLetters().write(original, reason);
+            deadLetters.write(original, reason);
         } catch (Exception e) {
             String why = SendFailure.describe(e);
-            if (SendFailure.isPermanent(e)) {
-                // Neither copied nor dead-lettered: never dropped, never silent.
+            if (SendFailure.isPermanent(e) || SendFailure.isPermissionDenied(e)) {
+                // Neither copied nor dead-lettered: never dropped, never silent. Refused for good, or for a right
+                // Ferry's user lacks on the source: an operator must act, as for the target's rights.
                 return block(source, "blocked at offset " + original.getQueueOffset() + " (message "
                     + original.getMsgId() + "): target refuses it (" + reason + ") and so does the dead-letter topic "
-                    + link.deadLetters().topic() + " on " + link.sourceCluster() + " (" + why + ")", "dead-letter");
+                    + deadLetters.describe() + " (" + why + ")", "dead-letter");
             }
             String status = "retrying: dead-letter write failed: " + why;
-            link.stats().lastError.set(status);
-            if (link.stats().troubled.put(source, status) == null) {
-                LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", link.name(), source,
+            stats.lastError(status);
+            if (stats.retrying(source, status) == null) {
+                LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", name, source,
                     original.getMsgId(), why);
             }
-            return link.settings().retryMaxDelayMillis();
+            return settings.retryMaxDelayMillis();
         }
-        link.stats().troubled.remove(source);
-        link.stats().blocked.remove(source);
-        link.stats().deadLettered.increment();
-        link.advance(source, original.getQueueOffset() + 1);
-        LOG.warn("{}: {}: message {} at offset {} refused by the target ({}); dead-lettered to {} on {}",
-            link.name(), source, original.getMsgId(), original.getQueueOffset(), reason, link.deadLetters().topic(),
-            link.sourceCluster());
+        stats.clear(source);
+        stats.deadLettered();
+        queues.advance(source, original.getQueueOffset() + 1);
+        LOG.warn("{}: {}: message {} at offset {} refused by the target ({}); dead-lettered to {}", name, source,
+            original.getMsgId(), original.getQueueOffset(), reason, deadLetters.describe());
         return DONE;
-    }
-
-    private void countDelivered(MessageQueue source, List<MessageExt> messages) {
-        if (messages.isEmpty()) {
-            return;
-        }
-        LinkStats stats = link.stats();
-        stats.received.add(messages.size());
-        Long known = stats.nextDelivered.get(source);
-        long expected = known == null ? messages.get(0).getQueueOffset() : known;
-        long skipped = 0;
-        for (MessageExt message : messages) {
-            long offset = message.getQueueOffset();
-            // Behind the expected offset is a redelivery (suspended, or the queue came back from another
-            // process); only a jump forward is the broker's filter at work.
-            if (offset > expected) {
-                skipped += offset - expected;
-            }
-            expected = Math.max(expected, offset + 1);
-        }
-        stats.nextDelivered.put(source, expected);
-        stats.skippedAtSource.add(skipped);
     }
 
     private static boolean isHeartbeat(MessageQueue source) {
@@ -246,28 +286,19 @@ final class QueueCopier implements MessageListenerOrderly {
     }
 
     /** Counts what the target acknowledged just now, and records how long each copy took from its origin. */
-    private void count(List<Pending> batch, boolean heartbeats) {
-        LinkStats stats = link.stats();
+    private void count(CopyBatch batch, boolean heartbeats) {
         long now = System.currentTimeMillis();
         if (heartbeats) {
-            batch.forEach(p -> stats.heartbeatCopied(p.original.getStoreTimestamp(), now));
+            batch.copies().forEach(c -> stats.heartbeatCopied(c.original().getStoreTimestamp(), now));
             return;
         }
-        stats.copied.add(batch.size());
-        long bytes = 0;
-        long forged = 0;
-        for (Pending p : batch) {
-            bytes += p.copy.getBody().length;
-            forged += p.forged ? 1 : 0;
+        stats.copied(batch.size(), batch.bodyBytes());
+        List<CopyBatch.Copy> forged = batch.forged();
+        if (!forged.isEmpty()) {
+            forgedStampsCopied(forged);
         }
-        stats.copiedBytes.add(bytes);
-        if (forged > 0) {
-            forgedStampsCopied(batch, forged);
-        }
-        if (stats.copyDelay != null) {
-            for (Pending p : batch) {
-                stats.recordDelay(now - originTime(p));
-            }
+        if (stats.recordsDelays()) {
+            batch.copies().forEach(c -> stats.recordDelay(now - c.originTimeMillis()));
         }
     }
 
@@ -275,102 +306,15 @@ final class QueueCopier implements MessageListenerOrderly {
      * Counts copies whose source carried a stamp without a valid signature; the link's first says so in the log,
      * with what can cause it (the metric counts the rest).
      */
-    private void forgedStampsCopied(List<Pending> batch, long forged) {
-        LinkStats stats = link.stats();
-        if (stats.forgedStamps.sum() == 0) {
-            Pending first = batch.stream().filter(p -> p.forged).findFirst().orElseThrow();
+    private void forgedStampsCopied(List<CopyBatch.Copy> forged) {
+        if (stats.forgedStamps() == 0) {
+            MessageExt first = forged.get(0).original();
             LOG.warn("{}: message {} at offset {} of {} carries FERRY_* properties without a valid signature: copied"
-                + " as a local message of {} and counted in ferry_forged_stamps_total. A producer sets FERRY_*"
+                + " as a local message and counted in ferry_forged_stamps_total. A producer sets FERRY_*"
                 + " properties, a Ferry without the signing key copied it, or a Ferry of this deployment has another"
-                + " signingKey (compare the key id each logs at start)", link.name(),
-                first.original.getMsgId(), first.original.getQueueOffset(), first.original.getTopic(),
-                link.sourceCluster());
+                + " signingKey (compare the key id each logs at start)", name, first.getMsgId(), first.getQueueOffset(),
+                first.getTopic());
         }
-        stats.forgedStamps.add(forged);
-    }
-
-    /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
-    private static long originTime(Pending p) {
-        String stamped = p.copy.getProperty(OriginStamp.ORIGIN_TIME);
-        try {
-            return stamped == null ? p.original.getStoreTimestamp() : Long.parseLong(stamped);
-        } catch (NumberFormatException e) {
-            return p.original.getStoreTimestamp();
-        }
-    }
-
-    /** A source message and its stamped copy, encoded once, on the way to the target. */
-    private static final class Pending {
-        final MessageExt original;
-        final Message copy;
-        final Batches.Entry entry;
-        /** The source's stamp was not trusted: it is copied as a local message. */
-        final boolean forged;
-
-        Pending(MessageExt original, Batches.Entry entry, boolean forged) {
-            this.original = original;
-            this.copy = entry.message;
-            this.entry = entry;
-            this.forged = forged;
-        }
-
-        static Message join(List<Pending> batch) {
-            List<Batches.Entry> entries = new ArrayList<>(batch.size());
-            for (Pending p : batch) {
-                entries.add(p.entry);
-            }
-            return Batches.join(entries);
-        }
-    }
-
-    /** What the copier needs of its link. */
-    interface LinkParts {
-        String name();
-
-        String sourceCluster();
-
-        String targetCluster();
-
-        OriginStamp stamp();
-
-        TargetTopics topics();
-
-        TargetSender sender();
-
-        DeadLetters deadLetters();
-
-        LinkStats stats();
-
-        CopySettings settings();
-
-        OnError onError();
-
-        int maxBatchBytes();
-
-        /** Registers a call in progress; false when the link is stopping and nothing new may start. */
-        boolean enter();
-
-        void exit();
-
-        /**
-         * The target stored the copies of source messages {@code sourceOffsets} one after the other in
-         * {@code target}, the first at {@code firstTargetOffset}.
-         */
-        void synced(MessageQueue source, MessageQueue target, long[] sourceOffsets, long firstTargetOffset);
-
-        /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
-        void advance(MessageQueue source, long nextOffset);
-
-        /** A broker of the target acknowledged a send: it answers, whatever the last probe found. */
-        void targetAnswered(String brokerName);
-
-        /** The queue's offset as this process knows it: every message before it is on the target; -1 unknown. */
-        long nextOffset(MessageQueue source);
-
-        /**
-         * True while this process still holds the source queue, with a lock on the source broker that has not
-         * expired, and the link is not stopping.
-         */
-        boolean owns(MessageQueue source);
+        stats.forgedStampsCopied(forged.size());
     }
 }

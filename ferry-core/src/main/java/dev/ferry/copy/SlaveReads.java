@@ -11,20 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
-import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
-import org.apache.rocketmq.client.consumer.store.RemoteBrokerOffsetStore;
 import org.apache.rocketmq.client.exception.MQBrokerException;
-import org.apache.rocketmq.client.impl.CommunicationMode;
-import org.apache.rocketmq.client.impl.FindBrokerResult;
-import org.apache.rocketmq.client.impl.consumer.DefaultMQPushConsumerImpl;
 import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
-import org.apache.rocketmq.client.impl.consumer.PullAPIWrapper;
-import org.apache.rocketmq.client.impl.factory.MQClientInstance;
-import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.common.sysflag.PullSysFlag;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
-import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * copier that reads in order under a lock only a master grants.
  *
  * <p>A queue is read here only when all of this holds: this process holds it (RocketMQ's rebalancing gave it
- * here), its lock has expired (the copier stopped sending it, see {@link QueueCopier.LinkParts#owns}), and the
+ * here), its lock has expired (the copier stopped sending it, see {@link ProcessQueues#owns}), and the
  * client's route has no master for its broker, only a slave. No other process can hold the queue's lock then
  * either: there is no master to grant it. Reading starts at the queue's offset in this process, the first
  * message not yet on the target, and the copies go through the same copier, in order, with the same stamps
@@ -56,49 +46,51 @@ final class SlaveReads {
     /** Batches read from one queue in one round, so that every queue of a dead master moves. */
     private static final int BATCHES_PER_ROUND = 64;
 
-    private final QueueCopier.LinkParts link;
+    private final String linkName;
+    private final String sourceCluster;
     private final QueueCopier copier;
-    private final DefaultMQPushConsumerImpl consumer;
-    private final String group;
-    /** Made on first use: the consumer has no client instance before it starts. */
-    private PullAPIWrapper pulls;
+    private final ProcessQueues queues;
+    private final LinkStats stats;
+    private final CopySettings settings;
+    private final StopGate gate;
     /** The queues read from a slave now, with their broker's name. */
     private final Map<MessageQueue, String> reading = new ConcurrentHashMap<>();
     /** The queues whose slave could not be read: their trouble is this class's to clear. */
     private final Set<MessageQueue> unread = ConcurrentHashMap.newKeySet();
 
-    SlaveReads(QueueCopier.LinkParts link, QueueCopier copier, DefaultMQPushConsumerImpl consumer, String group) {
-        this.link = link;
+    SlaveReads(String linkName, String sourceCluster, QueueCopier copier, ProcessQueues queues, LinkStats stats,
+               CopySettings settings, StopGate gate) {
+        this.linkName = linkName;
+        this.sourceCluster = sourceCluster;
         this.copier = copier;
-        this.consumer = consumer;
-        this.group = group;
+        this.queues = queues;
+        this.stats = stats;
+        this.settings = settings;
+        this.gate = gate;
     }
 
     /** One round over the queues this process holds: reads those of masterless brokers, hands back the rest. */
     void run() {
-        for (Map.Entry<MessageQueue, ProcessQueue> entry
-            : consumer.getRebalanceImpl().getProcessQueueTable().entrySet()) {
-            MessageQueue queue = entry.getKey();
-            ProcessQueue held = entry.getValue();
-            if (held.isDropped() || queue.getTopic().startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)) {
+        queues.forEachListed((queue, held) -> {
+            if (held.isDropped()) {
                 reading.remove(queue);
                 unread.remove(queue);
-                continue;
+                return;
             }
-            if (!masterless(queue.getBrokerName())) {
+            if (!queues.masterless(queue.getBrokerName())) {
                 if (reading.remove(queue) != null) {
                     handBack(queue, held);
                 }
                 if (unread.remove(queue)) {
-                    link.stats().troubled.remove(queue);
+                    stats.stopRetrying(queue);
                 }
-                continue;
+                return;
             }
             if (held.isLocked() && !held.isLockExpired()) {
-                continue; // the copier may still send it, with what the consumer pulled
+                return; // the copier may still send it, with what the consumer pulled
             }
             read(queue, held);
-        }
+        });
     }
 
     /** What status says: which brokers' queues are read from their slaves; null when none. */
@@ -109,37 +101,27 @@ final class SlaveReads {
         Map<String, Integer> byBroker = new TreeMap<>();
         reading.values().forEach(broker -> byBroker.merge(broker, 1, Integer::sum));
         List<String> parts = new ArrayList<>();
-        byBroker.forEach((broker, queues) -> parts.add(queues + " queue(s) of broker '" + broker + "'"));
-        return "reading " + String.join(", ", parts) + " of source '" + link.sourceCluster()
+        byBroker.forEach((broker, count) -> parts.add(count + " queue(s) of broker '" + broker + "'"));
+        return "reading " + String.join(", ", parts) + " of source '" + sourceCluster
             + "' from the slave: the master is down";
-    }
-
-    private boolean masterless(String brokerName) {
-        MQClientInstance client = consumer.getmQClientFactory();
-        if (client.findBrokerAddressInSubscribe(brokerName, MixAll.MASTER_ID, true) != null) {
-            return false;
-        }
-        FindBrokerResult any = client.findBrokerAddressInSubscribe(brokerName, MixAll.MASTER_ID, false);
-        return any != null && any.isSlave();
     }
 
     /** Reads the queue from its slave from this process's offset, batch by batch, while the master stays down. */
     private void read(MessageQueue queue, ProcessQueue held) {
-        long next = consumer.getOffsetStore().readOffset(queue, ReadOffsetType.READ_FROM_MEMORY);
-        SubscriptionData subscription = consumer.getRebalanceImpl().getSubscriptionInner().get(queue.getTopic());
-        if (next < 0 || subscription == null) {
+        long next = queues.nextOffset(queue);
+        if (next < 0 || !queues.subscribes(queue.getTopic())) {
             return; // nothing copied here yet: where to start is the master's to say
         }
-        for (int batch = 0; batch < BATCHES_PER_ROUND && link.enter(); batch++) {
+        for (int batch = 0; batch < BATCHES_PER_ROUND && gate.enter(); batch++) {
             try {
-                PullResult pulled = pull(queue, subscription, next);
+                PullResult pulled = queues.pull(queue, next, settings.batchMessages(), PULL_TIMEOUT_MILLIS);
                 if (unread.remove(queue)) {
-                    link.stats().troubled.remove(queue);
+                    stats.stopRetrying(queue);
                 }
                 if (reading.put(queue, queue.getBrokerName()) == null) {
                     LOG.warn("{}: {}: broker '{}' of '{}' has no master online; reading the queue from its slave"
-                        + " from offset {}", link.name(), QueueMapping.brief(queue), queue.getBrokerName(),
-                        link.sourceCluster(), next);
+                        + " from offset {}", linkName, QueueMapping.brief(queue), queue.getBrokerName(),
+                        sourceCluster, next);
                 }
                 boolean found = pulled.getPullStatus() == PullStatus.FOUND && !pulled.getMsgFoundList().isEmpty();
                 if (found && !copy(queue, held, pulled)) {
@@ -147,38 +129,27 @@ final class SlaveReads {
                 }
                 if (pulled.getNextBeginOffset() <= next) {
                     // Caught up with the slave: nothing of this queue waits, whatever an earlier send met.
-                    link.stats().troubled.remove(queue);
+                    stats.stopRetrying(queue);
                     return;
                 }
                 // Everything below is on the target, dropped as a loop or passed over by the filter.
                 next = pulled.getNextBeginOffset();
-                link.advance(queue, next);
+                queues.advance(queue, next);
             } catch (Exception e) {
                 String why = refusedRead(e) ? "broker '" + queue.getBrokerName() + "' of source '"
-                    + link.sourceCluster() + "' has no master online and its slave refuses reads (set"
+                    + sourceCluster + "' has no master online and its slave refuses reads (set"
                     + " slaveReadEnable=true on it to copy from it meanwhile): the queue waits for the master"
                     : "reading from the slave of broker '" + queue.getBrokerName() + "' failed: "
                     + SendFailure.describe(e);
                 unread.add(queue);
-                if (!why.equals(link.stats().troubled.put(queue, why))) {
-                    LOG.warn("{}: {}: {}", link.name(), QueueMapping.brief(queue), why);
+                if (!why.equals(stats.retrying(queue, why))) {
+                    LOG.warn("{}: {}: {}", linkName, QueueMapping.brief(queue), why);
                 }
                 return;
             } finally {
-                link.exit();
+                gate.exit();
             }
         }
-    }
-
-    private PullResult pull(MessageQueue queue, SubscriptionData subscription, long offset) throws Exception {
-        if (pulls == null) {
-            pulls = new PullAPIWrapper(consumer.getmQClientFactory(), group, false);
-        }
-        int sysFlag = PullSysFlag.buildSysFlag(false, false, true, false);
-        PullResult result = pulls.pullKernelImpl(queue, subscription.getSubString(), subscription.getExpressionType(),
-            subscription.getSubVersion(), offset, link.settings().batchMessages(), sysFlag, 0, 0, PULL_TIMEOUT_MILLIS,
-            CommunicationMode.SYNC, null);
-        return pulls.processPullResult(queue, result, subscription);
     }
 
     /**
@@ -192,7 +163,7 @@ final class SlaveReads {
         }
         try {
             long retryIn = copier.copy(queue, pulled.getMsgFoundList(),
-                () -> !held.isDropped() && masterless(queue.getBrokerName()));
+                () -> !held.isDropped() && queues.masterless(queue.getBrokerName()));
             return retryIn == QueueCopier.DONE;
         } finally {
             exclusive.unlock();
@@ -206,26 +177,26 @@ final class SlaveReads {
     private void handBack(MessageQueue queue, ProcessQueue held) {
         Lock exclusive = held.getConsumeLock().writeLock();
         exclusive.lock();
-        long next = consumer.getOffsetStore().readOffset(queue, ReadOffsetType.READ_FROM_MEMORY);
+        long next = queues.nextOffset(queue);
         try {
-            if (next >= 0 && consumer.getOffsetStore() instanceof RemoteBrokerOffsetStore remote) {
-                remote.updateConsumeOffsetToBroker(queue, next, false);
+            if (next >= 0) {
+                queues.commitToMaster(queue, next);
             }
-            LOG.info("{}: {}: the master of broker '{}' is back; copying goes on from it at offset {}", link.name(),
+            LOG.info("{}: {}: the master of broker '{}' is back; copying goes on from it at offset {}", linkName,
                 QueueMapping.brief(queue), queue.getBrokerName(), next);
         } catch (Exception e) {
             // The consumer commits it too as it lets the queue go (one way); if that is lost as well, the copies
             // from the slave since the last commit are made again: duplicates, never a gap.
             LOG.warn("{}: {}: could not write offset {} to the master of broker '{}' that is back ({}); it may copy"
-                + " again what it copied from the slave since the last commit", link.name(), QueueMapping.brief(queue),
+                + " again what it copied from the slave since the last commit", linkName, QueueMapping.brief(queue),
                 next, queue.getBrokerName(), SendFailure.describe(e));
         } finally {
             // The consumer still holds messages it pulled below that offset; it takes the queue afresh instead.
-            consumer.getRebalanceImpl().removeProcessQueue(queue);
-            link.stats().troubled.remove(queue);
+            queues.release(queue);
+            stats.stopRetrying(queue);
             exclusive.unlock();
         }
-        consumer.getmQClientFactory().rebalanceImmediately();
+        queues.rebalanceNow();
     }
 
     private static boolean refusedRead(Throwable e) {

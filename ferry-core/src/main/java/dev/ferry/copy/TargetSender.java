@@ -96,13 +96,12 @@ final class TargetSender implements AutoCloseable {
             if (SendFailure.isPermanent(e)) {
                 // The target answered: whatever was retrying is over; the refusal is the caller's to handle.
                 failing.remove(source);
-                stats.troubled.remove(source);
+                stats.stopRetrying(source);
                 throw new Refused(SendFailure.describe(e), e);
             }
             String reason = (target == null ? "" : "to " + target.getBrokerName() + " queue " + target.getQueueId()
                 + " of " + target.getTopic() + ": ") + SendFailure.describe(e);
-            stats.retries.increment();
-            stats.lastError.set(reason);
+            stats.retried(reason);
             queue.refresh();
             Backoff backoff = failing.computeIfAbsent(source, ignored -> {
                 LOG.warn("{}: {}: target did not take a batch of {} ({}); retrying until it does", linkName, source,
@@ -112,10 +111,10 @@ final class TargetSender implements AutoCloseable {
             if (SendFailure.isPermissionDenied(e)) {
                 // Time will not fix it, an operator will: blocked, not retrying; tried again all the same, so it
                 // copies on by itself once the right is back.
-                stats.troubled.remove(source);
-                stats.blocked.put(source, "blocked: the target refuses Ferry's user: " + reason);
+                stats.stopRetrying(source);
+                stats.block(source, "blocked: the target refuses Ferry's user: " + reason);
             } else {
-                stats.troubled.put(source, "retrying: " + reason);
+                stats.retrying(source, "retrying: " + reason);
             }
             throw new Unsent(reason, backoff.nextDelayMillis(), e);
         }
@@ -126,7 +125,7 @@ final class TargetSender implements AutoCloseable {
      * no slave available is kept, said once per broker.
      */
     private void unconfirmed(SendResult result, MessageQueue source, int count) throws Unsent {
-        stats.unconfirmed.increment();
+        stats.unconfirmed();
         String broker = result.getMessageQueue().getBrokerName();
         if (result.getSendStatus() == SendStatus.SLAVE_NOT_AVAILABLE) {
             if (brokersWithoutSlave.add(broker)) {
@@ -140,9 +139,8 @@ final class TargetSender implements AutoCloseable {
         String reason = "to " + broker + " queue " + result.getMessageQueue().getQueueId() + ": stored but not"
             + " confirmed safe (" + result.getSendStatus() + "); sending the batch of " + count + " again (possible"
             + " duplicates)";
-        stats.retries.increment();
-        stats.lastError.set(reason);
-        stats.troubled.put(source, "retrying: " + reason);
+        stats.retried(reason);
+        stats.retrying(source, "retrying: " + reason);
         LOG.warn("{}: {}: {}", linkName, source, reason);
         throw new Unsent(reason, backoff.nextDelayMillis(), null);
     }
@@ -150,8 +148,7 @@ final class TargetSender implements AutoCloseable {
     /** A send of the queue went through (or the queue is no longer this process's): its trouble is over. */
     void recovered(MessageQueue source) {
         if (failing.remove(source) != null) {
-            stats.troubled.remove(source);
-            stats.blocked.remove(source);
+            stats.clear(source);
             LOG.info("{}: {} copies again", linkName, source);
         }
     }

@@ -67,13 +67,13 @@ class TargetSenderTest {
 
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
             .hasMessageContaining("FLUSH_SLAVE_TIMEOUT").hasMessageContaining("possible duplicates");
-        assertThat(stats.troubled).containsKey(SOURCE);
+        assertThat(stats.isRetrying(SOURCE)).isTrue();
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
             .satisfies(e -> assertThat(((TargetSender.Unsent) e).retryInMillis()).isEqualTo(200)); // backing off
         assertThat(send().getSendStatus()).isEqualTo(SendStatus.SEND_OK);
 
-        assertThat(stats.unconfirmed.sum()).isEqualTo(2);
-        assertThat(stats.troubled).as("confirmed: the trouble is over").isEmpty();
+        assertThat(stats.unconfirmedCount()).isEqualTo(2);
+        assertThat(stats.retryReasons()).as("confirmed: the trouble is over").isEmpty();
     }
 
     @Test
@@ -85,8 +85,8 @@ class TargetSenderTest {
         assertThat(send().getSendStatus()).isEqualTo(SendStatus.SLAVE_NOT_AVAILABLE);
 
         assertThat(producer.sends).as("not sent again").isEqualTo(2);
-        assertThat(stats.unconfirmed.sum()).isEqualTo(2);
-        assertThat(stats.troubled).isEmpty();
+        assertThat(stats.unconfirmedCount()).isEqualTo(2);
+        assertThat(stats.retryReasons()).isEmpty();
     }
 
     @Test
@@ -96,11 +96,11 @@ class TargetSenderTest {
 
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
             .hasMessageContaining("to broker-b queue 3 of orders").hasMessageContaining("broker busy");
-        assertThat(stats.troubled.get(SOURCE)).startsWith("retrying: to broker-b queue 3");
-        assertThat(stats.retries.sum()).isEqualTo(1);
+        assertThat(stats.retryReasons()).singleElement().asString().startsWith("retrying: to broker-b queue 3");
+        assertThat(stats.retries()).isEqualTo(1);
 
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Refused.class);
-        assertThat(stats.troubled).as("the target answered: refused, no longer retrying").isEmpty();
+        assertThat(stats.isRetrying(SOURCE)).as("the target answered: refused, no longer retrying").isFalse();
     }
 
     /** A right the target's user lacks: blocked (an operator fixes it), tried again, and over once granted. */
@@ -111,11 +111,11 @@ class TargetSenderTest {
         producer.answers.add(SendStatus.SEND_OK);
 
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class);
-        assertThat(stats.blocked).hasEntrySatisfying(SOURCE, why -> assertThat(why)
+        assertThat(stats.blockedReason(SOURCE)).hasValueSatisfying(why -> assertThat(why)
             .startsWith("blocked: the target refuses Ferry's user: to broker-b queue 3 of orders: broker answered 16:")
             .contains("Topic:orders"));
-        assertThat(stats.troubled).isEmpty();
+        assertThat(stats.retryReasons()).isEmpty();
         assertThat(send().getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-        assertThat(stats.blocked).as("granted again: copying goes on").isEmpty();
+        assertThat(stats.anyBlock()).as("granted again: copying goes on").isEmpty();
     }
 }

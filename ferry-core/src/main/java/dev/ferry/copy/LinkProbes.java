@@ -1,0 +1,73 @@
+package dev.ferry.copy;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a running link checks on its own, on two threads of its own: every 2 s whether the source answers (and
+ * then whether it still lets Ferry's user read, {@link SourceRights}) and whether the target does; every second
+ * whether a source master is down, to read its queues from the slave ({@link SlaveReads}). The first thread also
+ * runs the link's start retries ({@link LinkStartup}).
+ */
+final class LinkProbes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkProbes.class);
+    /** How often the link asks its clusters whether they answer, and the source whether it may read. */
+    private static final long PROBE_MILLIS = 2_000;
+    /** How often the link looks for source brokers whose master is down, to read their queues from slaves. */
+    private static final long SLAVE_READS_MILLIS = 1_000;
+
+    private final String linkName;
+    private final ScheduledExecutorService probes;
+    private final ScheduledExecutorService slaveReader;
+
+    LinkProbes(String linkName, String group) {
+        this.linkName = linkName;
+        this.probes = daemonScheduler("ferry-reach-" + group);
+        this.slaveReader = daemonScheduler("ferry-slave-reads-" + group);
+    }
+
+    /** The thread the probes run on, for the start retries. */
+    ScheduledExecutorService scheduler() {
+        return probes;
+    }
+
+    /**
+     * Starts probing.
+     *
+     * @param sourceAnswers asks the source; true when it answered
+     */
+    void start(BooleanSupplier sourceAnswers, SourceRights rights, TargetProbe target, SlaveReads slaveReads) {
+        probes.scheduleWithFixedDelay(() -> {
+            if (sourceAnswers.getAsBoolean()) {
+                rights.check();
+            }
+            target.probe();
+        }, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        slaveReader.scheduleWithFixedDelay(() -> {
+            try {
+                slaveReads.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: reading from source slaves failed: {}", linkName, SendFailure.describe(e), e);
+            }
+        }, SLAVE_READS_MILLIS, SLAVE_READS_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        probes.shutdownNow();
+        slaveReader.shutdownNow();
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

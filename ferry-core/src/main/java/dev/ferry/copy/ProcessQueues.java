@@ -1,0 +1,190 @@
+package dev.ferry.copy;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.rocketmq.client.consumer.PullResult;
+import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
+import org.apache.rocketmq.client.consumer.store.RemoteBrokerOffsetStore;
+import org.apache.rocketmq.client.impl.CommunicationMode;
+import org.apache.rocketmq.client.impl.FindBrokerResult;
+import org.apache.rocketmq.client.impl.consumer.DefaultMQPushConsumerImpl;
+import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
+import org.apache.rocketmq.client.impl.consumer.PullAPIWrapper;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.sysflag.PullSysFlag;
+import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
+
+/**
+ * The link's source queues as RocketMQ's push consumer holds them in this process: its process-queue table
+ * (which queues rebalancing gave here, their locks on the source broker, what is pulled and not yet copied), its
+ * in-memory offsets, and a pull of its own outside the consumer's flow. The one place that reaches into the
+ * client's internals, so that a new client version changes one class.
+ *
+ * <p>Retry topics ({@code %RETRY%<group>}) are the consumer's own business and never counted here: an orderly
+ * consumer retries in place.
+ */
+final class ProcessQueues implements QueueCopier.SourceQueues {
+
+    private final DefaultMQPushConsumerImpl consumer;
+    private final String group;
+    /** Made on first use: the consumer has no client instance before it starts. */
+    private volatile PullAPIWrapper pulls;
+
+    ProcessQueues(DefaultMQPushConsumerImpl consumer, String group) {
+        this.consumer = consumer;
+        this.group = group;
+    }
+
+    /**
+     * Held, and with a lock on the source broker that has not expired by the client's reckoning: the client
+     * renews its locks every 20 s and counts one expired 30 s after the last renewal, before the broker
+     * (60 s by default) can give the queue to another process. So a process cut off from the source stops
+     * sending a queue before anyone else may start.
+     */
+    @Override
+    public boolean owns(MessageQueue source) {
+        ProcessQueue queue = table().get(source);
+        return queue != null && !queue.isDropped() && queue.isLocked() && !queue.isLockExpired();
+    }
+
+    @Override
+    public long nextOffset(MessageQueue source) {
+        return consumer.getOffsetStore().readOffset(source, ReadOffsetType.READ_FROM_MEMORY);
+    }
+
+    @Override
+    public void advance(MessageQueue source, long nextOffset) {
+        consumer.getOffsetStore().updateOffset(source, nextOffset, true);
+    }
+
+    /** Writes the offsets this process holds to the source brokers now (they are written periodically too). */
+    void commitAll() {
+        consumer.persistConsumerOffset();
+    }
+
+    /** Writes the queue's offset in this process to its master broker now, one way. */
+    void commitToMaster(MessageQueue source, long nextOffset) throws Exception {
+        if (consumer.getOffsetStore() instanceof RemoteBrokerOffsetStore remote) {
+            remote.updateConsumeOffsetToBroker(source, nextOffset, false);
+        }
+    }
+
+    /** Calls {@code action} with each source queue this process holds (not dropped), retry topics aside. */
+    void forEachHeld(BiConsumer<MessageQueue, ProcessQueue> action) {
+        for (Map.Entry<MessageQueue, ProcessQueue> entry : table().entrySet()) {
+            if (!entry.getValue().isDropped() && !isRetryTopic(entry.getKey())) {
+                action.accept(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /** Every queue in the table, dropped ones included, retry topics aside: for those who must see them go. */
+    void forEachListed(BiConsumer<MessageQueue, ProcessQueue> action) {
+        for (Map.Entry<MessageQueue, ProcessQueue> entry : table().entrySet()) {
+            if (!isRetryTopic(entry.getKey())) {
+                action.accept(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /** The source queues this process copies now. */
+    Set<MessageQueue> held() {
+        Set<MessageQueue> held = new HashSet<>();
+        table().forEach((queue, process) -> {
+            if (!process.isDropped()) {
+                held.add(queue);
+            }
+        });
+        return held;
+    }
+
+    /** Whether this process holds a queue of {@code topic} (with several processes, one of them does). */
+    boolean holdsAnyOf(String topic) {
+        for (Map.Entry<MessageQueue, ProcessQueue> entry : table().entrySet()) {
+            if (entry.getKey().getTopic().equals(topic) && !entry.getValue().isDropped()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How long ago the consumer's last pull of the queue went out, when the queue is held here with nothing
+     * pulled and not yet copied; -1 otherwise.
+     */
+    long idlePullAgeMillis(MessageQueue source, long nowMillis) {
+        ProcessQueue queue = table().get(source);
+        if (queue == null || queue.isDropped() || queue.getMsgCount().get() != 0) {
+            return -1;
+        }
+        return nowMillis - queue.getLastPullTimestamp();
+    }
+
+    /** Message bytes pulled from the source and not yet copied, over every queue held. */
+    long pulledBytes() {
+        long bytes = 0;
+        for (ProcessQueue queue : table().values()) {
+            bytes += queue.getMsgSize().get();
+        }
+        return bytes;
+    }
+
+    /** Whether the consumer subscribes to {@code topic}, so that {@link #pull} can read it. */
+    boolean subscribes(String topic) {
+        return consumer.getRebalanceImpl().getSubscriptionInner().containsKey(topic);
+    }
+
+    /**
+     * One pull of at most {@code maxMessages} of {@code source} from {@code offset}, with the consumer's
+     * subscription (its filter), by whichever broker of the queue answers (a slave where the master is down),
+     * outside the consumer's flow: nothing is committed or handed to the listener.
+     */
+    PullResult pull(MessageQueue source, long offset, int maxMessages, long timeoutMillis) throws Exception {
+        SubscriptionData subscription = consumer.getRebalanceImpl().getSubscriptionInner().get(source.getTopic());
+        if (subscription == null) {
+            throw new IllegalStateException("not subscribed to " + source.getTopic());
+        }
+        PullAPIWrapper wrapper = pulls;
+        if (wrapper == null) {
+            wrapper = new PullAPIWrapper(consumer.getmQClientFactory(), group, false);
+            pulls = wrapper;
+        }
+        int sysFlag = PullSysFlag.buildSysFlag(false, false, true, false);
+        PullResult result = wrapper.pullKernelImpl(source, subscription.getSubString(),
+            subscription.getExpressionType(), subscription.getSubVersion(), offset, maxMessages, sysFlag, 0, 0,
+            timeoutMillis, CommunicationMode.SYNC, null);
+        return wrapper.processPullResult(source, result, subscription);
+    }
+
+    /** True when the client's route for {@code brokerName} has no master, only a slave. */
+    boolean masterless(String brokerName) {
+        MQClientInstance client = consumer.getmQClientFactory();
+        if (client.findBrokerAddressInSubscribe(brokerName, MixAll.MASTER_ID, true) != null) {
+            return false;
+        }
+        FindBrokerResult any = client.findBrokerAddressInSubscribe(brokerName, MixAll.MASTER_ID, false);
+        return any != null && any.isSlave();
+    }
+
+    /** Lets the queue go, with what was pulled of it: the next rebalance takes it afresh (lock, broker's offset). */
+    void release(MessageQueue source) {
+        consumer.getRebalanceImpl().removeProcessQueue(source);
+    }
+
+    /** Has the consumer rebalance now rather than at its next round (20 s). */
+    void rebalanceNow() {
+        consumer.getmQClientFactory().rebalanceImmediately();
+    }
+
+    private Map<MessageQueue, ProcessQueue> table() {
+        return consumer.getRebalanceImpl().getProcessQueueTable();
+    }
+
+    private static boolean isRetryTopic(MessageQueue queue) {
+        return queue.getTopic().startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ferry.copy;
+
+import dev.ferry.cluster.ClusterAdmin;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks a link's source for its group's progress, to notice the source going and coming back: one log line when
+ * it stops answering, one when it answers again with what it holds that is not yet copied (see
+ * {@link SourceReach}).
+ */
+final class SourceProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
+
+    private final ClusterAdmin sourceAdmin;
+    private final String group;
+    private final List<String> topics;
+    private final String linkName;
+    private final SourceReach reach = new SourceReach();
+
+    SourceProbe(ClusterAdmin sourceAdmin, String group, List<String> topics, String linkName) {
+        this.sourceAdmin = sourceAdmin;
+        this.group = group;
+        this.topics = topics;
+        this.linkName = linkName;
+    }
+
+    /**
+     * Asks the source now; true when it answered.
+     *
+     * @param filteredAtBroker the link's subscription is SQL-92, so the backlog counts messages it passes over
+     */
+    boolean probe(boolean filteredAtBroker) {
+        long backlog;
+        try {
+            backlog = LinkProgress.of(sourceAdmin.consumeStats(group, topics), topics, System.currentTimeMillis(),
+                queue -> false).backlog();
+        } catch (Exception e) {
+            String why = SendFailure.describe(e);
+            if (reach.lost(why) == SourceReach.Change.LOST) {
+                LOG.warn("{}: source '{}' does not answer ({}); what it holds waits there and is copied once it is"
+                    + " back", linkName, cluster(), why);
+            }
+            return false;
+        }
+        SourceReach.Change change = reach.reached(backlog);
+        if (change == SourceReach.Change.BACK || change == SourceReach.Change.FIRST_REACHED && backlog > 0) {
+            // Through a broker-side filter the link reads past messages it does not copy: the figure counts them.
+            LOG.info("{}: source '{}' {}: it holds {} message(s) not yet {}", linkName, cluster(),
+                change == SourceReach.Change.BACK ? "is back" : "reached", backlog,
+                filteredAtBroker ? "read by this link (its filter passes over some)" : "copied");
+        }
+        return true;
+    }
+
+    /** Why the source is not reached; null while it is. */
+    String why() {
+        return reach.why();
+    }
+
+    /** What the source held, not yet copied, when the link last reached it after not reaching it; -1 before. */
+    long heldOnReturn() {
+        return reach.heldOnReturn();
+    }
+
+    private String cluster() {
+        return sourceAdmin.cluster().name();
+    }
+}
