@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
+import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +32,6 @@ import org.apache.rocketmq.common.message.Message;
  */
 final class Heartbeats implements AutoCloseable {
 
-    /** The topic, on every cluster Ferry copies from or into. */
-    static final String TOPIC = "FERRY_HEARTBEAT";
     static final long INTERVAL_MILLIS = 1_000;
     /** A heartbeat write that takes longer is as good as failed: the next one is due. */
     private static final long SEND_TIMEOUT_MILLIS = 2_000;
@@ -48,7 +47,8 @@ final class Heartbeats implements AutoCloseable {
     Heartbeats(String group, ClusterAdmin sourceAdmin) {
         this.tag = group;
         this.sourceAdmin = sourceAdmin;
-        this.producer = new DefaultMQProducer(group + "-heartbeat", ClusterClients.rpcHook(sourceAdmin.cluster()));
+        this.producer = new DefaultMQProducer(FerryNames.heartbeatGroup(group),
+            ClusterClients.rpcHook(sourceAdmin.cluster()));
         ClusterClients.configure(producer, sourceAdmin.cluster(), "heartbeat");
         producer.setSendMsgTimeout((int) SEND_TIMEOUT_MILLIS);
         producer.setRetryTimesWhenSendFailed(0);
@@ -67,7 +67,7 @@ final class Heartbeats implements AutoCloseable {
     /** Creates the topic on the source when it lacks it; throws when the source does not answer. */
     void prepareTopic() throws Exception {
         if (!topicReady) {
-            sourceAdmin.ensureTopic(TOPIC, 1);
+            sourceAdmin.ensureTopic(FerryNames.HEARTBEAT_TOPIC, 1);
             topicReady = true;
         }
     }
@@ -79,8 +79,8 @@ final class Heartbeats implements AutoCloseable {
 
     private void beat() {
         long now = System.currentTimeMillis();
-        Message heartbeat = new Message(TOPIC, tag, ("{\"link\":\"" + tag + "\",\"writtenAt\":" + now + "}")
-            .getBytes(StandardCharsets.UTF_8));
+        Message heartbeat = new Message(FerryNames.HEARTBEAT_TOPIC, tag,
+            ("{\"link\":\"" + tag + "\",\"writtenAt\":" + now + "}").getBytes(StandardCharsets.UTF_8));
         try {
             prepareTopic();
             producer.send(heartbeat, SEND_TIMEOUT_MILLIS);

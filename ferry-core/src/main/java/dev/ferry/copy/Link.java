@@ -8,6 +8,7 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.SigningKey;
 import dev.ferry.config.StartFrom;
 import dev.ferry.offsets.OffsetSyncLog;
+import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.OffsetSyncStore;
 import io.micrometer.core.instrument.Timer;
 import java.time.ZoneId;
@@ -134,7 +135,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.targetAdmin = targetAdmin;
         this.settings = settings;
         this.name = backup.name() + ": " + source.name() + " -> " + target.name();
-        this.group = groupOf(backup.name(), target.name());
+        this.group = FerryNames.linkGroup(backup.name(), target.name());
         this.stamp = new OriginStamp(source.name(), source.stamp(),
             signingKey.map(key -> new StampSignature(key.hmacKey())));
         this.topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic(), offsetSyncs::targetOf);
@@ -148,11 +149,6 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         this.sourceRights = new SourceRights(this, consumer.getDefaultMQPushConsumerImpl(), group);
         this.reachProbe = daemonScheduler("ferry-reach-" + group);
         this.slaveReader = daemonScheduler("ferry-slave-reads-" + group);
-    }
-
-    /** The consumer group, on the source cluster, that holds a link's progress. */
-    public static String groupOf(String backupName, String targetCluster) {
-        return BackupConfig.groupOf(backupName, targetCluster);
     }
 
     private static ScheduledExecutorService daemonScheduler(String threadName) {
@@ -271,7 +267,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         }
         int loaded = OffsetSyncLog.load(target, source.name(), offsetSyncs);
         if (loaded > 0) {
-            LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, OffsetSyncLog.TOPIC);
+            LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, FerryNames.OFFSET_SYNCS_TOPIC);
         }
         // Read before the consumer starts, so that it counts what the source holds, not what is left of it. A
         // source just restarted answers before its topics' routes are back: the link waits for them as well.
@@ -285,7 +281,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
             consumer.subscribe(topic, selector);
         }
         if (heartbeats != null) {
-            consumer.subscribe(Heartbeats.TOPIC, heartbeats.tag());
+            consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeats.tag());
         }
         consumer.start();
         startedAtMillis = System.currentTimeMillis();
@@ -316,13 +312,13 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     private void prepareHeartbeats() throws Exception {
         try {
             heartbeats.prepareTopic();
-            StartPositions.initialise(sourceAdmin, group, List.of(Heartbeats.TOPIC), StartFrom.LATEST);
+            StartPositions.initialise(sourceAdmin, group, List.of(FerryNames.HEARTBEAT_TOPIC), StartFrom.LATEST);
         } catch (Exception e) {
             if (unreachable(e)) {
                 throw e;
             }
             LOG.warn("{}: no heartbeats: source '{}' refuses topic {} ({}); copying goes on, its delay is measured"
-                + " on business traffic only", name, source.name(), Heartbeats.TOPIC, SendFailure.describe(e));
+                + " on business traffic only", name, source.name(), FerryNames.HEARTBEAT_TOPIC, SendFailure.describe(e));
             heartbeats.close();
             heartbeats = null;
         }
@@ -552,7 +548,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
     /** Whether this process holds the link's heartbeat queue (with several processes, one of them does). */
     private boolean copiesHeartbeats() {
         for (var entry : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().entrySet()) {
-            if (entry.getKey().getTopic().equals(Heartbeats.TOPIC) && !entry.getValue().isDropped()) {
+            if (entry.getKey().getTopic().equals(FerryNames.HEARTBEAT_TOPIC) && !entry.getValue().isDropped()) {
                 return true;
             }
         }

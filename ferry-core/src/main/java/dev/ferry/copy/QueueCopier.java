@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -242,7 +243,7 @@ final class QueueCopier implements MessageListenerOrderly {
     }
 
     private static boolean isHeartbeat(MessageQueue source) {
-        return Heartbeats.TOPIC.equals(source.getTopic());
+        return FerryNames.HEARTBEAT_TOPIC.equals(source.getTopic());
     }
 
     /** Counts what the target acknowledged just now, and records how long each copy took from its origin. */
@@ -291,7 +292,7 @@ final class QueueCopier implements MessageListenerOrderly {
 
     /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
     private static long originTime(Pending p) {
-        String stamped = p.copy.getProperty(OriginStamp.ORIGIN_TIME);
+        String stamped = p.copy.getProperty(FerryNames.ORIGIN_TIME);
         try {
             return stamped == null ? p.original.getStoreTimestamp() : Long.parseLong(stamped);
         } catch (NumberFormatException e) {
