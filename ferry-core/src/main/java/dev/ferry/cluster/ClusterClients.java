@@ -89,7 +89,7 @@ public final class ClusterClients {
     }
 
     static String instanceName(ClusterConfig cluster, String role) {
-        return "ferry-" + cluster.name() + "-" + role + "-" + ProcessHandle.current().pid() + "-"
-            + SEQUENCE.incrementAndGet();
+        return FerryNames.clientInstance(cluster.name(), role, ProcessHandle.current().pid(),
+            SEQUENCE.incrementAndGet());
     }
 }

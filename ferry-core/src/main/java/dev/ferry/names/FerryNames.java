@@ -8,21 +8,22 @@ import java.util.List;
  * reader groups, and the properties it puts on messages. Every other class asks this one; an operator who meets
  * a {@code FERRY_*} or {@code ferry-*} name in {@code mqadmin} finds here what it is.
  *
- * <pre>
- *   what                         name                                   where
- *   a link's consumer group      ferry-&lt;backup&gt;-to-&lt;target&gt;           source (holds the link's progress)
- *   its heartbeat producer       ferry-&lt;backup&gt;-to-&lt;target&gt;-heartbeat source
- *   failback's copy back         backup &lt;backup&gt;-failback              so group ferry-&lt;backup&gt;-failback-to-&lt;home&gt;
- *   heartbeats                   topic FERRY_HEARTBEAT                  source and target
- *   checkpoints                  topic FERRY_CHECKPOINTS                target
- *   offset syncs                 topic FERRY_OFFSET_SYNCS               target
- *   dead letters                 topic FERRY_DLQ_&lt;backup&gt;               source
- *   Ferry's other clients        groups FERRY_*                         either
- *   a copy's stamp, dead letter  properties FERRY_*                     on the messages
- * </pre>
+ * <pre>{@code
+ *   what                          name                                     where
+ *   a link's consumer group       ferry-<backup>-to-<target>               source: holds the link's progress
+ *   its heartbeat producer        ferry-<backup>-to-<target>-heartbeat     source
+ *   failback's copy back          backup <backup>-failback                 its group: ferry-<backup>-failback-to-<home>
+ *   heartbeats                    topic FERRY_HEARTBEAT                    source and target
+ *   checkpoints                   topic FERRY_CHECKPOINTS                  target
+ *   offset syncs                  topic FERRY_OFFSET_SYNCS                 target
+ *   dead letters                  topic FERRY_DLQ_<backup>                 source
+ *   Ferry's other clients         groups FERRY_*                           either
+ *   a client's instance name      ferry-<cluster>-<role>-<pid>-<n>         in its client ID
+ *   a copy's stamp, dead letters  properties FERRY_*                       on the messages
+ * }</pre>
  *
- * <p>Two prefixes, because RocketMQ names groups and topics from one alphabet: {@code ferry-} for the groups named
- * after a backup, {@code FERRY_} for everything else. The configuration refuses a backup topic or a stamp
+ * <p>Two prefixes: {@code ferry-} for the groups named after a backup (and client instance names),
+ * {@code FERRY_} for everything else; docs/security.md grants rights by them. The configuration refuses a backup topic or a stamp
  * property with {@code FERRY_} ({@link #isFerryTopic}, {@link #isFerryProperty}), and checkpoints never follow
  * a Ferry group ({@link #isFerryGroup}).
  *
@@ -33,7 +34,7 @@ public final class FerryNames {
 
     /** Ferry's own topics, properties and fixed groups start with this. */
     public static final String RESERVED_PREFIX = "FERRY_";
-    /** A group named after a backup starts with this. */
+    /** A group named after a backup, and a client's instance name, start with this. */
     private static final String GROUP_PREFIX = "ferry-";
 
     /** A link's heartbeats, on every cluster Ferry copies from or into; tagged with the link's group. */
@@ -114,6 +115,14 @@ public final class FerryNames {
     /** An admin client's group: each needs one of its own in a JVM, hence the sequence number. */
     public static String adminGroup(long sequence) {
         return ADMIN_GROUP_PREFIX + sequence;
+    }
+
+    /**
+     * A client's instance name, part of the client ID an operator sees in {@code mqadmin consumerConnection}:
+     * each client of a process has its own (clients sharing one would share the first one's NameServer).
+     */
+    public static String clientInstance(String cluster, String role, long pid, long sequence) {
+        return GROUP_PREFIX + cluster + "-" + role + "-" + pid + "-" + sequence;
     }
 
     /** Whether {@code group} is one of Ferry's: a link's, its heartbeat's, or one of Ferry's own clients. */

@@ -17,6 +17,7 @@ class FerryNamesTest {
         assertThat(FerryNames.heartbeatGroup(FerryNames.linkGroup("orders", "shanghai")))
             .isEqualTo("ferry-orders-to-shanghai-heartbeat");
         assertThat(FerryNames.deadLetterTopic("orders")).isEqualTo("FERRY_DLQ_orders");
+        assertThat(FerryNames.clientInstance("hangzhou", "copy", 4242, 3)).isEqualTo("ferry-hangzhou-copy-4242-3");
         // docs/failover.md tells operators the copy back's group by this name
         assertThat(FerryNames.linkGroup(FerryNames.failbackBackup("orders"), "hangzhou"))
             .isEqualTo("ferry-orders-failback-to-hangzhou");
