@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.config.HttpConfig;
+import dev.ferry.copy.SendFailure;
 import dev.ferry.demo.Demo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -55,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
                         out.println("Dashboard: http://" + server.get().address() + "/   (open it in a browser;"
                             + " also /status, /health and /metrics)");
                     } catch (Exception e) {
-                        out.println("No status server: " + Failures.describe(e));
+                        out.println("No status server: " + SendFailure.describe(e));
                     }
                 });
             return passed ? ExitCodes.OK : ExitCodes.FAILED;

@@ -1,8 +1,8 @@
 package dev.ferry.app;
 
-import dev.ferry.backup.Failback;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
+import dev.ferry.operate.Failback;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.ferry.app;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.offsets.Failover;
+import dev.ferry.operate.Failover;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.config.ConfigException;
+import dev.ferry.copy.SendFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine;
 /**
  * Turns what a command throws into the contract's exit codes: a bad configuration or input is one line on
  * stderr and exit 2; anything else is a run-time failure, one line on stderr (the stack trace goes to the
- * log) and exit 1.
+ * log) and exit 1. The line is {@link SendFailure#describe}'s, as in a link's status and the log.
  */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
 
@@ -21,14 +22,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             return ExitCodes.BAD_INPUT;
         }
         LOG.debug("ferry {} failed", cli.getCommandName(), e);
-        cli.getErr().println("ferry " + cli.getCommandName() + ": failed: " + describe(e));
+        cli.getErr().println("ferry " + cli.getCommandName() + ": failed: " + SendFailure.describe(e));
         return ExitCodes.FAILED;
-    }
-
-    static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int cut = message.indexOf('\n');
-        return cut < 0 ? message : message.substring(0, cut);
     }
 
     /** Input that is wrong in a way the configuration loader cannot see (e.g. a name that is not in the file). */

@@ -3,7 +3,7 @@ package dev.ferry.app;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.offsets.OffsetReset;
+import dev.ferry.operate.OffsetReset;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;

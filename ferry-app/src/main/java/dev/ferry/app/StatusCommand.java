@@ -7,9 +7,10 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.copy.LinkStatus;
+import dev.ferry.copy.SendFailure;
+import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.CheckpointStatus;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -114,7 +115,7 @@ final class StatusCommand implements Callable<Integer> {
             return new Row(backup.name(), direction, "not running (embedded cluster exists only while Ferry runs)",
                 "-", "-", "-", "-");
         }
-        String group = Link.groupOf(backup.name(), target);
+        String group = FerryNames.linkGroup(backup.name(), target);
         try (ClusterAdmin admin = ClusterAdmin.connect(cluster)) {
             int clients = admin.onlineClients(group);
             LinkProgress progress = LinkProgress.of(admin.consumeStats(group, backup.topics()), backup.topics(),
@@ -123,7 +124,7 @@ final class StatusCommand implements Callable<Integer> {
             return new Row(backup.name(), direction, state, "-", Long.toString(progress.backlog()),
                 Long.toString(progress.delayMillis()), "-");
         } catch (Exception e) {
-            return new Row(backup.name(), direction, "unknown (" + source + ": " + Failures.describe(e) + ")",
+            return new Row(backup.name(), direction, "unknown (" + source + ": " + SendFailure.describe(e) + ")",
                 "-", "-", "-", "-");
         }
     }
@@ -142,7 +143,7 @@ final class StatusCommand implements Callable<Integer> {
                 try {
                     checkpoints.addAll(CheckpointStatus.storedIn(cluster, backup.name()));
                 } catch (Exception e) {
-                    out.println("Checkpoints of " + backup.name() + " in " + target + " not read: " + Failures.describe(e));
+                    out.println("Checkpoints of " + backup.name() + " in " + target + " not read: " + SendFailure.describe(e));
                 }
             }
         }

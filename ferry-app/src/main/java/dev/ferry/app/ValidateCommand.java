@@ -1,6 +1,6 @@
 package dev.ferry.app;
 
-import dev.ferry.config.ClusterCheck;
+import dev.ferry.check.ClusterCheck;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import java.util.concurrent.Callable;

@@ -14,6 +14,7 @@ import dev.ferry.copy.LinkStatus;
 import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -205,10 +206,10 @@ public final class Demo {
             checkTarget("disaster recovery", "standby", "payments", stored.get("primary")),
             checkTarget("active-active", "east", "trades", fromBoth),
             checkTarget("active-active", "west", "trades", fromBoth),
-            checkFilter("east", "trades", OriginStamp.ORIGIN + " IS NULL", fromEast),
-            checkFilter("east", "trades", OriginStamp.ORIGIN + " = 'west'", fromWest),
-            checkFilter("west", "trades", OriginStamp.ORIGIN + " IS NULL", fromWest),
-            checkFilter("west", "trades", OriginStamp.ORIGIN + " = 'east'", fromEast)};
+            checkFilter("east", "trades", FerryNames.ORIGIN + " IS NULL", fromEast),
+            checkFilter("east", "trades", FerryNames.ORIGIN + " = 'west'", fromWest),
+            checkFilter("west", "trades", FerryNames.ORIGIN + " IS NULL", fromWest),
+            checkFilter("west", "trades", FerryNames.ORIGIN + " = 'east'", fromEast)};
         for (boolean p : passed) {
             all &= p;
         }
@@ -221,7 +222,7 @@ public final class Demo {
         Map<String, Integer> ids = new HashMap<>();
         for (MessageExt message : TopicReader.readAll(address(app.cluster()), app.topic(), app.sent().size(),
             Duration.ofSeconds(1), Duration.ofSeconds(60))) {
-            if (message.getUserProperty(OriginStamp.ORIGIN) == null) {
+            if (message.getUserProperty(FerryNames.ORIGIN) == null) {
                 ids.merge(message.getMsgId(), 1, Integer::sum);
             }
         }
@@ -263,7 +264,7 @@ public final class Demo {
         long looped = 0;
         for (MessageExt message : arrived) {
             seen.merge(message.getMsgId(), 1, Integer::sum);
-            String origin = message.getUserProperty(OriginStamp.ORIGIN);
+            String origin = message.getUserProperty(FerryNames.ORIGIN);
             byOrigin.merge(origin == null ? cluster + "(local)" : origin, 1, Integer::sum);
             looped += OriginStamp.hasVisited(message, cluster) ? 1 : 0;
         }

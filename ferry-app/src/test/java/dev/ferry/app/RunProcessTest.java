@@ -9,11 +9,11 @@ import dev.ferry.client.store.ProcessedMessageStores;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
-import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class RunProcessTest {
     private static long backlog(String backup, String topic) throws Exception {
         try (ClusterAdmin admin = ClusterAdmin.connect(new ClusterConfig("proc-src", source.namesrvAddr(), null, null,
             Map.of(), false))) {
-            return LinkProgress.of(admin.consumeStats(Link.groupOf(backup, "proc-dst"), List.of(topic)), List.of(topic),
+            return LinkProgress.of(admin.consumeStats(FerryNames.linkGroup(backup, "proc-dst"), List.of(topic)), List.of(topic),
                 System.currentTimeMillis()).backlog();
         } catch (Exception notYet) {
             return Long.MAX_VALUE;
@@ -244,7 +244,7 @@ class RunProcessTest {
         int total = 16_000;
         source.createTopic("shared", QUEUES);
         Path config = config("shared", "shared");
-        String group = Link.groupOf("shared", "proc-dst");
+        String group = FerryNames.linkGroup("shared", "proc-dst");
         try (FerryProcess first = FerryProcess.start(config, dir.resolve("first.log"));
              FerryProcess second = FerryProcess.start(config, dir.resolve("second.log"))) {
             DefaultMQAdminExt admin = ClusterClients.admin(new ClusterConfig("proc-src", source.namesrvAddr(), null,

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.copy.CopySettings;
-import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.ClusterProcess;
+import dev.ferry.names.FerryNames;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -362,7 +362,7 @@ public final class Bench {
             long deadline = System.currentTimeMillis() + 120_000;
             while (read < expected && System.currentTimeMillis() < deadline) {
                 for (MessageExt copy : reader.poll(1_000)) {
-                    String origin = copy.getUserProperty(OriginStamp.ORIGIN_TIME);
+                    String origin = copy.getUserProperty(FerryNames.ORIGIN_TIME);
                     if (origin != null && read < delays.length) {
                         delays[read++] = copy.getStoreTimestamp() - Long.parseLong(origin);
                     }

@@ -1,6 +1,7 @@
 package dev.ferry.cluster;
 
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class ClusterClients {
     public static DefaultMQAdminExt admin(ClusterConfig cluster, long timeoutMillis) throws Exception {
         DefaultMQAdminExt admin = new DefaultMQAdminExt(rpcHook(cluster), timeoutMillis);
         configure(admin, cluster, "admin");
-        admin.setAdminExtGroup("FERRY_ADMIN_" + SEQUENCE.incrementAndGet());
+        admin.setAdminExtGroup(FerryNames.adminGroup(SEQUENCE.incrementAndGet()));
         admin.start();
         return admin;
     }
@@ -88,7 +89,7 @@ public final class ClusterClients {
     }
 
     static String instanceName(ClusterConfig cluster, String role) {
-        return "ferry-" + cluster.name() + "-" + role + "-" + ProcessHandle.current().pid() + "-"
-            + SEQUENCE.incrementAndGet();
+        return FerryNames.clientInstance(cluster.name(), role, ProcessHandle.current().pid(),
+            SEQUENCE.incrementAndGet());
     }
 }

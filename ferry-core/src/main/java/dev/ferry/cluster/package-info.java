@@ -1,6 +1,9 @@
 /**
  * Talking to one RocketMQ cluster: {@link dev.ferry.cluster.ClusterClients} makes its clients (NameServer,
- * credentials, an instance name of their own) and closes them side by side; {@link dev.ferry.cluster.ClusterAdmin}
+ * credentials, TLS, an instance name of their own) and closes them side by side; {@link dev.ferry.cluster.ClusterAdmin}
  * is every administrative question and change Ferry puts to a cluster (topics, groups, offsets, brokers).
+ *
+ * <p>It knows clusters, not backups: what is copied where is {@code copy}'s, and validation before a run is
+ * {@code check}'s.
  */
 package dev.ferry.cluster;

@@ -19,15 +19,6 @@ import java.util.List;
 public record BackupConfig(String name, Mode mode, String source, String target, List<String> topics,
                            TopicMapping targetTopic, String filter, StartFrom startFrom, List<String> syncGroups, OnError onError) {
 
-    /**
-     * The consumer group, on the source cluster, that holds the progress of a backup's direction into
-     * {@code targetCluster}: {@code ferry-<backup>-to-<target>}. RocketMQ allows such a name only of
-     * {@code [%|a-zA-Z0-9_-]}, at most 120 characters: the config checks it where it is read.
-     */
-    public static String groupOf(String backupName, String targetCluster) {
-        return "ferry-" + backupName + "-to-" + targetCluster;
-    }
-
     public enum Mode {
         ONE_WAY("one-way"), TWO_WAY("two-way");
 

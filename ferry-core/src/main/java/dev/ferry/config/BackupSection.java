@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.names.FerryNames;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class BackupSection {
 
     /** The link's consumer group into {@code target} must be a name RocketMQ accepts, or it fails at run time. */
     private static void groupName(Node nameNode, String name, String target) throws ConfigException {
-        String group = BackupConfig.groupOf(name, target);
+        String group = FerryNames.linkGroup(name, target);
         Optional<String> problem = RocketMqRules.groupProblem(group);
         if (problem.isPresent()) {
             String why = problem.get().substring("invalid consumer group name ".length());

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.names.FerryNames;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +15,6 @@ final class ClustersSection {
     /** Cluster names end up in message properties ({@code FERRY_PATH} is comma-separated) and group names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final List<String> KEYS = List.of("namesrv", "accessKey", "secretKey", "stamp", "embedded", "tls");
-    private static final String RESERVED_PREFIX = "FERRY_";
 
     private ClustersSection() {
     }
@@ -107,8 +107,9 @@ final class ClustersSection {
             if (name.isBlank()) {
                 throw property.problem("empty property name");
             }
-            if (name.startsWith(RESERVED_PREFIX)) {
-                throw property.problem("property names starting with " + RESERVED_PREFIX + " are reserved for Ferry");
+            if (FerryNames.isFerryProperty(name)) {
+                throw property.problem("property names starting with " + FerryNames.RESERVED_PREFIX
+                    + " are reserved for Ferry");
             }
             if (RocketMqRules.isSystemProperty(name)) {
                 throw property.problem(Node.quote(name) + " is a RocketMQ system property name");

@@ -5,12 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A {@code host:port} address as written in the file: a host name or IPv4 address, and a port. */
-record HostPort(String host, int port) {
+public record HostPort(String host, int port) {
 
     private static final Pattern FORM = Pattern.compile("([A-Za-z0-9._-]+):([0-9]{1,5})");
 
     /** The address, when {@code text} is host:port with a port from {@code lowestPort} to 65535. */
-    static Optional<HostPort> parse(String text, int lowestPort) {
+    public static Optional<HostPort> parse(String text, int lowestPort) {
         Matcher matcher = FORM.matcher(text);
         if (!matcher.matches()) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.names.FerryNames;
 import java.util.Optional;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.filter.ExpressionType;
@@ -28,7 +29,7 @@ final class RocketMqRules {
         if (topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX)) {
             return Optional.of(Node.quote(topic) + " is a retry or dead-letter topic; those are never copied");
         }
-        if (topic.startsWith("FERRY_")) {
+        if (FerryNames.isFerryTopic(topic)) {
             return Optional.of(Node.quote(topic) + " is one of Ferry's own topics (checkpoints, offset syncs, dead"
                 + " letters); those are never copied");
         }

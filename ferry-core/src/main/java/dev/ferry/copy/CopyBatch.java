@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.rocketmq.common.message.Message;
@@ -20,7 +21,7 @@ final class CopyBatch {
 
         /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
         long originTimeMillis() {
-            String stamped = entry.message.getProperty(OriginStamp.ORIGIN_TIME);
+            String stamped = entry.message.getProperty(FerryNames.ORIGIN_TIME);
             try {
                 return stamped == null ? original.getStoreTimestamp() : Long.parseLong(stamped);
             } catch (NumberFormatException e) {

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
+import dev.ferry.names.FerryNames;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
@@ -17,9 +18,6 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
 
-    static final String REASON = "FERRY_DLQ_REASON";
-    static final String TARGET = "FERRY_DLQ_TARGET";
-
     private final String topic;
     private final String targetCluster;
     private final ClusterAdmin sourceAdmin;
@@ -27,15 +25,11 @@ final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
     private volatile boolean topicReady;
 
     DeadLetters(String backupName, String targetCluster, ClusterAdmin sourceAdmin) {
-        this.topic = topicOf(backupName);
+        this.topic = FerryNames.deadLetterTopic(backupName);
         this.targetCluster = targetCluster;
         this.sourceAdmin = sourceAdmin;
-        this.producer = new DefaultMQProducer("FERRY_DLQ_" + backupName, ClusterClients.rpcHook(sourceAdmin.cluster()));
+        this.producer = new DefaultMQProducer(topic, ClusterClients.rpcHook(sourceAdmin.cluster()));
         ClusterClients.configure(producer, sourceAdmin.cluster(), "dlq");
-    }
-
-    static String topicOf(String backupName) {
-        return "FERRY_DLQ_" + backupName;
     }
 
     String topic() {
@@ -59,11 +53,11 @@ final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
             topicReady = true;
         }
         Message letter = OriginStamp.carried(refused, topic);
-        MessageAccessor.putProperty(letter, REASON, reason);
-        MessageAccessor.putProperty(letter, TARGET, targetCluster);
-        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_TOPIC, refused.getTopic());
-        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_QUEUE, Integer.toString(refused.getQueueId()));
-        MessageAccessor.putProperty(letter, OriginStamp.SOURCE_OFFSET, Long.toString(refused.getQueueOffset()));
+        MessageAccessor.putProperty(letter, FerryNames.DEAD_LETTER_REASON, reason);
+        MessageAccessor.putProperty(letter, FerryNames.DEAD_LETTER_TARGET, targetCluster);
+        MessageAccessor.putProperty(letter, FerryNames.SOURCE_TOPIC, refused.getTopic());
+        MessageAccessor.putProperty(letter, FerryNames.SOURCE_QUEUE, Integer.toString(refused.getQueueId()));
+        MessageAccessor.putProperty(letter, FerryNames.SOURCE_OFFSET, Long.toString(refused.getQueueOffset()));
         producer.send(letter);
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.copy;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.StartFrom;
+import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -36,8 +37,6 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
-    /** The topic, on every cluster Ferry copies from or into. */
-    static final String TOPIC = "FERRY_HEARTBEAT";
     static final long INTERVAL_MILLIS = 1_000;
     /** A heartbeat write that takes longer is as good as failed: the next one is due. */
     private static final long SEND_TIMEOUT_MILLIS = 2_000;
@@ -53,7 +52,8 @@ final class Heartbeats implements AutoCloseable {
     Heartbeats(String group, ClusterAdmin sourceAdmin) {
         this.tag = group;
         this.sourceAdmin = sourceAdmin;
-        this.producer = new DefaultMQProducer(group + "-heartbeat", ClusterClients.rpcHook(sourceAdmin.cluster()));
+        this.producer = new DefaultMQProducer(FerryNames.heartbeatGroup(group),
+            ClusterClients.rpcHook(sourceAdmin.cluster()));
         ClusterClients.configure(producer, sourceAdmin.cluster(), "heartbeat");
         producer.setSendMsgTimeout((int) SEND_TIMEOUT_MILLIS);
         producer.setRetryTimesWhenSendFailed(0);
@@ -72,7 +72,7 @@ final class Heartbeats implements AutoCloseable {
     /** Creates the topic on the source when it lacks it; throws when the source does not answer. */
     void prepareTopic() throws Exception {
         if (!topicReady) {
-            sourceAdmin.ensureTopic(TOPIC, 1);
+            sourceAdmin.ensureTopic(FerryNames.HEARTBEAT_TOPIC, 1);
             topicReady = true;
         }
     }
@@ -88,14 +88,15 @@ final class Heartbeats implements AutoCloseable {
     boolean prepare(String linkName) throws Exception {
         try {
             prepareTopic();
-            StartPositions.initialise(sourceAdmin, tag, List.of(TOPIC), StartFrom.LATEST);
+            StartPositions.initialise(sourceAdmin, tag, List.of(FerryNames.HEARTBEAT_TOPIC), StartFrom.LATEST);
             return true;
         } catch (Exception e) {
             if (LinkStartup.unreachable(e)) {
                 throw e;
             }
             LOG.warn("{}: no heartbeats: source '{}' refuses topic {} ({}); copying goes on, its delay is measured"
-                + " on business traffic only", linkName, sourceAdmin.cluster().name(), TOPIC, SendFailure.describe(e));
+                + " on business traffic only", linkName, sourceAdmin.cluster().name(), FerryNames.HEARTBEAT_TOPIC,
+                SendFailure.describe(e));
             return false;
         }
     }
@@ -107,8 +108,8 @@ final class Heartbeats implements AutoCloseable {
 
     private void beat() {
         long now = System.currentTimeMillis();
-        Message heartbeat = new Message(TOPIC, tag, ("{\"link\":\"" + tag + "\",\"writtenAt\":" + now + "}")
-            .getBytes(StandardCharsets.UTF_8));
+        Message heartbeat = new Message(FerryNames.HEARTBEAT_TOPIC, tag,
+            ("{\"link\":\"" + tag + "\",\"writtenAt\":" + now + "}").getBytes(StandardCharsets.UTF_8));
         try {
             prepareTopic();
             producer.send(heartbeat, SEND_TIMEOUT_MILLIS);

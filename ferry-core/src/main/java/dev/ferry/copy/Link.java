@@ -6,6 +6,7 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.SigningKey;
 import dev.ferry.offsets.OffsetSyncLog;
+import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.OffsetSyncStore;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -98,7 +99,7 @@ public final class Link implements AutoCloseable {
         this.loopPossible = loopPossible;
         this.signed = signingKey.isPresent();
         this.name = backup.name() + ": " + source.name() + " -> " + target.name();
-        this.group = groupOf(backup.name(), target.name());
+        this.group = FerryNames.linkGroup(backup.name(), target.name());
         this.targetProbe = new TargetProbe(targetAdmin, name);
         this.sourceProbe = new SourceProbe(sourceAdmin, group, backup.topics(), name);
         TargetTopics topics = new TargetTopics(sourceAdmin, targetAdmin, backup.targetTopic(), offsetSyncs::targetOf);
@@ -117,11 +118,6 @@ public final class Link implements AutoCloseable {
         this.sourceRights = new SourceRights(name, queues, stats);
         this.probes = new LinkProbes(name, group);
         this.startup = new LinkStartup(name, probes.scheduler(), this::startNow);
-    }
-
-    /** The consumer group, on the source cluster, that holds a link's progress. */
-    public static String groupOf(String backupName, String targetCluster) {
-        return BackupConfig.groupOf(backupName, targetCluster);
     }
 
     /**
@@ -160,7 +156,7 @@ public final class Link implements AutoCloseable {
         }
         int loaded = OffsetSyncLog.load(targetAdmin.cluster(), sourceAdmin.cluster().name(), offsetSyncs);
         if (loaded > 0) {
-            LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, OffsetSyncLog.TOPIC);
+            LOG.info("{}: {} offset sync(s) read back from {}", name, loaded, FerryNames.OFFSET_SYNCS_TOPIC);
         }
         // Read before the consumer starts, so that it counts what the source holds, not what is left of it. A
         // source just restarted answers before its topics' routes are back: the link waits for them as well.
@@ -174,7 +170,7 @@ public final class Link implements AutoCloseable {
             consumer.subscribe(topic, chosen.selector());
         }
         if (heartbeats != null) {
-            consumer.subscribe(Heartbeats.TOPIC, heartbeats.tag());
+            consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeats.tag());
         }
         consumer.start();
         startedAtMillis = System.currentTimeMillis();
@@ -241,7 +237,7 @@ public final class Link implements AutoCloseable {
         long now = System.currentTimeMillis();
         Heartbeats beats = heartbeats;
         String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now, startedAtMillis,
-            beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(Heartbeats.TOPIC));
+            beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(FerryNames.HEARTBEAT_TOPIC));
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,
             targetAdmin.cluster().name(), targetProbe.down(), targetProbe.partlyDown(), stats.retryReasons(), stalled,

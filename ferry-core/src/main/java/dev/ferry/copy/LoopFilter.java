@@ -1,5 +1,7 @@
 package dev.ferry.copy;
 
+import dev.ferry.names.FerryNames;
+
 /**
  * The SQL-92 subscription that keeps copies from looping, run by the source broker itself.
  *
@@ -36,7 +38,7 @@ final class LoopFilter {
 
     /** Messages that may be copied into {@code targetCluster}: those whose path does not name it. */
     static String notVisited(String targetCluster) {
-        String path = OriginStamp.PATH;
+        String path = FerryNames.PATH;
         String name = "'" + targetCluster + "'";
         String onPath = path + " = " + name
             + " OR " + path + " STARTSWITH '" + targetCluster + ",'"

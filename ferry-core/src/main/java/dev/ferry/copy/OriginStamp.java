@@ -1,5 +1,15 @@
 package dev.ferry.copy;
 
+import static dev.ferry.names.FerryNames.ORIGIN;
+import static dev.ferry.names.FerryNames.ORIGIN_TIME;
+import static dev.ferry.names.FerryNames.PATH;
+import static dev.ferry.names.FerryNames.SIGNATURE;
+import static dev.ferry.names.FerryNames.SOURCE_BROKER;
+import static dev.ferry.names.FerryNames.SOURCE_OFFSET;
+import static dev.ferry.names.FerryNames.SOURCE_QUEUE;
+import static dev.ferry.names.FerryNames.SOURCE_TOPIC;
+
+import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +35,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * <p>A copy carries the source's body, flag, tags, keys, message ID and FIFO message group; a source message
  * without an ID gets one derived from where it was read ({@code FERRY_SOURCE_*} name it exactly).
  *
- * <p>Invariants:
+ * <p>The properties are named by {@link FerryNames}. Invariants:
  * <ul>
  *   <li>{@code FERRY_ORIGIN} and {@code FERRY_ORIGIN_TIME} are set on the first hop and never changed after.</li>
  *   <li>{@code FERRY_PATH} lists every cluster the message was stored in before the one it is read from now,
@@ -54,20 +64,6 @@ import org.apache.rocketmq.common.message.MessageExt;
  * carried (it would no longer match the stamp).
  */
 public final class OriginStamp {
-
-    public static final String ORIGIN = "FERRY_ORIGIN";
-    public static final String PATH = "FERRY_PATH";
-    public static final String SOURCE_TOPIC = "FERRY_SOURCE_TOPIC";
-    public static final String SOURCE_BROKER = "FERRY_SOURCE_BROKER";
-    public static final String SOURCE_QUEUE = "FERRY_SOURCE_QUEUE";
-    public static final String SOURCE_OFFSET = "FERRY_SOURCE_OFFSET";
-    public static final String ORIGIN_TIME = "FERRY_ORIGIN_TIME";
-    /** The stamp's signature, with a signing key (see {@link StampSignature}). */
-    public static final String SIGNATURE = "FERRY_SIGNATURE";
-
-    /** Every property of a stamp: a message with any of them claims to be a copy. */
-    private static final List<String> STAMP = List.of(ORIGIN, PATH, ORIGIN_TIME, SOURCE_TOPIC, SOURCE_BROKER,
-        SOURCE_QUEUE, SOURCE_OFFSET, SIGNATURE);
 
     /** Properties of the stamp proper, set on every copy (the message ID may be as well). */
     private static final int STAMP_PROPERTIES = 9;
@@ -167,7 +163,7 @@ public final class OriginStamp {
     /** Whether the message carries any property of a stamp: a local message carries none. */
     private static boolean claimsStamp(MessageExt source) {
         Map<String, String> properties = source.getProperties();
-        for (String name : STAMP) {
+        for (String name : FerryNames.STAMP) {
             if (properties.containsKey(name)) {
                 return true;
             }

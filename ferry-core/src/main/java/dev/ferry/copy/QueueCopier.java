@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -282,7 +283,7 @@ final class QueueCopier implements MessageListenerOrderly {
     }
 
     private static boolean isHeartbeat(MessageQueue source) {
-        return Heartbeats.TOPIC.equals(source.getTopic());
+        return FerryNames.HEARTBEAT_TOPIC.equals(source.getTopic());
     }
 
     /** Counts what the target acknowledged just now, and records how long each copy took from its origin. */

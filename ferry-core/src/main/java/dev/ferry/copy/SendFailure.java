@@ -5,7 +5,8 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
- * Tells a message the target refuses for good from a send that may work when tried again.
+ * Tells a message the target refuses for good from a send that may work when tried again, and describes any
+ * failure in one line ({@link #describe}: the one description of a failure in Ferry, the command line's too).
  *
  * <p>Only a refusal of the message itself is permanent: RocketMQ answers {@code MESSAGE_ILLEGAL} for a body or
  * properties over the broker's limits (and, inside a batch, a system error saying the size was exceeded).
@@ -13,7 +14,7 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
  * ({@code [TIMEOUT_CLEAN_QUEUE] broker busy}), flow control, missing permissions or a missing topic — is a
  * state of the target that an operator or time fixes, so the message waits on the source and is retried.
  */
-final class SendFailure {
+public final class SendFailure {
 
     private SendFailure() {
     }
@@ -43,22 +44,51 @@ final class SendFailure {
         return false;
     }
 
-    /** One line for logs and status: the innermost message that says something. */
-    static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    /**
+     * Any failure in one line, for logs, a link's status and the command line: Ferry's one description of a
+     * {@link Throwable}.
+     *
+     * <ul>
+     *   <li>RocketMQ's own exceptions by their answer: a broker's response code and message, a client's message
+     *       without the "CODE: n DESC:" prefix;</li>
+     *   <li>otherwise the innermost cause's message (RocketMQ's remoting wrappers say only where: "send request
+     *       to 10.0.0.1:10911 failed"; the cause says why), unless an outer message already carries it with
+     *       more context (Ferry's own "what failed: why"), and never a bare wrapper that only repeats its cause
+     *       ({@code java.io.IOException: ...});</li>
+     *   <li>the first line only: RocketMQ puts its FAQ link on a line of its own.</li>
+     * </ul>
+     */
+    public static String describe(Throwable failure) {
+        String text;
         if (failure instanceof MQBrokerException broker) {
             text = "broker answered " + broker.getResponseCode() + ": " + broker.getErrorMessage();
         } else if (failure instanceof MQClientException client && client.getErrorMessage() != null) {
             text = client.getErrorMessage();
+        } else {
+            text = mostTelling(failure);
         }
+        return firstLine(text);
+    }
+
+    /** The outermost message that carries the innermost cause's, or else the innermost one. */
+    private static String mostTelling(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        for (Throwable t = failure; t != root; t = t.getCause()) {
+            String said = t.getMessage();
+            boolean bareWrapper = said == null || said.equals(t.getCause().toString());
+            if (!bareWrapper && firstLine(said).contains(firstLine(why))) {
+                return said;
+            }
+        }
+        return why;
+    }
+
+    private static String firstLine(String text) {
         int cut = text.indexOf('\n');
-        text = cut < 0 ? text : text.substring(0, cut);
-        // RocketMQ appends a FAQ URL to most client messages; it says nothing about this failure.
-        int faq = text.indexOf("\nSee http");
-        return faq < 0 ? text.strip() : text.substring(0, faq).strip();
+        return (cut < 0 ? text : text.substring(0, cut)).strip();
     }
 }

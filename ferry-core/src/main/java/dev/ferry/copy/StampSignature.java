@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.names.FerryNames;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,7 +13,7 @@ import javax.crypto.SecretKey;
 import org.apache.rocketmq.common.message.MessageConst;
 
 /**
- * The signature a Ferry with a {@code signingKey} puts on the stamps it writes, in {@link OriginStamp#SIGNATURE},
+ * The signature a Ferry with a {@code signingKey} puts on the stamps it writes, in {@link FerryNames#SIGNATURE},
  * so that the next Ferry of the deployment can tell its stamps from a producer's: only a holder of the key can
  * make one that verifies. See docs/security.md.
  *
@@ -38,8 +39,8 @@ final class StampSignature {
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] VERSION = "ferry-stamp-v1".getBytes(StandardCharsets.UTF_8);
     private static final List<String> SIGNED = List.of(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-        OriginStamp.ORIGIN, OriginStamp.PATH, OriginStamp.ORIGIN_TIME, OriginStamp.SOURCE_TOPIC,
-        OriginStamp.SOURCE_BROKER, OriginStamp.SOURCE_QUEUE, OriginStamp.SOURCE_OFFSET);
+        FerryNames.ORIGIN, FerryNames.PATH, FerryNames.ORIGIN_TIME, FerryNames.SOURCE_TOPIC,
+        FerryNames.SOURCE_BROKER, FerryNames.SOURCE_QUEUE, FerryNames.SOURCE_OFFSET);
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final ThreadLocal<Mac> macs;
@@ -74,7 +75,7 @@ final class StampSignature {
 
     /** True when {@code properties}, read on {@code cluster}, carry a signature of their stamp under this key. */
     boolean verifies(String cluster, Map<String, String> properties) {
-        String signature = properties.get(OriginStamp.SIGNATURE);
+        String signature = properties.get(FerryNames.SIGNATURE);
         return signature != null && MessageDigest.isEqual(sign(cluster, properties).getBytes(StandardCharsets.UTF_8),
             signature.getBytes(StandardCharsets.UTF_8));
     }

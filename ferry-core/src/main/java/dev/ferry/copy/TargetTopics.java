@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.TopicMapping;
+import dev.ferry.names.FerryNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +60,7 @@ final class TargetTopics {
 
     /** The target topic of a source topic: its own name, or what the backup's {@code targetTopic} maps it to. */
     String targetTopic(String sourceTopic) {
-        if (Heartbeats.TOPIC.equals(sourceTopic)) {
+        if (FerryNames.HEARTBEAT_TOPIC.equals(sourceTopic)) {
             return sourceTopic; // wherever the backup maps its topics, heartbeats are found under one name
         }
         return mapping.apply(sourceTopic, sourceAdmin.cluster().name(), targetAdmin.cluster().name());

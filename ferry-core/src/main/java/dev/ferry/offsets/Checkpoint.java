@@ -1,6 +1,8 @@
 package dev.ferry.offsets;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -34,8 +36,20 @@ public record Checkpoint(String backup, String source, String target, String gro
     }
 
     /** The target queue {@code queue}'s copies go to. */
-    MessageQueue targetQueueOf(QueueCheckpoint queue) {
+    public MessageQueue targetQueueOf(QueueCheckpoint queue) {
         return new MessageQueue(targetTopic, queue.targetBroker(), queue.targetQueue());
+    }
+
+    /**
+     * Per target queue, where the group resumes: the smallest of the translations of the source queues
+     * copied into it (with fewer target queues than source queues, several share one).
+     */
+    public Map<MessageQueue, Long> resumeOffsets() {
+        Map<MessageQueue, Long> offsets = new HashMap<>();
+        for (QueueCheckpoint queue : queues) {
+            offsets.merge(targetQueueOf(queue), queue.targetOffset(), Math::min);
+        }
+        return offsets;
     }
 
     /** The same progress, ignoring when it was taken: whether a new checkpoint says anything new. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 
 /**
- * Checkpoints live in the target cluster, in the topic {@value #TOPIC} (one queue), one message per
+ * Checkpoints live in the target cluster, in the topic {@value FerryNames#CHECKPOINTS_TOPIC} (one queue), one message per
  * checkpoint, keyed by group: the target is what survives when the source region is lost, and a topic is
  * RocketMQ's own durable, replicated, size-bounded (by retention) store. A checkpoint is written only when a
  * group's progress moved, or once a minute to show it is fresh, so the newest checkpoint of every group is
@@ -23,7 +24,6 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 public final class CheckpointTopic implements AutoCloseable {
 
-    public static final String TOPIC = "FERRY_CHECKPOINTS";
     /** How many of the newest messages {@link #latest} reads: a minute's checkpoints of many groups. */
     static final int TAIL = 20_000;
 
@@ -32,15 +32,16 @@ public final class CheckpointTopic implements AutoCloseable {
     private final DefaultMQProducer producer;
 
     CheckpointTopic(ClusterAdmin target) throws Exception {
-        target.ensureTopic(TOPIC, 1);
+        target.ensureTopic(FerryNames.CHECKPOINTS_TOPIC, 1);
         ClusterConfig cluster = target.cluster();
-        producer = new DefaultMQProducer("FERRY_CHECKPOINTER", ClusterClients.rpcHook(cluster));
+        producer = new DefaultMQProducer(FerryNames.CHECKPOINTS_GROUP, ClusterClients.rpcHook(cluster));
         ClusterClients.configure(producer, cluster, "checkpoints");
         producer.start();
     }
 
     void write(Checkpoint checkpoint) throws Exception {
-        Message message = new Message(TOPIC, checkpoint.source(), checkpoint.group(), JSON.writeValueAsBytes(checkpoint));
+        Message message = new Message(FerryNames.CHECKPOINTS_TOPIC, checkpoint.source(), checkpoint.group(),
+            JSON.writeValueAsBytes(checkpoint));
         producer.send(message);
     }
 
@@ -56,7 +57,7 @@ public final class CheckpointTopic implements AutoCloseable {
      */
     public static List<Checkpoint> latest(ClusterConfig target, Predicate<Checkpoint> wanted) throws Exception {
         Map<String, Checkpoint> newestPerQueue = new LinkedHashMap<>();
-        for (MessageExt message : TopicTail.read(target, TOPIC, TAIL)) {
+        for (MessageExt message : TopicTail.read(target, FerryNames.CHECKPOINTS_TOPIC, TAIL)) {
             Checkpoint checkpoint = JSON.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Checkpoint.class);
             if (!wanted.test(checkpoint)) {
                 continue;

@@ -3,6 +3,7 @@ package dev.ferry.offsets;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.TopicMapping;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -149,7 +150,7 @@ public final class Checkpointer implements AutoCloseable {
 
     /** Ferry's own groups, RocketMQ's system and tool groups are no application's progress. */
     public static boolean isApplicationGroup(String group) {
-        return !group.startsWith("ferry-") && !group.startsWith("FERRY_") && !MixAll.isSysConsumerGroup(group)
+        return !FerryNames.isFerryGroup(group) && !MixAll.isSysConsumerGroup(group)
             && !group.equals(MixAll.TOOLS_CONSUMER_GROUP) && !group.startsWith("CID_RMQ_SYS_")
             && !group.equals(MixAll.DEFAULT_CONSUMER_GROUP);
     }
@@ -236,24 +237,12 @@ public final class Checkpointer implements AutoCloseable {
         if (settings != null) {
             target.ensureGroupLike(settings);
         }
-        for (Map.Entry<MessageQueue, Long> entry : resumeOffsets(checkpoint).entrySet()) {
+        for (Map.Entry<MessageQueue, Long> entry : checkpoint.resumeOffsets().entrySet()) {
             OptionalLong current = target.committedOffset(group, entry.getKey());
             if (current.isEmpty() || current.getAsLong() < entry.getValue()) {
                 target.commitOffset(group, entry.getKey(), entry.getValue());
             }
         }
-    }
-
-    /**
-     * Per target queue, where the group resumes: the smallest of the translations of the source queues
-     * copied into it (with fewer target queues than source queues, several share one).
-     */
-    static Map<MessageQueue, Long> resumeOffsets(Checkpoint checkpoint) {
-        Map<MessageQueue, Long> offsets = new HashMap<>();
-        for (Checkpoint.QueueCheckpoint queue : checkpoint.queues()) {
-            offsets.merge(checkpoint.targetQueueOf(queue), queue.targetOffset(), Math::min);
-        }
-        return offsets;
     }
 
     @Override

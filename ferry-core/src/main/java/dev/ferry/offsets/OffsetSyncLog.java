@@ -3,6 +3,7 @@ package dev.ferry.offsets;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Offset syncs made durable in the target cluster, in the topic {@value #TOPIC}: at most one per source queue
+ * Offset syncs made durable in the target cluster, in the topic {@value FerryNames#OFFSET_SYNCS_TOPIC}: at most one per source queue
  * per second, the newest, and the newest of a queue always within about a second. A process that starts copying reads them back, so translating a consumer group that
  * lags behind what this process copied itself still works after a restart or a move of the queue, to within a
  * second of traffic. They live in the target because that is what survives the loss of the source; the topic's
@@ -33,14 +34,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class OffsetSyncLog implements AutoCloseable {
 
-    public static final String TOPIC = "FERRY_OFFSET_SYNCS";
     static final long EVERY_MILLIS = 1_000;
     /** How many of the newest syncs a starting link reads: minutes of hundreds of queues. */
     static final int TAIL = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetSyncLog.class);
-    private static final String SOURCE_CLUSTER = "FERRY_SYNC_SOURCE";
-    private static final String TARGET_CLUSTER = "FERRY_SYNC_TARGET";
 
     /** One sync as it travels to the log. */
     private record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
@@ -57,9 +55,9 @@ public final class OffsetSyncLog implements AutoCloseable {
     public OffsetSyncLog(ClusterAdmin target, String sourceCluster) throws Exception {
         this.sourceCluster = sourceCluster;
         this.targetCluster = target.cluster().name();
-        target.ensureTopic(TOPIC, 1);
+        target.ensureTopic(FerryNames.OFFSET_SYNCS_TOPIC, 1);
         ClusterConfig cluster = target.cluster();
-        producer = new DefaultMQProducer("FERRY_OFFSET_SYNCER", ClusterClients.rpcHook(cluster));
+        producer = new DefaultMQProducer(FerryNames.OFFSET_SYNCS_GROUP, ClusterClients.rpcHook(cluster));
         ClusterClients.configure(producer, cluster, "offset-syncs");
         producer.start();
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -102,9 +100,9 @@ public final class OffsetSyncLog implements AutoCloseable {
         String body = String.join(" ", source.getTopic(), source.getBrokerName(), Integer.toString(source.getQueueId()),
             Long.toString(sync.sourceOffset()), sync.target().getTopic(), sync.target().getBrokerName(),
             Integer.toString(sync.target().getQueueId()), Long.toString(sync.targetOffset()));
-        Message message = new Message(TOPIC, sourceCluster, body.getBytes(StandardCharsets.UTF_8));
-        message.putUserProperty(SOURCE_CLUSTER, sourceCluster);
-        message.putUserProperty(TARGET_CLUSTER, targetCluster);
+        Message message = new Message(FerryNames.OFFSET_SYNCS_TOPIC, sourceCluster, body.getBytes(StandardCharsets.UTF_8));
+        message.putUserProperty(FerryNames.SYNC_SOURCE, sourceCluster);
+        message.putUserProperty(FerryNames.SYNC_TARGET, targetCluster);
         try {
             producer.sendOneway(message);
         } catch (Exception e) {
@@ -119,11 +117,11 @@ public final class OffsetSyncLog implements AutoCloseable {
      */
     public static int load(ClusterConfig target, String sourceCluster, OffsetSyncStore store) throws Exception {
         int loaded = 0;
-        List<MessageExt> log = new ArrayList<>(TopicTail.read(target, TOPIC, TAIL));
+        List<MessageExt> log = new ArrayList<>(TopicTail.read(target, FerryNames.OFFSET_SYNCS_TOPIC, TAIL));
         log.sort(Comparator.comparingLong(MessageExt::getStoreTimestamp));
         for (MessageExt message : log) {
-            if (!sourceCluster.equals(message.getUserProperty(SOURCE_CLUSTER))
-                || !target.name().equals(message.getUserProperty(TARGET_CLUSTER))) {
+            if (!sourceCluster.equals(message.getUserProperty(FerryNames.SYNC_SOURCE))
+                || !target.name().equals(message.getUserProperty(FerryNames.SYNC_TARGET))) {
                 continue;
             }
             String[] f = new String(message.getBody(), StandardCharsets.UTF_8).split(" ");

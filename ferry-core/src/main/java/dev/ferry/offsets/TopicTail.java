@@ -3,6 +3,7 @@ package dev.ferry.offsets;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.names.FerryNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +44,7 @@ final class TopicTail {
             if (total == 0) {
                 return List.of();
             }
-            DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("FERRY_TAIL_READER",
+            DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(FerryNames.TAIL_READER_GROUP,
                 ClusterClients.rpcHook(cluster));
             ClusterClients.configure(consumer, cluster, "tail-reader");
             consumer.setAutoCommit(false);

@@ -7,6 +7,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -94,12 +95,12 @@ class BrokerOutageTest {
             Map<String, Long> lastSourceOffset = new HashMap<>();
             int duplicates = 0;
             for (MessageExt copy : copies) {
-                String sourceBroker = copy.getUserProperty(OriginStamp.SOURCE_BROKER);
-                String sourceQueue = copy.getUserProperty(OriginStamp.SOURCE_QUEUE);
+                String sourceBroker = copy.getUserProperty(FerryNames.SOURCE_BROKER);
+                String sourceQueue = copy.getUserProperty(FerryNames.SOURCE_QUEUE);
                 // 48 source queues onto 48 target queues, both numbered by (broker name, queue id): i -> i.
                 assertThat(copy.getBrokerName() + "/" + copy.getQueueId()).as("target queue of %s",
                     copy.getMsgId()).isEqualTo(sourceBroker + "/" + sourceQueue);
-                long sourceOffset = Long.parseLong(copy.getUserProperty(OriginStamp.SOURCE_OFFSET));
+                long sourceOffset = Long.parseLong(copy.getUserProperty(FerryNames.SOURCE_OFFSET));
                 Long last = lastSourceOffset.put(sourceBroker + "/" + sourceQueue, sourceOffset);
                 if (!ids.add(copy.getMsgId())) {
                     duplicates++;

@@ -8,6 +8,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.SigningKey;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -72,10 +73,10 @@ class ForgedStampTest {
                 westIds = inWest.send(TOPIC, "west", 0, PER_REGION, QUEUES);
                 for (int i = 0; i < FORGED; i++) {
                     Message forged = TestMessages.message(TOPIC, "forged", i);
-                    forged.putUserProperty(OriginStamp.PATH, "west");
+                    forged.putUserProperty(FerryNames.PATH, "west");
                     if (i % 2 == 0) { // half of them with the rest of a stamp, and a signature that does not verify
-                        forged.putUserProperty(OriginStamp.ORIGIN, "west");
-                        forged.putUserProperty(OriginStamp.SIGNATURE, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+                        forged.putUserProperty(FerryNames.ORIGIN, "west");
+                        forged.putUserProperty(FerryNames.SIGNATURE, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
                     }
                     inEast.sendOne(forged);
                     forgedIds.add(forged.getProperty("UNIQ_KEY"));
@@ -115,9 +116,9 @@ class ForgedStampTest {
         MessageIds.assertExactlyOnce(inWest, all, "west/" + TOPIC);
         assertThat(inWest).filteredOn(m -> "forged".equals(m.getUserProperty("run"))).hasSize(FORGED)
             .allSatisfy(m -> {
-                assertThat(m.getProperty(OriginStamp.ORIGIN)).isEqualTo("east");
-                assertThat(m.getProperty(OriginStamp.PATH)).isEqualTo("east");
-                assertThat(m.getProperty(OriginStamp.SIGNATURE)).matches("[A-Za-z0-9_-]{43}");
+                assertThat(m.getProperty(FerryNames.ORIGIN)).isEqualTo("east");
+                assertThat(m.getProperty(FerryNames.PATH)).isEqualTo("east");
+                assertThat(m.getProperty(FerryNames.SIGNATURE)).matches("[A-Za-z0-9_-]{43}");
             });
         MessageIds.assertExactlyOnce(TopicReader.readAll(east.namesrvAddr(), TOPIC, 2 * PER_REGION + FORGED), all,
             "east/" + TOPIC);

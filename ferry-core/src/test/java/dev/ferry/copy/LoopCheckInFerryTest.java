@@ -10,6 +10,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -85,10 +86,10 @@ class LoopCheckInFerryTest {
             List<MessageExt> messages = TopicReader.readAll(region.namesrvAddr(), TOPIC, 2 * PER_REGION);
             MessageIds.assertExactlyOnce(messages, all, region.clusterName() + "/" + TOPIC);
             String peer = region == east ? "west" : "east";
-            assertThat(messages).filteredOn(m -> m.getProperty(OriginStamp.ORIGIN) != null)
+            assertThat(messages).filteredOn(m -> m.getProperty(FerryNames.ORIGIN) != null)
                 .hasSize(PER_REGION)
                 .allSatisfy(m -> {
-                    assertThat(m.getProperty(OriginStamp.ORIGIN)).isEqualTo(peer);
+                    assertThat(m.getProperty(FerryNames.ORIGIN)).isEqualTo(peer);
                     assertThat(m.getProperty("run")).isEqualTo(peer);
                 });
         }

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.names.FerryNames;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.rocketmq.common.filter.ExpressionType;
@@ -36,7 +37,7 @@ class LoopFilterTest {
         throws Exception {
         Map<String, Object> properties = new HashMap<>();
         if (path != null) {
-            properties.put(OriginStamp.PATH, path);
+            properties.put(FerryNames.PATH, path);
         }
         assertThat(evaluate(LoopFilter.notVisited(target), properties)).isEqualTo(copied);
     }
@@ -45,8 +46,8 @@ class LoopFilterTest {
     void combinesWithTheBackupsFilter() throws Exception {
         String sql = LoopFilter.subscription("region = 'east' OR vip = 'yes'", "B");
         assertThat(evaluate(sql, Map.of("region", "east"))).isTrue();
-        assertThat(evaluate(sql, Map.of("vip", "yes", OriginStamp.PATH, "A"))).isTrue();
-        assertThat(evaluate(sql, Map.of("region", "east", OriginStamp.PATH, "A,B"))).isFalse();
+        assertThat(evaluate(sql, Map.of("vip", "yes", FerryNames.PATH, "A"))).isTrue();
+        assertThat(evaluate(sql, Map.of("region", "east", FerryNames.PATH, "A,B"))).isFalse();
         assertThat(evaluate(sql, Map.of("region", "west"))).isFalse();
     }
 

@@ -10,6 +10,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -173,14 +174,14 @@ class MessageKindsTest {
         }
         assertThat(TopicReader.readAll(target.namesrvAddr(), "big", 2)).extracting(m -> m.getUserProperty("seq"))
             .containsExactly("1", "3");
-        List<MessageExt> letters = TopicReader.readAll(source.namesrvAddr(), DeadLetters.topicOf("big"), 1);
+        List<MessageExt> letters = TopicReader.readAll(source.namesrvAddr(), FerryNames.deadLetterTopic("big"), 1);
         assertThat(letters).hasSize(1);
         MessageExt letter = letters.get(0);
         assertThat(letter.getBody()).hasSize(100 * 1024);
         assertThat(letter.getUserProperty("seq")).isEqualTo("2");
-        assertThat(letter.getUserProperty(DeadLetters.REASON)).isNotBlank();
-        assertThat(letter.getUserProperty(DeadLetters.TARGET)).isEqualTo("kinds-dst");
-        assertThat(letter.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(letter.getUserProperty(FerryNames.DEAD_LETTER_REASON)).isNotBlank();
+        assertThat(letter.getUserProperty(FerryNames.DEAD_LETTER_TARGET)).isEqualTo("kinds-dst");
+        assertThat(letter.getUserProperty(FerryNames.SOURCE_OFFSET)).isEqualTo("1");
     }
 
     @Test
@@ -241,7 +242,7 @@ class MessageKindsTest {
                 && ferry.status().get(0).backlog() == 2);
             LinkStatus status = ferry.status().get(0);
             assertThat(status.reason()).contains("blocked at offset 1").contains("target refuses it")
-                .contains("and so does the dead-letter topic " + DeadLetters.topicOf("poison"));
+                .contains("and so does the dead-letter topic " + FerryNames.deadLetterTopic("poison"));
             assertThat(ferry.snapshot().healthy()).isFalse();
             assertThat(status.copied()).isEqualTo(1);
             assertThat(status.deadLettered()).isZero();

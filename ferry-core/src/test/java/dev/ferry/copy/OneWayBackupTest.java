@@ -9,6 +9,7 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
 import dev.ferry.testing.MessageIds;
@@ -88,13 +89,13 @@ class OneWayBackupTest {
             assertThat(copy.getUserProperty("run")).isEqualTo("clean");
             assertThat(copy.getUserProperty("region")).isEqualTo(source.getUserProperty("region"));
             assertThat(copy.getUserProperty("unit")).isEqualTo("hz-01");
-            assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("hangzhou");
-            assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("hangzhou");
-            assertThat(copy.getUserProperty(OriginStamp.SOURCE_TOPIC)).isEqualTo(topic);
-            assertThat(copy.getUserProperty(OriginStamp.SOURCE_QUEUE)).isEqualTo(Integer.toString(source.getQueueId()));
-            assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET))
+            assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo("hangzhou");
+            assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("hangzhou");
+            assertThat(copy.getUserProperty(FerryNames.SOURCE_TOPIC)).isEqualTo(topic);
+            assertThat(copy.getUserProperty(FerryNames.SOURCE_QUEUE)).isEqualTo(Integer.toString(source.getQueueId()));
+            assertThat(copy.getUserProperty(FerryNames.SOURCE_OFFSET))
                 .isEqualTo(Long.toString(source.getQueueOffset()));
-            assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME))
+            assertThat(copy.getUserProperty(FerryNames.ORIGIN_TIME))
                 .isEqualTo(Long.toString(source.getStoreTimestamp()));
             assertThat(copy.getQueueId()).isEqualTo(source.getQueueId() % 8);
             byTargetQueue.computeIfAbsent(copy.getQueueId(), q -> new ArrayList<>()).add(copy);
@@ -103,7 +104,7 @@ class OneWayBackupTest {
         for (List<MessageExt> queue : byTargetQueue.values()) {
             queue.sort((a, b) -> Long.compare(a.getQueueOffset(), b.getQueueOffset()));
             List<Long> sourceOffsets = queue.stream()
-                .map(m -> Long.parseLong(m.getUserProperty(OriginStamp.SOURCE_OFFSET))).toList();
+                .map(m -> Long.parseLong(m.getUserProperty(FerryNames.SOURCE_OFFSET))).toList();
             assertThat(sourceOffsets).isSorted();
             assertThat(new HashSet<>(sourceOffsets)).hasSize(2_500);
         }

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.names.FerryNames;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -47,36 +48,36 @@ class OriginStampTest {
         assertThat(copy.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).isEqualTo("ID-1");
         assertThat(copy.getUserProperty("amount")).isEqualTo("42");
         assertThat(copy.getUserProperty("unit")).isEqualTo("hz-01");
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("hangzhou");
-        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("hangzhou");
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1700000000000");
-        assertThat(copy.getUserProperty(OriginStamp.SOURCE_TOPIC)).isEqualTo("orders");
-        assertThat(copy.getUserProperty(OriginStamp.SOURCE_BROKER)).isEqualTo("broker-b");
-        assertThat(copy.getUserProperty(OriginStamp.SOURCE_QUEUE)).isEqualTo("3");
-        assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("77");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo("hangzhou");
+        assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("hangzhou");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN_TIME)).isEqualTo("1700000000000");
+        assertThat(copy.getUserProperty(FerryNames.SOURCE_TOPIC)).isEqualTo("orders");
+        assertThat(copy.getUserProperty(FerryNames.SOURCE_BROKER)).isEqualTo("broker-b");
+        assertThat(copy.getUserProperty(FerryNames.SOURCE_QUEUE)).isEqualTo("3");
+        assertThat(copy.getUserProperty(FerryNames.SOURCE_OFFSET)).isEqualTo("77");
     }
 
     @Test
     void laterHopsKeepOriginAndTimeAndExtendThePath() {
         MessageExt atRegion = stored("orders", 1, 5, 2_000L);
-        MessageAccessor.putProperty(atRegion, OriginStamp.ORIGIN, "unit-a");
-        MessageAccessor.putProperty(atRegion, OriginStamp.PATH, "unit-a");
-        MessageAccessor.putProperty(atRegion, OriginStamp.ORIGIN_TIME, "1000");
+        MessageAccessor.putProperty(atRegion, FerryNames.ORIGIN, "unit-a");
+        MessageAccessor.putProperty(atRegion, FerryNames.PATH, "unit-a");
+        MessageAccessor.putProperty(atRegion, FerryNames.ORIGIN_TIME, "1000");
         MessageAccessor.putProperty(atRegion, "unit", "unit-a");
 
         Message copy = new OriginStamp("region", Map.of("unit", "region-1")).stamp(atRegion, "orders", "center").orElseThrow();
 
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("unit-a");
-        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("unit-a,region");
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1000");
-        assertThat(copy.getUserProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo("5");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo("unit-a");
+        assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("unit-a,region");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN_TIME)).isEqualTo("1000");
+        assertThat(copy.getUserProperty(FerryNames.SOURCE_OFFSET)).isEqualTo("5");
         assertThat(copy.getUserProperty("unit")).as("a stamp never overwrites").isEqualTo("unit-a");
     }
 
     @Test
     void neverCopiesIntoAClusterOnThePath() {
         MessageExt copied = stored("orders", 0, 1, 1L);
-        MessageAccessor.putProperty(copied, OriginStamp.PATH, "east,middle");
+        MessageAccessor.putProperty(copied, FerryNames.PATH, "east,middle");
         OriginStamp fromWest = new OriginStamp("west", Map.of());
 
         assertThat(fromWest.stamp(copied, "orders", "east")).isEmpty();
@@ -159,16 +160,16 @@ class OriginStampTest {
     void aSignedCopyIsTrustedByTheNextFerryOfTheDeployment() {
         Message toB = new OriginStamp("a", Map.of(), KEY).stamp(stored("orders", 3, 77, 1_000L), "orders", "b")
             .orElseThrow();
-        assertThat(toB.getUserProperty(OriginStamp.SIGNATURE)).matches("[A-Za-z0-9_-]{43}");
+        assertThat(toB.getUserProperty(FerryNames.SIGNATURE)).matches("[A-Za-z0-9_-]{43}");
         MessageExt atB = storedCopy(toB);
         OriginStamp fromB = new OriginStamp("b", Map.of(), KEY);
 
         OriginStamp.Stamped toC = fromB.copy(atB, "orders", "c");
         assertThat(toC.forged()).isFalse();
         Message copy = toC.copy().orElseThrow();
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
-        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a,b");
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("1000");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo("a");
+        assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("a,b");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN_TIME)).isEqualTo("1000");
         assertThat(KEY.get().verifies("c", copy.getProperties())).as("signed for the hop after").isTrue();
         assertThat(fromB.copy(atB, "orders", "a")).as("back to where it was: a loop")
             .isEqualTo(new OriginStamp.Stamped(Optional.empty(), false));
@@ -177,9 +178,9 @@ class OriginStampTest {
     @Test
     void aForgedPathNamingTheTargetIsCopiedAsALocalMessageAndCounted() {
         MessageExt forged = stored("orders", 2, 9, 3_000L);
-        MessageAccessor.putProperty(forged, OriginStamp.PATH, "b");
-        MessageAccessor.putProperty(forged, OriginStamp.ORIGIN, "b");
-        MessageAccessor.putProperty(forged, OriginStamp.ORIGIN_TIME, "1");
+        MessageAccessor.putProperty(forged, FerryNames.PATH, "b");
+        MessageAccessor.putProperty(forged, FerryNames.ORIGIN, "b");
+        MessageAccessor.putProperty(forged, FerryNames.ORIGIN_TIME, "1");
 
         assertThat(new OriginStamp("a", Map.of()).stamp(forged, "orders", "b")).as("without a key: trusted, dropped")
             .isEmpty();
@@ -187,9 +188,9 @@ class OriginStampTest {
 
         assertThat(stamped.forged()).isTrue();
         Message copy = stamped.copy().orElseThrow();
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
-        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a");
-        assertThat(copy.getUserProperty(OriginStamp.ORIGIN_TIME)).isEqualTo("3000");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo("a");
+        assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("a");
+        assertThat(copy.getUserProperty(FerryNames.ORIGIN_TIME)).isEqualTo("3000");
         assertThat(copy.getUserProperty("amount")).isEqualTo("42");
         assertThat(KEY.get().verifies("b", copy.getProperties())).isTrue();
         assertThat(new OriginStamp("b", Map.of(), KEY).copy(storedCopy(copy), "orders", "a").copy())
@@ -208,7 +209,7 @@ class OriginStampTest {
         OriginStamp.Stamped toC = new OriginStamp("b", Map.of(), KEY).copy(atB, "orders", "c");
 
         assertThat(toC.forged()).isTrue();
-        assertThat(toC.copy().orElseThrow().getUserProperty(OriginStamp.PATH)).isEqualTo("b");
+        assertThat(toC.copy().orElseThrow().getUserProperty(FerryNames.PATH)).isEqualTo("b");
     }
 
     @Test
@@ -227,12 +228,12 @@ class OriginStampTest {
     @Test
     void anyStampPropertyAloneMakesAClaimThatMustVerify() {
         MessageExt tagged = stored("orders", 0, 1, 1L);
-        MessageAccessor.putProperty(tagged, OriginStamp.ORIGIN, "somewhere");
+        MessageAccessor.putProperty(tagged, FerryNames.ORIGIN, "somewhere");
 
         OriginStamp.Stamped stamped = new OriginStamp("a", Map.of(), KEY).copy(tagged, "orders", "b");
 
         assertThat(stamped.forged()).isTrue();
-        assertThat(stamped.copy().orElseThrow().getUserProperty(OriginStamp.ORIGIN)).isEqualTo("a");
+        assertThat(stamped.copy().orElseThrow().getUserProperty(FerryNames.ORIGIN)).isEqualTo("a");
         assertThat(new OriginStamp("a", Map.of(), KEY).copy(stored("orders", 0, 1, 1L), "orders", "b").forged())
             .as("a local message claims nothing").isFalse();
     }
@@ -244,8 +245,8 @@ class OriginStampTest {
 
         Message copy = new OriginStamp("b", Map.of()).stamp(storedCopy(signed), "orders", "c").orElseThrow();
 
-        assertThat(copy.getProperties()).doesNotContainKey(OriginStamp.SIGNATURE);
-        assertThat(copy.getUserProperty(OriginStamp.PATH)).isEqualTo("a,b");
+        assertThat(copy.getProperties()).doesNotContainKey(FerryNames.SIGNATURE);
+        assertThat(copy.getUserProperty(FerryNames.PATH)).isEqualTo("a,b");
     }
 
     @Test

@@ -191,9 +191,9 @@ class QueueCopierTest {
 
     @Test
     void heartbeatsAreCopiedButNotCountedOrSynced() {
-        MessageQueue beats = new MessageQueue(Heartbeats.TOPIC, "broker-a", 0);
+        MessageQueue beats = new MessageQueue("FERRY_HEARTBEAT", "broker-a", 0);
         List<MessageExt> messages = messages(0, 2);
-        messages.forEach(m -> m.setTopic(Heartbeats.TOPIC));
+        messages.forEach(m -> m.setTopic("FERRY_HEARTBEAT"));
         long done = copier().copy(beats, messages, () -> true);
         assertThat(done).isEqualTo(QueueCopier.DONE);
         assertThat(stats.heartbeats()).isEqualTo(2);

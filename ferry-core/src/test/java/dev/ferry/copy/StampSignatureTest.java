@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.names.FerryNames;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class StampSignatureTest {
     @Test
     void verifiesItsOwnSignatureOnlyForTheSameClusterAndStamp() {
         Map<String, String> signed = stamp();
-        signed.put(OriginStamp.SIGNATURE, signature.sign("shanghai", signed));
+        signed.put(FerryNames.SIGNATURE, signature.sign("shanghai", signed));
 
         assertThat(signature.verifies("shanghai", signed)).isTrue();
         assertThat(signature.verifies("beijing", signed)).isFalse();
@@ -68,7 +69,7 @@ class StampSignatureTest {
         assertThat(signature.verifies("shanghai", userPropertyChanged)).as("only the stamp is signed").isTrue();
         Map<String, String> unsigned = stamp();
         assertThat(signature.verifies("shanghai", unsigned)).isFalse();
-        unsigned.put(OriginStamp.SIGNATURE, "");
+        unsigned.put(FerryNames.SIGNATURE, "");
         assertThat(signature.verifies("shanghai", unsigned)).isFalse();
     }
 

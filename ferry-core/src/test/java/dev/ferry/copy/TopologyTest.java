@@ -8,6 +8,7 @@ import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -98,14 +99,14 @@ class TopologyTest {
         List<MessageExt> center = read("center", topic, 3 * PER_CLUSTER);
         MessageIds.assertExactlyOnce(center, all(sent), "center/" + topic);
         Map<String, Long> perOrigin = center.stream()
-            .collect(Collectors.groupingBy(m -> m.getProperty(OriginStamp.ORIGIN), Collectors.counting()));
+            .collect(Collectors.groupingBy(m -> m.getProperty(FerryNames.ORIGIN), Collectors.counting()));
         assertThat(perOrigin).containsExactlyInAnyOrderEntriesOf(
             Map.of("unit-a", (long) PER_CLUSTER, "unit-b", (long) PER_CLUSTER, "unit-c", (long) PER_CLUSTER));
         assertThat(center).allSatisfy(m -> {
             // FERRY_ORIGIN names the unit that produced it, and the unit's stamp came along.
-            assertThat(m.getProperty("run")).isEqualTo(m.getProperty(OriginStamp.ORIGIN));
-            assertThat(m.getProperty("unit")).isEqualTo(m.getProperty(OriginStamp.ORIGIN));
-            assertThat(m.getProperty(OriginStamp.PATH)).isEqualTo(m.getProperty(OriginStamp.ORIGIN));
+            assertThat(m.getProperty("run")).isEqualTo(m.getProperty(FerryNames.ORIGIN));
+            assertThat(m.getProperty("unit")).isEqualTo(m.getProperty(FerryNames.ORIGIN));
+            assertThat(m.getProperty(FerryNames.PATH)).isEqualTo(m.getProperty(FerryNames.ORIGIN));
         });
     }
 
@@ -119,8 +120,8 @@ class TopologyTest {
             List<MessageExt> copies = read("center", unit + "_" + topic, PER_CLUSTER);
             MessageIds.assertExactlyOnce(copies, sent.get(unit), "center/" + unit + "_" + topic);
             assertThat(copies).allSatisfy(m -> {
-                assertThat(m.getProperty(OriginStamp.ORIGIN)).isEqualTo(unit);
-                assertThat(m.getProperty(OriginStamp.SOURCE_TOPIC)).isEqualTo(topic);
+                assertThat(m.getProperty(FerryNames.ORIGIN)).isEqualTo(unit);
+                assertThat(m.getProperty(FerryNames.SOURCE_TOPIC)).isEqualTo(topic);
             });
         }
     }
@@ -138,22 +139,22 @@ class TopologyTest {
         List<MessageExt> center = read("center", topic, 2 * PER_CLUSTER);
         MessageIds.assertExactlyOnce(center, all(sent), "center/" + topic);
         for (MessageExt copy : center) {
-            if (copy.getProperty(OriginStamp.ORIGIN) == null) {
+            if (copy.getProperty(FerryNames.ORIGIN) == null) {
                 assertThat(copy.getProperty("run")).isEqualTo("center");
                 continue;
             }
             MessageExt hop = inRegion.get(copy.getMsgId());
-            assertThat(copy.getProperty(OriginStamp.ORIGIN)).isEqualTo("unit-a");
-            assertThat(copy.getProperty(OriginStamp.PATH)).isEqualTo("unit-a,region");
-            assertThat(copy.getProperty(OriginStamp.ORIGIN_TIME)).isEqualTo(hop.getProperty(OriginStamp.ORIGIN_TIME));
-            assertThat(copy.getProperty(OriginStamp.SOURCE_OFFSET)).isEqualTo(Long.toString(hop.getQueueOffset()));
+            assertThat(copy.getProperty(FerryNames.ORIGIN)).isEqualTo("unit-a");
+            assertThat(copy.getProperty(FerryNames.PATH)).isEqualTo("unit-a,region");
+            assertThat(copy.getProperty(FerryNames.ORIGIN_TIME)).isEqualTo(hop.getProperty(FerryNames.ORIGIN_TIME));
+            assertThat(copy.getProperty(FerryNames.SOURCE_OFFSET)).isEqualTo(Long.toString(hop.getQueueOffset()));
             // The unit's stamp survives the region's, which adds only what is missing.
             assertThat(copy.getProperty("unit")).isEqualTo("unit-a");
             assertThat(copy.getProperty("zone")).isEqualTo("eu");
         }
-        assertThat(inRegion.values()).filteredOn(m -> "center".equals(m.getProperty(OriginStamp.ORIGIN)))
+        assertThat(inRegion.values()).filteredOn(m -> "center".equals(m.getProperty(FerryNames.ORIGIN)))
             .hasSize(PER_CLUSTER)
-            .allSatisfy(m -> assertThat(m.getProperty(OriginStamp.PATH)).isEqualTo("center"));
+            .allSatisfy(m -> assertThat(m.getProperty(FerryNames.PATH)).isEqualTo("center"));
         // Nothing of the center's went further than the region: there is no backup region -> unit-a.
         assertThat(CLUSTERS.get("unit-a").messageCount(topic)).isEqualTo(PER_CLUSTER);
     }
@@ -168,7 +169,7 @@ class TopologyTest {
             List<MessageExt> messages = read(unit, topic, 3 * PER_CLUSTER);
             MessageIds.assertExactlyOnce(messages, all(sent), unit + "/" + topic);
             assertThat(messages).allSatisfy(m -> {
-                String origin = m.getProperty(OriginStamp.ORIGIN);
+                String origin = m.getProperty(FerryNames.ORIGIN);
                 assertThat(origin).isEqualTo(unit.equals(m.getProperty("run")) ? null : m.getProperty("run"));
             });
         }
@@ -191,7 +192,7 @@ class TopologyTest {
             Map<String, List<String>> pathsById = new HashMap<>();
             for (MessageExt m : messages) {
                 pathsById.computeIfAbsent(m.getMsgId(), id -> new ArrayList<>())
-                    .add(String.valueOf(m.getProperty(OriginStamp.PATH)));
+                    .add(String.valueOf(m.getProperty(FerryNames.PATH)));
             }
             for (String origin : units) {
                 for (String id : sent.get(origin)) {

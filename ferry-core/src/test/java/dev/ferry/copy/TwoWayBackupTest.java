@@ -7,6 +7,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -102,20 +103,20 @@ class TwoWayBackupTest {
         String peerRun = run(peer);
         Map<Integer, Long> lastSeqPerQueue = new HashMap<>();
         for (MessageExt message : all) {
-            if (message.getProperty(OriginStamp.ORIGIN) == null) {
+            if (message.getProperty(FerryNames.ORIGIN) == null) {
                 assertThat(message.getProperty("run")).isEqualTo(run(name));
                 continue;
             }
             long seq = Long.parseLong(message.getProperty("seq"));
             Message sent = TestMessages.message(TOPIC, peerRun, seq);
-            assertThat(message.getProperty(OriginStamp.ORIGIN)).isEqualTo(peer);
-            assertThat(message.getProperty(OriginStamp.PATH)).isEqualTo(peer);
+            assertThat(message.getProperty(FerryNames.ORIGIN)).isEqualTo(peer);
+            assertThat(message.getProperty(FerryNames.PATH)).isEqualTo(peer);
             assertThat(message.getTags()).isEqualTo(sent.getTags());
             assertThat(message.getKeys()).isEqualTo(sent.getKeys());
             assertThat(message.getBody()).isEqualTo(sent.getBody());
             assertThat(message.getProperty("run")).isEqualTo(peerRun);
             // Source queue i went to target queue i (both have 8), and in order.
-            int sourceQueue = Integer.parseInt(message.getProperty(OriginStamp.SOURCE_QUEUE));
+            int sourceQueue = Integer.parseInt(message.getProperty(FerryNames.SOURCE_QUEUE));
             assertThat(message.getQueueId()).isEqualTo(sourceQueue);
             assertThat(seq % QUEUES).isEqualTo(sourceQueue);
             Long previous = lastSeqPerQueue.put(message.getQueueId(), seq);
@@ -127,10 +128,10 @@ class TwoWayBackupTest {
         Duration quiet = Duration.ofSeconds(2);
         Duration timeout = Duration.ofSeconds(60);
         List<MessageExt> fromPeer = TopicReader.readMatching(region.namesrvAddr(), TOPIC,
-            OriginStamp.ORIGIN + " = '" + peer + "'", PER_REGION, quiet, timeout);
+            FerryNames.ORIGIN + " = '" + peer + "'", PER_REGION, quiet, timeout);
         MessageIds.assertExactlyOnce(fromPeer, peerIds, name + " with FERRY_ORIGIN = '" + peer + "'");
         List<MessageExt> local = TopicReader.readMatching(region.namesrvAddr(), TOPIC,
-            OriginStamp.ORIGIN + " IS NULL", PER_REGION, quiet, timeout);
+            FerryNames.ORIGIN + " IS NULL", PER_REGION, quiet, timeout);
         MessageIds.assertExactlyOnce(local, ownIds, name + " with FERRY_ORIGIN IS NULL");
     }
 

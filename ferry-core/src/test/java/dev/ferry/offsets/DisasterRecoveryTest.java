@@ -7,11 +7,13 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
-import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
+import dev.ferry.operate.Failover;
+import dev.ferry.operate.OffsetReset;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -161,7 +163,7 @@ class DisasterRecoveryTest {
         moves.forEach(move -> ferry.put(move.queue().getBrokerName() + "/" + move.queue().getQueueId(),
             move.resumeAt()));
         long oldestUnconsumed = onStandby.stream().filter(m -> !consumedOnPrimary.contains(m.getMsgId()))
-            .mapToLong(m -> Long.parseLong(m.getUserProperty(OriginStamp.ORIGIN_TIME))).min().orElseThrow();
+            .mapToLong(m -> Long.parseLong(m.getUserProperty(FerryNames.ORIGIN_TIME))).min().orElseThrow();
         Map<String, Map<String, Long>> ways = new LinkedHashMap<>();
         ways.put("Ferry failover (translated checkpoint)", ferry);
         ways.put("reset by time, to the oldest message not consumed (best case)",

@@ -9,6 +9,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.operate.Failover;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;

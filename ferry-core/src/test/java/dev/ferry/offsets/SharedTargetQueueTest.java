@@ -46,7 +46,7 @@ class SharedTargetQueueTest {
         }
         Checkpoint checkpoint = new Checkpoint("dr", "A", "B", "billing", "orders", "orders", 0, queues, false);
 
-        long resume = Checkpointer.resumeOffsets(checkpoint).get(TARGET);
+        long resume = checkpoint.resumeOffsets().get(TARGET);
         // b50 was copied at some target offset no later than b100's (201): resuming at 0 skips nothing of b
         assertThat(resume).isZero();
         assertThat(onA.targetOffset()).as("a alone would resume at 1,799").isEqualTo(1_799);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.check.ClusterCheck;
 import dev.ferry.cluster.ClusterAdmin;
-import dev.ferry.config.ClusterCheck;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.ClusterTls;
 import dev.ferry.config.FerryConfig;

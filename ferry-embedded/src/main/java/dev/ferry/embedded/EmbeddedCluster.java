@@ -608,6 +608,10 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** The exception's message and, if it wraps others, the innermost cause (the OS's bind error, say). */
+    /**
+     * The failure and its root cause, for a test's or the demo's error. Not ferry-core's {@code SendFailure.describe}
+     * (one line, for status): this module depends on no other Ferry module, since ferry-core tests with it.
+     */
     private static String describe(Throwable e) {
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
         Throwable root = e;

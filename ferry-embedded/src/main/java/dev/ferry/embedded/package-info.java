@@ -1,9 +1,13 @@
 /**
- * Local single-broker Apache RocketMQ clusters for Ferry's demo, tests and benchmark.
+ * Local Apache RocketMQ clusters for Ferry's demo, tests and benchmark: a NameServer and one or several brokers,
+ * named as the test asks, with slaves and ACL if asked.
  *
- * <p>{@link dev.ferry.embedded.EmbeddedCluster} runs a NameServer and one broker inside the current
- * JVM; {@link dev.ferry.embedded.ClusterProcess} runs the same cluster in a child JVM so that a test
- * can kill it hard and start it again on the same ports and store. Both keep RocketMQ's files and
- * logs under their store folder (or {@code target/}), never under {@code ~/store} or {@code ~/logs}.
+ * <p>{@link dev.ferry.embedded.EmbeddedCluster} runs a cluster inside the current JVM;
+ * {@link dev.ferry.embedded.ClusterProcess} runs the same cluster in a child JVM so that a test can kill it hard
+ * and start it again on the same ports and store. Both keep RocketMQ's files and logs under their store folder
+ * (or {@code target/}), never under {@code ~/store} or {@code ~/logs}.
+ *
+ * <p>Not part of Ferry's engine: it depends on no other Ferry module (ferry-core uses it in tests only), and a
+ * production {@code ferry run} against real clusters loads none of it.
  */
 package dev.ferry.embedded;

@@ -1,6 +1,8 @@
-package dev.ferry.offsets;
+package dev.ferry.operate;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.offsets.Checkpoint;
+import dev.ferry.offsets.CheckpointTopic;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -91,7 +93,7 @@ public final class Failover {
                 committed.merge(target, queue.sourceOffset(), Long::sum);
             }
             Map<MessageQueue, Long> spread = spread(checkpoint);
-            for (Map.Entry<MessageQueue, Long> entry : Checkpointer.resumeOffsets(checkpoint).entrySet()) {
+            for (Map.Entry<MessageQueue, Long> entry : checkpoint.resumeOffsets().entrySet()) {
                 MessageQueue queue = entry.getKey();
                 long current = to.committedOffset(group, queue).orElse(-1);
                 Resume resume = resume(current, entry.getValue(), checkpoint.sharedTarget(),

@@ -1,12 +1,13 @@
-package dev.ferry.config;
+package dev.ferry.check;
 
-import static dev.ferry.config.ClusterCheckTest.cluster;
-import static dev.ferry.config.ClusterCheckTest.configOf;
+import static dev.ferry.check.ClusterCheckTest.cluster;
+import static dev.ferry.check.ClusterCheckTest.configOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.config.ClusterCheck.Result;
-import dev.ferry.config.ClusterCheck.Status;
+import dev.ferry.check.ClusterCheck.Result;
+import dev.ferry.check.ClusterCheck.Status;
+import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.file.Path;
 import java.time.Duration;

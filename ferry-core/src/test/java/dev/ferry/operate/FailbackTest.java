@@ -1,8 +1,9 @@
-package dev.ferry.backup;
+package dev.ferry.operate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.CopySettings;
@@ -11,7 +12,6 @@ import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
-import dev.ferry.offsets.Failover;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;

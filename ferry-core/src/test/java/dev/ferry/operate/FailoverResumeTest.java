@@ -1,7 +1,8 @@
-package dev.ferry.offsets;
+package dev.ferry.operate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.offsets.Checkpoint;
 import java.util.List;
 import java.util.Map;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -46,6 +47,6 @@ class FailoverResumeTest {
         assertThat(Failover.spread(checkpoint)).containsExactlyInAnyOrderEntriesOf(Map.of(
             new MessageQueue("orders", "broker-a", 0), 250L,
             new MessageQueue("orders", "broker-b", 0), 0L));
-        assertThat(Checkpointer.resumeOffsets(checkpoint)).containsEntry(new MessageQueue("orders", "broker-a", 0), 700L);
+        assertThat(checkpoint.resumeOffsets()).containsEntry(new MessageQueue("orders", "broker-a", 0), 700L);
     }
 }

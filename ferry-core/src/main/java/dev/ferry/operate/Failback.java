@@ -1,4 +1,4 @@
-package dev.ferry.backup;
+package dev.ferry.operate;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
@@ -11,6 +11,7 @@ import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.copy.LinkState;
 import dev.ferry.copy.LinkStatus;
+import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.Checkpointer;
 import dev.ferry.offsets.MoveBack;
 import dev.ferry.offsets.OffsetSyncLog;
@@ -124,7 +125,7 @@ public final class Failback {
         try (ClusterAdmin homeAdmin = ClusterAdmin.connect(config.cluster(home));
              ClusterAdmin standbyAdmin = ClusterAdmin.connect(config.cluster(standby))) {
             for (BackupConfig backup : backups) {
-                String outboundGroup = Link.groupOf(backup.name(), standby);
+                String outboundGroup = FerryNames.linkGroup(backup.name(), standby);
                 long holds = backlog(homeAdmin, outboundGroup, backup.topics());
                 held += holds;
                 say.accept(String.format("%s: %s holds %,d message(s) not yet copied to %s", backup.name(), home, holds,
@@ -176,7 +177,7 @@ public final class Failback {
 
     /** The copy back: B -&gt; A for the backup's topics, from B's first message (or where a previous run stopped). */
     private BackupConfig copyBack(BackupConfig backup) {
-        return new BackupConfig(backup.name() + "-failback", Mode.ONE_WAY, standby, home, backup.topics(),
+        return new BackupConfig(FerryNames.failbackBackup(backup.name()), Mode.ONE_WAY, standby, home, backup.topics(),
             TopicMapping.SAME, null, StartFrom.EARLIEST, List.of(), backup.onError());
     }
 

@@ -1,5 +1,8 @@
-package dev.ferry.config;
+package dev.ferry.check;
 
+import dev.ferry.config.BackupConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +57,7 @@ final class RightsProbe {
     private static void addLink(List<Read> reads, BackupConfig backup, String source, String target, String cluster) {
         for (String topic : backup.topics()) {
             if (source.equals(cluster)) {
-                reads.add(new Read(backup.name(), topic, BackupConfig.groupOf(backup.name(), target)));
+                reads.add(new Read(backup.name(), topic, FerryNames.linkGroup(backup.name(), target)));
             }
             if (target.equals(cluster)) {
                 reads.add(new Read(backup.name(), backup.targetTopic().apply(topic, source, target), null));
@@ -75,7 +78,7 @@ final class RightsProbe {
                 throw e;
             } catch (Exception e) {
                 if (refused(e)) {
-                    return Optional.of("backup " + Node.quote(read.backup()) + " needs " + read.rights() + ": "
+                    return Optional.of("backup " + ClusterCheck.quote(read.backup()) + " needs " + read.rights() + ": "
                         + firstLine(e) + " (docs/security.md lists the rights Ferry needs)");
                 }
             }

@@ -1,6 +1,9 @@
-package dev.ferry.config;
+package dev.ferry.check;
 
 import dev.ferry.cluster.ClusterClients;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.HostPort;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -95,7 +98,7 @@ public final class ClusterCheck {
                               CompletableFuture<Result> result) {
         Optional<String> unknownHost = unknownHost(cluster);
         if (unknownHost.isPresent()) {
-            result.complete(failed(cluster, "not reachable: unknown host " + Node.quote(unknownHost.get())));
+            result.complete(failed(cluster, "not reachable: unknown host " + quote(unknownHost.get())));
             return;
         }
         DefaultMQAdminExt admin = null;
@@ -138,8 +141,8 @@ public final class ClusterCheck {
                 admin.getBrokerConfig(master);
             } catch (MQBrokerException e) {
                 if (e.getResponseCode() == ResponseCode.NO_PERMISSION) {
-                    return Optional.of("broker " + Node.quote(broker.getKey()) + " (" + master + ") refuses the"
-                        + " credentials of accessKey " + Node.quote(cluster.credentials().orElseThrow().accessKey())
+                    return Optional.of("broker " + quote(broker.getKey()) + " (" + master + ") refuses the"
+                        + " credentials of accessKey " + quote(cluster.credentials().orElseThrow().accessKey())
                         + ": " + reason(e) + " (check accessKey and secretKey)");
                 }
             } catch (InterruptedException e) {
@@ -175,7 +178,7 @@ public final class ClusterCheck {
 
     private static Result skipped(ClusterConfig cluster) {
         return new Result(cluster.name(), Status.SKIPPED, 0,
-            "cluster " + Node.quote(cluster.name()) + ": embedded, started by Ferry when it runs (not checked)");
+            "cluster " + quote(cluster.name()) + ": embedded, started by Ferry when it runs (not checked)");
     }
 
     private static Result failed(ClusterConfig cluster, String reason) {
@@ -183,11 +186,16 @@ public final class ClusterCheck {
     }
 
     private static String where(ClusterConfig cluster) {
-        return "cluster " + Node.quote(cluster.name()) + " (" + cluster.namesrv() + ")";
+        return "cluster " + quote(cluster.name()) + " (" + cluster.namesrv() + ")";
     }
 
     private static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** A name as the configuration's own messages quote it. */
+    static String quote(String text) {
+        return "'" + text + "'";
     }
 
     /** RocketMQ's messages often go on with a second line pointing at its FAQ: the first line says it. */

@@ -1,12 +1,12 @@
-package dev.ferry.offsets;
+package dev.ferry.operate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.cluster.ClusterAdmin;
-import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.names.FerryNames;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -63,8 +63,8 @@ class OffsetResetTest {
     private static void sendCopies(TestMessages producer, long first, int count, long originTime) throws Exception {
         for (long seq = first; seq < first + count; seq++) {
             Message copy = TestMessages.message(TOPIC, "copy", seq);
-            copy.putUserProperty(OriginStamp.ORIGIN, "primary");
-            copy.putUserProperty(OriginStamp.ORIGIN_TIME, Long.toString(originTime));
+            copy.putUserProperty(FerryNames.ORIGIN, "primary");
+            copy.putUserProperty(FerryNames.ORIGIN_TIME, Long.toString(originTime));
             sendToEveryQueue(producer, copy);
         }
     }

@@ -1,10 +1,13 @@
-package dev.ferry.config;
+package dev.ferry.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.ferry.config.ClusterCheck.Result;
-import dev.ferry.config.ClusterCheck.Status;
+import dev.ferry.check.ClusterCheck.Result;
+import dev.ferry.check.ClusterCheck.Status;
+import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.HttpConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

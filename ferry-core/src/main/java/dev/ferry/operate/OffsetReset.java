@@ -1,8 +1,8 @@
-package dev.ferry.offsets;
+package dev.ferry.operate;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
-import dev.ferry.copy.OriginStamp;
+import dev.ferry.names.FerryNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ public final class OffsetReset {
 
     /** The origin time of a message: FERRY_ORIGIN_TIME on a copy, the store time on a local message. */
     static long originTime(MessageExt message) {
-        String origin = message.getProperty(OriginStamp.ORIGIN_TIME);
+        String origin = message.getProperty(FerryNames.ORIGIN_TIME);
         if (origin != null) {
             try {
                 return Long.parseLong(origin);
@@ -97,7 +97,7 @@ public final class OffsetReset {
         if (from >= max) {
             return from;
         }
-        DefaultLitePullConsumer reader = new DefaultLitePullConsumer("FERRY_OFFSET_RESET",
+        DefaultLitePullConsumer reader = new DefaultLitePullConsumer(FerryNames.OFFSET_RESET_GROUP,
             ClusterClients.rpcHook(cluster.cluster()));
         ClusterClients.configure(reader, cluster.cluster(), "offset-reset");
         reader.setAutoCommit(false);
