@@ -5,6 +5,7 @@ import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.SigningKey;
 import dev.ferry.config.StartFrom;
 import dev.ferry.offsets.OffsetSyncLog;
@@ -171,7 +172,7 @@ public final class Link implements QueueCopier.LinkParts, AutoCloseable {
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / backup.topics().size()));
         c.setPullThresholdForTopic(Math.max(settings.batchMessages(), 64 * settings.batchMessages()));
-        c.setPersistConsumerOffsetInterval(settings.commitIntervalMillis());
+        c.setPersistConsumerOffsetInterval((int) settings.commitInterval().toMillis());
         // The heartbeat that tells the broker a rebalanced subscription is skipped when another heartbeat is
         // running (a race in the client); until the next one the broker answers every pull with "subscription
         // not latest". A 5 s heartbeat bounds that stall at 5 s instead of 30 s.

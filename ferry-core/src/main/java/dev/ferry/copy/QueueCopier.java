@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.CopySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -180,14 +181,14 @@ final class QueueCopier implements MessageListenerOrderly {
             + "): target refuses it: " + reason, "onError: block");
     }
 
-    /** Says once that the queue is blocked, and why; it tries again every blockedRetryMillis. */
+    /** Says once that the queue is blocked, and why; it tries again every blockedRetry. */
     private long block(MessageQueue source, String status, String what) {
         link.stats().lastError.set(status);
         if (!status.equals(link.stats().blocked.put(source, status))) {
             LOG.error("{}: {}: {}; copying of this queue stops until that changes ({}); trying again every {} ms",
-                link.name(), source, status, what, link.settings().blockedRetryMillis());
+                link.name(), source, status, what, link.settings().blockedRetry().toMillis());
         }
-        return link.settings().blockedRetryMillis();
+        return link.settings().blockedRetry().toMillis();
     }
 
     private long deadLetter(MessageQueue source, MessageExt original, String reason) {
@@ -207,7 +208,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", link.name(), source,
                     original.getMsgId(), why);
             }
-            return link.settings().retryMaxDelayMillis();
+            return link.settings().retryMaxDelay().toMillis();
         }
         link.stats().troubled.remove(source);
         link.stats().blocked.remove(source);

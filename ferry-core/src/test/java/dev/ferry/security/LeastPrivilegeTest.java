@@ -8,7 +8,6 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterCheck;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -67,7 +66,7 @@ class LeastPrivilegeTest {
             List.of(TestConfigs.oneWay("orders-dr", "A", "B", List.of("orders"))));
         List<String> produced = new ArrayList<>();
         try (TestMessages producer = new TestMessages(a);
-             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
+             Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)))) {
             produced.addAll(producer.send("orders", "acl", 0, 400, 4));
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
@@ -150,7 +149,7 @@ class LeastPrivilegeTest {
             List.of(TestConfigs.twoWay("trades-aa", "A", "B", List.of("trades"))));
         try (TestMessages inA = new TestMessages(a);
              TestMessages inB = new TestMessages(b);
-             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
+             Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)))) {
             inA.send("trades", "hz", 0, 200, 2);
             inB.send("trades", "sh", 0, 200, 2);
             await().atMost(Duration.ofSeconds(60)).until(() -> a.messageCount("trades") >= 400
