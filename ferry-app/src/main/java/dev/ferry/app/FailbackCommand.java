@@ -1,7 +1,6 @@
 package dev.ferry.app;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.operate.Failback;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -52,7 +51,7 @@ final class FailbackCommand implements Callable<Integer> {
         ClusterArgument.of(loaded, config, "--from", from);
         ClusterArgument.of(loaded, config, "--to", to);
         PrintWriter out = spec.commandLine().getOut();
-        Failback failback = new Failback(loaded, from, to, CopySettings.DEFAULT, line -> {
+        Failback failback = new Failback(loaded, from, to, line -> {
             out.println(line);
             out.flush();
         });

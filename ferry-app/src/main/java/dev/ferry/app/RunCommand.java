@@ -2,7 +2,6 @@ package dev.ferry.app;
 
 import dev.ferry.backup.Ferry;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
         try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
             FerryConfig resolved = embedded.resolve(loaded);
             PrometheusMeterRegistry metrics = StatusServer.metrics();
-            try (Ferry ferry = Ferry.start(resolved, CopySettings.DEFAULT, metrics);
+            try (Ferry ferry = Ferry.start(resolved, metrics);
                  StatusServer server = StatusServer.start(resolved.http(), ferry, metrics);
                  ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
                 LOG.info("Ferry is running {} backup(s) from {}; dashboard at http://{}/ (also /status, /health,"

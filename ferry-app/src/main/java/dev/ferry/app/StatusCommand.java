@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
-import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.BackupConfig.Direction;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.LinkProgress;
@@ -100,9 +100,8 @@ final class StatusCommand implements Callable<Integer> {
     private static List<Row> fromClusters(FerryConfig config) {
         List<Row> rows = new ArrayList<>();
         for (BackupConfig backup : config.backups()) {
-            rows.add(fromCluster(config, backup, backup.source(), backup.target()));
-            if (backup.mode() == Mode.TWO_WAY) {
-                rows.add(fromCluster(config, backup, backup.target(), backup.source()));
+            for (Direction direction : backup.directions()) {
+                rows.add(fromCluster(config, backup, direction.source(), direction.target()));
             }
         }
         return rows;
@@ -133,9 +132,7 @@ final class StatusCommand implements Callable<Integer> {
     private static List<CheckpointStatus> checkpointsFromClusters(FerryConfig config, PrintWriter out) {
         List<CheckpointStatus> checkpoints = new ArrayList<>();
         for (BackupConfig backup : config.backups()) {
-            List<String> targets = backup.mode() == Mode.TWO_WAY ? List.of(backup.target(), backup.source())
-                : List.of(backup.target());
-            for (String target : targets) {
+            for (String target : backup.directions().stream().map(Direction::target).toList()) {
                 ClusterConfig cluster = config.cluster(target);
                 if (cluster.embedded()) {
                     continue;

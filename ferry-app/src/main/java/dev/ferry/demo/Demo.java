@@ -9,7 +9,6 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.config.TopicMapping;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -76,7 +75,7 @@ public final class Demo {
             say("Ferry starts %d backups:", config.backups().size());
             config.backups().forEach(b -> say("  %-16s %s %s %s  topics %s", b.name(), b.source(),
                 b.mode() == Mode.TWO_WAY ? "<->" : "-> ", b.target(), b.topics()));
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, metrics)) {
+            try (Ferry ferry = Ferry.start(config, metrics)) {
                 onStarted.accept(ferry);
                 List<DemoTraffic> apps = List.of(
                     new DemoTraffic("unit-a", address("unit-a"), "orders", ratePerApp),

@@ -53,6 +53,22 @@ class CliTest {
     }
 
     @Test
+    void copyTuningOutOfItsRangeIsExit2NamingFileAndKey() throws IOException {
+        Path bad = file("tuned.yaml", """
+            clusters:
+              a: {namesrv: 127.0.0.1:9876}
+              b: {namesrv: 127.0.0.1:9877}
+            backups:
+              - {name: x, source: a, target: b, topics: [t]}
+            copy:
+              sendTimeout: 10m
+            """);
+        Outcome outcome = run("validate", "--config", bad.toString());
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err().strip()).isEqualTo(bad + ": copy.sendTimeout: 10m is out of range (100ms to 1m)");
+    }
+
+    @Test
     void failoverAndOffsetsResetNameWhatIsWrongInTheirArguments() throws IOException {
         Path config = file("ok.yaml", """
             clusters:

@@ -16,7 +16,7 @@ import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.config.SigningKey;
-import dev.ferry.copy.CopySettings;
+import dev.ferry.config.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -103,7 +103,8 @@ class MonitoringTest {
             assertThat(config.cluster("mon-src").secretKey()).isEqualTo(SECRET_KEY);
             assertThat(config.signingKey()).isPresent();
             PrometheusMeterRegistry registry = StatusServer.metrics();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withBlockedRetryMillis(500), registry);
+            CopySettings quickRetries = CopySettings.DEFAULT.withBlockedRetry(Duration.ofMillis(500));
+            try (Ferry ferry = Ferry.start(config.withCopy(quickRetries), registry);
                  StatusServer server = StatusServer.start(new HttpConfig("127.0.0.1", 0), ferry, registry)) {
                 String base = "http://" + server.address();
                 await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {

@@ -7,7 +7,6 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.EmbeddedCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.ServerSocket;
@@ -57,7 +56,7 @@ class StatusCommandTest {
             produce(source.namesrvAddr(), 300);
             FerryConfig config = ConfigLoader.load(file);
             PrometheusMeterRegistry metrics = StatusServer.metrics();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, metrics);
+            try (Ferry ferry = Ferry.start(config, metrics);
                  StatusServer server = StatusServer.start(config.http(), ferry, metrics)) {
                 // The server answers from the sample it takes every second: wait on what it will say.
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.snapshot().links().get(0).backlog() == 0

@@ -11,7 +11,6 @@ import dev.ferry.client.store.ProcessedMessageStores;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -83,7 +82,7 @@ class ActiveActiveFailoverTest {
 
             ProcessedMessages store = ProcessedMessageStores.inMemory().build();
             Map<String, Integer> processings = new ConcurrentHashMap<>();
-            Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
+            Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
             // Hangzhou's application falls behind its traffic (it takes 500 messages, then hangs): when hangzhou
             // dies, it has work left there.
             AtomicBoolean hangzhouAlive = new AtomicBoolean(true);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
-import dev.ferry.copy.CopySettings;
+import dev.ferry.config.CopySettings;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.names.FerryNames;
 import java.io.PrintStream;

@@ -4,7 +4,6 @@ import dev.ferry.backup.Backup;
 import dev.ferry.backup.Ferry;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkStatus;
 import java.io.BufferedReader;
@@ -46,7 +45,7 @@ public final class FerryUnderTest {
         stdin.start();
         // Before Ferry starts: the zero its CPU time and copies are counted from.
         System.out.println(stat(null).line());
-        try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config)) {
             System.out.println(Stat.READY);
             do {
                 System.out.println(stat(ferry).line());

@@ -3,13 +3,16 @@ package dev.ferry.backup;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.Direction;
 import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.SigningKey;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.Link;
 import dev.ferry.offsets.Checkpointer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,27 +26,29 @@ public final class Backup implements AutoCloseable {
     private final Optional<SigningKey> signingKey;
 
     /**
+     * @param admins     the backup's source and target, by cluster name
+     * @param checkpointInterval how often each direction's checkpointer translates groups' progress
      * @param topology   every backup of the configuration, for what one direction cannot know alone
      * @param signingKey the deployment's key for signed stamps, if any
      */
-    Backup(BackupConfig config, ClusterAdmin source, ClusterAdmin target, CopySettings settings, Topology topology,
-           Optional<SigningKey> signingKey) {
+    Backup(BackupConfig config, Map<String, ClusterAdmin> admins, CopySettings settings, Duration checkpointInterval,
+           Topology topology, Optional<SigningKey> signingKey) {
         this.config = config;
         this.signingKey = signingKey;
-        addDirection(source, target, settings, topology);
-        if (config.mode() == Mode.TWO_WAY) {
-            addDirection(target, source, settings, topology);
+        for (Direction direction : config.directions()) {
+            addDirection(admins.get(direction.source()), admins.get(direction.target()), settings, checkpointInterval,
+                topology);
         }
     }
 
-    private void addDirection(ClusterAdmin from, ClusterAdmin to, CopySettings settings, Topology topology) {
+    private void addDirection(ClusterAdmin from, ClusterAdmin to, CopySettings settings, Duration checkpointInterval,
+                              Topology topology) {
         String fromName = from.cluster().name();
         String toName = to.cluster().name();
         Link link = new Link(config, from, to, settings, topology.canReach(toName, fromName), true, signingKey);
         links.add(link);
         checkpointers.add(new Checkpointer(link.name(), config, from, to, link.offsetSyncs(),
-            config.mode() == Mode.ONE_WAY && topology.soleWriter(config, fromName, toName),
-            settings.checkpointIntervalMillis()));
+            config.mode() == Mode.ONE_WAY && topology.soleWriter(config, fromName, toName), checkpointInterval));
     }
 
     public String name() {

@@ -5,7 +5,6 @@ import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.offsets.CheckpointStatus;
@@ -36,27 +35,28 @@ public final class Ferry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
 
     private final FerryConfig config;
-    private final CopySettings settings;
     private final Map<String, ClusterAdmin> admins = new LinkedHashMap<>();
     private final List<Backup> backups = new ArrayList<>();
     private Watch watch;
 
-    private Ferry(FerryConfig config, CopySettings settings) {
+    private Ferry(FerryConfig config) {
         this.config = config;
-        this.settings = settings;
-    }
-
-    /** Starts every backup of the configuration; on failure stops what it started and throws. */
-    public static Ferry start(FerryConfig config, CopySettings settings) throws Exception {
-        return start(config, settings, null);
     }
 
     /**
-     * As {@link #start(FerryConfig, CopySettings)}, exporting the links, clusters, checkpoints and JVM to
+     * Starts every backup of the configuration, copying with its {@link FerryConfig#copy() copy settings}; on
+     * failure stops what it started and throws.
+     */
+    public static Ferry start(FerryConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(FerryConfig)}, exporting the links, clusters, checkpoints and JVM to
      * {@code metrics} (see {@link FerryMetrics}) from before the first message is copied; null exports nothing.
      */
-    public static Ferry start(FerryConfig config, CopySettings settings, MeterRegistry metrics) throws Exception {
-        Ferry ferry = new Ferry(config, settings);
+    public static Ferry start(FerryConfig config, MeterRegistry metrics) throws Exception {
+        Ferry ferry = new Ferry(config);
         try {
             ferry.startBackups(metrics);
             return ferry;
@@ -69,8 +69,10 @@ public final class Ferry implements AutoCloseable {
     private void startBackups(MeterRegistry metrics) throws Exception {
         Topology topology = new Topology(config.backups());
         for (BackupConfig backupConfig : config.backups()) {
-            backups.add(new Backup(backupConfig, admin(backupConfig.source()), admin(backupConfig.target()), settings,
-                topology, config.signingKey()));
+            Map<String, ClusterAdmin> ends = Map.of(backupConfig.source(), admin(backupConfig.source()),
+                backupConfig.target(), admin(backupConfig.target()));
+            backups.add(new Backup(backupConfig, ends, config.copy(), config.checkpointInterval(), topology,
+                config.signingKey()));
         }
         config.clusters().values().stream().filter(ClusterConfig::plaintextBeyondLoopback).forEach(cluster ->
             LOG.warn("cluster '{}' ({}): credentials, and every message, cross the network without TLS; set tls: true"

@@ -36,10 +36,7 @@ final class Topology {
 
     Topology(List<BackupConfig> backups) {
         for (BackupConfig backup : backups) {
-            directions.add(new Direction(backup, backup.source(), backup.target()));
-            if (backup.mode() == BackupConfig.Mode.TWO_WAY) {
-                directions.add(new Direction(backup, backup.target(), backup.source()));
-            }
+            backup.directions().forEach(d -> directions.add(new Direction(backup, d.source(), d.target())));
         }
     }
 

@@ -46,9 +46,8 @@ final class RightsProbe {
     static RightsProbe of(FerryConfig config, String cluster) {
         List<Read> reads = new ArrayList<>();
         for (BackupConfig backup : config.backups()) {
-            addLink(reads, backup, backup.source(), backup.target(), cluster);
-            if (backup.mode() == BackupConfig.Mode.TWO_WAY) {
-                addLink(reads, backup, backup.target(), backup.source(), cluster);
+            for (BackupConfig.Direction direction : backup.directions()) {
+                addLink(reads, backup, direction.source(), direction.target(), cluster);
             }
         }
         return new RightsProbe(List.copyOf(reads));

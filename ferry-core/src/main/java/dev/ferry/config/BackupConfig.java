@@ -1,6 +1,13 @@
 package dev.ferry.config;
 
+import dev.ferry.names.FerryNames;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * One backup: topics copied from a source cluster to a target cluster (and back, in two-way mode).
@@ -15,9 +22,119 @@ import java.util.List;
  * @param startFrom  where copying starts when the backup has no progress yet
  * @param syncGroups consumer groups whose progress follows to the target; empty means every group
  * @param onError    what to do with a message the target refuses for good
+ * @throws InvalidConfigException naming the key that is wrong. Whether the clusters exist is for the
+ *                                {@link FerryConfig} holding it to say.
  */
 public record BackupConfig(String name, Mode mode, String source, String target, List<String> topics,
                            TopicMapping targetTopic, String filter, StartFrom startFrom, List<String> syncGroups, OnError onError) {
+
+    /**
+     * Backup names end up in consumer group names and metric labels. Their length is bounded by the group names
+     * (checked below), not here: Ferry derives longer names from the file's (failback's {@code <name>-failback}),
+     * and the file's own are at most 64 characters ({@link BackupSection}).
+     */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    public BackupConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(targetTopic, "targetTopic");
+        Objects.requireNonNull(startFrom, "startFrom");
+        Objects.requireNonNull(onError, "onError");
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidConfigException("name", "invalid backup name " + Node.quote(name)
+                + " (only A-Z a-z 0-9 _ -)");
+        }
+        if (source.equals(target)) {
+            throw new InvalidConfigException("target", "same cluster as source (" + Node.quote(source) + ")");
+        }
+        List<Direction> directions = directions(mode, source, target);
+        for (Direction direction : directions) {
+            checkGroup(name, direction.target());
+        }
+        topics = distinctNames(topics, "topics", "topic", RocketMqRules::topicProblem);
+        if (topics.isEmpty()) {
+            throw new InvalidConfigException("topics", "no topics (at least one is required)");
+        }
+        checkTargetTopics(targetTopic, directions, topics);
+        if (filter != null) {
+            Optional<String> problem = RocketMqRules.filterProblem(filter);
+            if (problem.isPresent()) {
+                throw new InvalidConfigException("filter", problem.get());
+            }
+        }
+        syncGroups = distinctNames(syncGroups, "syncGroups", "group", RocketMqRules::groupProblem);
+    }
+
+    /** One way messages go: from the source cluster of a backup's direction to its target. */
+    public record Direction(String source, String target) {
+
+        @Override
+        public String toString() {
+            return source + " -> " + target;
+        }
+    }
+
+    /**
+     * The directions messages are copied in: source to target, and in two-way mode also target to source. The
+     * one place a backup's mode becomes directions: a link, a checkpointer, a rights probe each run per direction.
+     */
+    public List<Direction> directions() {
+        return directions(mode, source, target);
+    }
+
+    private static List<Direction> directions(Mode mode, String source, String target) {
+        Direction forth = new Direction(source, target);
+        return mode == Mode.TWO_WAY ? List.of(forth, new Direction(target, source)) : List.of(forth);
+    }
+
+    /** The link's consumer group into {@code target} must be a name RocketMQ accepts, or it fails at run time. */
+    private static void checkGroup(String name, String target) {
+        Optional<String> problem = RocketMqRules.groupProblem(FerryNames.linkGroup(name, target));
+        if (problem.isPresent()) {
+            String why = problem.get().substring("invalid consumer group name ".length());
+            throw new InvalidConfigException("name", "backup " + Node.quote(name) + " into cluster "
+                + Node.quote(target) + " would copy with the consumer group " + why
+                + "; shorten the backup or cluster name, or drop the characters RocketMQ refuses");
+        }
+    }
+
+    /** Every topic, in every direction of the backup, must map to a name RocketMQ accepts. */
+    private static void checkTargetTopics(TopicMapping mapping, List<Direction> directions, List<String> topics) {
+        for (Direction direction : directions) {
+            for (String topic : topics) {
+                Optional<String> problem =
+                    RocketMqRules.topicProblem(mapping.apply(topic, direction.source(), direction.target()));
+                if (problem.isPresent()) {
+                    throw new InvalidConfigException("targetTopic", "maps " + Node.quote(topic) + " from "
+                        + Node.quote(direction.source()) + " to " + problem.get());
+                }
+            }
+        }
+    }
+
+    /** {@code names}, each one RocketMQ accepts and none twice, as an unmodifiable list. */
+    private static List<String> distinctNames(List<String> names, String key, String kind,
+                                              Function<String, Optional<String>> rule) {
+        Objects.requireNonNull(names, key);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = Objects.requireNonNull(names.get(i), key);
+            String at = key + "[" + i + "]";
+            Optional<String> problem = rule.apply(name);
+            if (problem.isPresent()) {
+                throw new InvalidConfigException(at, problem.get());
+            }
+            Integer first = seen.putIfAbsent(name, i);
+            if (first != null) {
+                throw new InvalidConfigException(at, "duplicate " + kind + " " + Node.quote(name),
+                    Optional.of(key + "[" + first + "]"));
+            }
+        }
+        return List.copyOf(names);
+    }
 
     public enum Mode {
         ONE_WAY("one-way"), TWO_WAY("two-way");

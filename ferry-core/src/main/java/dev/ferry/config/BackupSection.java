@@ -6,18 +6,20 @@ import dev.ferry.names.FerryNames;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Reads one entry of {@code backups}. What involves several backups is {@link BackupsSection}'s. */
+/**
+ * Reads one entry of {@code backups}: each value as written, then {@link BackupConfig} says whether they make a
+ * backup. What involves several backups, or the clusters, is {@link FerryConfig}'s.
+ */
 final class BackupSection {
 
-    /** Backup names end up in consumer group names and metric labels. */
+    /**
+     * What the file may name a backup: shorter than {@link BackupConfig} takes, which holds names Ferry derives
+     * from these (failback's copy back is {@code <name>-failback}).
+     */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> KEYS =
         List.of("name", "mode", "source", "target", "topics", "targetTopic", "filter", "startFrom", "syncGroups", "onError");
@@ -25,7 +27,7 @@ final class BackupSection {
     private BackupSection() {
     }
 
-    static BackupConfig read(Node backup, Map<String, ClusterConfig> clusters) throws ConfigException {
+    static BackupConfig read(Node backup) throws ConfigException {
         backup.map("a map with name, source, target and topics").allowOnly(KEYS);
         Node nameNode = backup.get("name");
         String name = nameNode.text();
@@ -33,57 +35,30 @@ final class BackupSection {
             throw nameNode.problem("invalid backup name " + Node.quote(name) + " (1 to 64 of A-Z a-z 0-9 _ -)");
         }
         Mode mode = backup.get("mode").choice(Mode.ONE_WAY, List.of(Mode.values()), Mode::text);
-        String source = cluster(backup.get("source"), clusters);
-        String target = cluster(backup.get("target"), clusters);
-        if (source.equals(target)) {
-            throw backup.get("target").problem("same cluster as source (" + Node.quote(source) + ")");
-        }
-        groupName(nameNode, name, target);
-        if (mode == Mode.TWO_WAY) {
-            groupName(nameNode, name, source);
-        }
+        String source = backup.get("source").text();
+        String target = backup.get("target").text();
         List<String> topics = topics(backup.get("topics"));
-        TopicMapping targetTopic = targetTopic(backup.get("targetTopic"), mode, source, target, topics);
-        return new BackupConfig(name, mode, source, target, topics, targetTopic, filter(backup.get("filter")), startFrom(backup.get("startFrom")), syncGroups(backup.get("syncGroups")),
-            backup.get("onError").choice(OnError.DEAD_LETTER, List.of(OnError.values()), OnError::text));
-    }
-
-    private static String cluster(Node where, Map<String, ClusterConfig> clusters) throws ConfigException {
-        String name = where.text();
-        if (!clusters.containsKey(name)) {
-            throw where.problem("unknown cluster " + Node.quote(name)
-                + " (known: " + String.join(", ", clusters.keySet()) + ")");
+        TopicMapping targetTopic = targetTopic(backup.get("targetTopic"));
+        String filter = backup.get("filter").optionalText().orElse(null);
+        StartFrom startFrom = startFrom(backup.get("startFrom"));
+        List<String> syncGroups = syncGroups(backup.get("syncGroups"));
+        OnError onError = backup.get("onError").choice(OnError.DEAD_LETTER, List.of(OnError.values()), OnError::text);
+        try {
+            return new BackupConfig(name, mode, source, target, topics, targetTopic, filter, startFrom, syncGroups,
+                onError);
+        } catch (InvalidConfigException refused) {
+            throw backup.problem(refused);
         }
-        return name;
     }
 
     private static List<String> topics(Node topics) throws ConfigException {
         if (topics.isAbsent()) {
             throw topics.problem("missing (at least one topic is required)");
         }
-        List<String> names = distinctNames(topics.elements("a list of topic names, e.g. [orders, payments]"), "topic",
-            RocketMqRules::topicProblem);
-        if (names.isEmpty()) {
-            throw topics.problem("no topics (at least one is required)");
-        }
-        return names;
+        return texts(topics.elements("a list of topic names, e.g. [orders, payments]"));
     }
 
-    /** The link's consumer group into {@code target} must be a name RocketMQ accepts, or it fails at run time. */
-    private static void groupName(Node nameNode, String name, String target) throws ConfigException {
-        String group = FerryNames.linkGroup(name, target);
-        Optional<String> problem = RocketMqRules.groupProblem(group);
-        if (problem.isPresent()) {
-            String why = problem.get().substring("invalid consumer group name ".length());
-            throw nameNode.problem("backup " + Node.quote(name) + " into cluster " + Node.quote(target)
-                + " would copy with the consumer group " + why
-                + "; shorten the backup or cluster name, or drop the characters RocketMQ refuses");
-        }
-    }
-
-    /** Every topic, in every direction of the backup, must map to a name RocketMQ accepts. */
-    private static TopicMapping targetTopic(Node where, Mode mode, String source, String target, List<String> topics)
-        throws ConfigException {
+    private static TopicMapping targetTopic(Node where) throws ConfigException {
         if (where.isAbsent()) {
             return TopicMapping.SAME;
         }
@@ -92,57 +67,22 @@ final class BackupSection {
             throw where.problem(Node.quote(template) + " does not contain " + TopicMapping.TOPIC
                 + " (every topic would be copied into the same one), e.g. ${source}_${topic}");
         }
-        TopicMapping mapping = new TopicMapping(template);
-        List<String[]> directions = mode == Mode.TWO_WAY
-            ? List.of(new String[] {source, target}, new String[] {target, source})
-            : List.<String[]>of(new String[] {source, target});
-        for (String[] direction : directions) {
-            for (String topic : topics) {
-                String mapped = mapping.apply(topic, direction[0], direction[1]);
-                Optional<String> problem = RocketMqRules.topicProblem(mapped);
-                if (problem.isPresent()) {
-                    throw where.problem("maps " + Node.quote(topic) + " from " + Node.quote(direction[0]) + " to "
-                        + problem.get());
-                }
-            }
-        }
-        return mapping;
+        return new TopicMapping(template);
     }
 
     private static List<String> syncGroups(Node groups) throws ConfigException {
         if (groups.isAbsent()) {
             return List.of();
         }
-        return distinctNames(groups.elements("a list of consumer group names, e.g. [billing]"), "group",
-            RocketMqRules::groupProblem);
+        return texts(groups.elements("a list of consumer group names, e.g. [billing]"));
     }
 
-    private static List<String> distinctNames(List<Node> elements, String kind,
-                                              Function<String, Optional<String>> rule) throws ConfigException {
-        Map<String, Node> seen = new HashMap<>();
-        List<String> names = new ArrayList<>();
+    private static List<String> texts(List<Node> elements) throws ConfigException {
+        List<String> texts = new ArrayList<>();
         for (Node element : elements) {
-            String name = element.text();
-            Optional<String> problem = rule.apply(name);
-            if (problem.isPresent()) {
-                throw element.problem(problem.get());
-            }
-            Node first = seen.putIfAbsent(name, element);
-            if (first != null) {
-                throw element.problem("duplicate " + kind + " " + Node.quote(name) + " (also " + first.path() + ")");
-            }
-            names.add(name);
+            texts.add(element.text());
         }
-        return List.copyOf(names);
-    }
-
-    private static String filter(Node filter) throws ConfigException {
-        Optional<String> sql92 = filter.optionalText();
-        Optional<String> problem = sql92.flatMap(RocketMqRules::filterProblem);
-        if (problem.isPresent()) {
-            throw filter.problem(problem.get());
-        }
-        return sql92.orElse(null);
+        return texts;
     }
 
     private static StartFrom startFrom(Node startFrom) throws ConfigException {

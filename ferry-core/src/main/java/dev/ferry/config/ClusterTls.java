@@ -3,6 +3,7 @@ package dev.ferry.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,16 @@ public record ClusterTls(Optional<Path> trustCertPath, Optional<Path> certPath, 
 
     static final List<String> KEYS = List.of("trustCertPath", "certPath", "keyPath");
 
+    public ClusterTls {
+        Objects.requireNonNull(trustCertPath, "trustCertPath");
+        Objects.requireNonNull(certPath, "certPath");
+        Objects.requireNonNull(keyPath, "keyPath");
+        if (certPath.isPresent() != keyPath.isPresent()) {
+            throw new InvalidConfigException(certPath.isPresent() ? "keyPath" : "certPath",
+                "missing (a client certificate needs both certPath and keyPath)");
+        }
+    }
+
     /** Reads {@code tls}: absent or false (none), true, or a map of {@link #KEYS}. */
     static Optional<ClusterTls> read(Node tls) throws ConfigException {
         if (tls.isAbsent()) {
@@ -33,11 +44,11 @@ public record ClusterTls(Optional<Path> trustCertPath, Optional<Path> certPath, 
         Optional<Path> trust = file(tls.get("trustCertPath"));
         Optional<Path> cert = file(tls.get("certPath"));
         Optional<Path> key = file(tls.get("keyPath"));
-        if (cert.isPresent() != key.isPresent()) {
-            String missing = cert.isPresent() ? "keyPath" : "certPath";
-            throw tls.get(missing).problem("missing (a client certificate needs both certPath and keyPath)");
+        try {
+            return Optional.of(new ClusterTls(trust, cert, key));
+        } catch (InvalidConfigException refused) {
+            throw tls.problem(refused);
         }
-        return Optional.of(new ClusterTls(trust, cert, key));
     }
 
     private static Optional<Path> file(Node key) throws ConfigException {

@@ -7,8 +7,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and checks a Ferry configuration file. Whatever is wrong comes out as a {@link ConfigException}
@@ -17,7 +19,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-    private static final List<String> KEYS = List.of("clusters", "backups", "http", SigningKey.KEY);
+    private static final List<String> KEYS =
+        List.of("clusters", "backups", "http", SigningKey.KEY, "copy", "checkpointInterval");
 
     private ConfigLoader() {
     }
@@ -37,9 +40,18 @@ public final class ConfigLoader {
         Node root = Node.root(name, tree, new EnvironmentSubstitution(environment));
         root.map("a map with clusters, backups and http at the top").allowOnly(KEYS);
         Map<String, ClusterConfig> clusters = ClustersSection.read(root.get("clusters"));
-        List<BackupConfig> backups = BackupsSection.read(root.get("backups"), clusters);
-        return new FerryConfig(file, clusters, backups, HttpSection.read(root.get("http")),
-            SigningKey.read(root.get(SigningKey.KEY)));
+        List<BackupConfig> backups = BackupsSection.read(root.get("backups"));
+        HttpConfig http = HttpSection.read(root.get("http"));
+        Optional<SigningKey> signingKey = SigningKey.read(root.get(SigningKey.KEY));
+        CopySettings copy = CopySection.read(root.get("copy"));
+        Duration checkpointInterval =
+            root.get("checkpointInterval").duration(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
+        try {
+            return new FerryConfig(file, clusters, backups, http, signingKey, copy, checkpointInterval);
+        } catch (InvalidConfigException refused) {
+            // What involves several sections: a backup naming an unknown cluster, two backups copying one topic.
+            throw root.problem(refused);
+        }
     }
 
     private static String read(Path file) throws ConfigException {

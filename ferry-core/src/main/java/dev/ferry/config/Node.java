@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,6 +162,32 @@ final class Node {
         throw problem("expected true or false, found " + quote(text));
     }
 
+    /** A whole number; {@code otherwise} when absent. Whether it is in range is for the record to say. */
+    int integer(int otherwise) throws ConfigException {
+        if (isAbsent()) {
+            return otherwise;
+        }
+        String text = text();
+        if (!text.matches("-?[0-9]+")) {
+            throw problem("expected a whole number, found " + quote(text));
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw problem(quote(text) + " is too large a number");
+        }
+    }
+
+    /** A duration such as {@code 500ms} or {@code 3s} (see {@link DurationText}); {@code otherwise} when absent. */
+    Duration duration(Duration otherwise) throws ConfigException {
+        if (isAbsent()) {
+            return otherwise;
+        }
+        String text = text();
+        return DurationText.parse(text).orElseThrow(() -> problem("expected a duration (" + DurationText.FORM
+            + "), found " + quote(text)));
+    }
+
     /** One of {@code choices}, written as {@code name.apply(choice)}; {@code otherwise} when absent. */
     <T> T choice(T otherwise, List<T> choices, Function<T, String> name) throws ConfigException {
         if (isAbsent()) {
@@ -178,7 +205,16 @@ final class Node {
 
     /** A problem at this place, as the one line the operator sees. */
     ConfigException problem(String what) {
-        String line = file + ": " + (path.isEmpty() ? "" : path + ": ") + what;
+        return line((path.isEmpty() ? "" : path + ": ") + what);
+    }
+
+    /** What the record read here refused, at the key it names under this place. */
+    ConfigException problem(InvalidConfigException refused) {
+        return line(refused.message(path));
+    }
+
+    private ConfigException line(String where) {
+        String line = file + ": " + where;
         // The message goes to a terminal as one line; a value echoed into it must not break it up.
         return new ConfigException(line.replaceAll("\\s*\\R\\s*", " "));
     }

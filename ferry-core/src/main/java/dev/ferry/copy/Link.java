@@ -4,6 +4,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.SigningKey;
 import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.names.FerryNames;

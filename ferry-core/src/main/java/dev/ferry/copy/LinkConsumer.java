@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.StartFrom;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +32,7 @@ final class LinkConsumer {
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / topicCount));
         c.setPullThresholdForTopic(Math.max(settings.batchMessages(), 64 * settings.batchMessages()));
-        c.setPersistConsumerOffsetInterval(settings.commitIntervalMillis());
+        c.setPersistConsumerOffsetInterval((int) settings.commitInterval().toMillis());
         // The heartbeat that tells the broker a rebalanced subscription is skipped when another heartbeat is
         // running (a race in the client); until the next one the broker answers every pull with "subscription
         // not latest". A 5 s heartbeat bounds that stall at 5 s instead of 30 s.

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.names.FerryNames;
+import dev.ferry.config.CopySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -244,14 +245,14 @@ final class QueueCopier implements MessageListenerOrderly {
             + "): target refuses it: " + reason, "onError: block");
     }
 
-    /** Says once that the queue is blocked, and why; it tries again every blockedRetryMillis. */
+    /** Says once that the queue is blocked, and why; it tries again every blockedRetry. */
     private long block(MessageQueue source, String status, String what) {
         stats.lastError(status);
         if (!status.equals(stats.block(source, status))) {
             LOG.error("{}: {}: {}; copying of this queue stops until that changes ({}); trying again every {} ms",
-                name, source, status, what, settings.blockedRetryMillis());
+                name, source, status, what, settings.blockedRetry().toMillis());
         }
-        return settings.blockedRetryMillis();
+        return settings.blockedRetry().toMillis();
     }
 
     private long deadLetter(MessageQueue source, MessageExt original, String reason) {
@@ -272,7 +273,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 LOG.warn("{}: {}: could not dead-letter message {}: {}; retrying", name, source,
                     original.getMsgId(), why);
             }
-            return settings.retryMaxDelayMillis();
+            return settings.retryMaxDelay().toMillis();
         }
         stats.clear(source);
         stats.deadLettered();

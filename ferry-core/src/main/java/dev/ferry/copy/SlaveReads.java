@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.config.CopySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

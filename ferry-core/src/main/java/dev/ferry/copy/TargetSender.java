@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.config.CopySettings;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +59,7 @@ final class TargetSender implements AutoCloseable {
         this.stats = stats;
         this.linkName = linkName;
         this.producer = producer;
-        producer.setSendMsgTimeout((int) settings.sendTimeoutMillis());
+        producer.setSendMsgTimeout((int) settings.sendTimeout().toMillis());
         // Ferry picks the queue and retries itself; the client's own retries would send to another queue.
         producer.setRetryTimesWhenSendFailed(0);
         // The target broker decides what is too large; the client must not refuse first with another limit.
@@ -81,7 +82,7 @@ final class TargetSender implements AutoCloseable {
         MessageQueue target = null;
         try {
             target = queue.resolve();
-            SendResult result = producer.send(message, target, settings.sendTimeoutMillis());
+            SendResult result = producer.send(message, target, settings.sendTimeout().toMillis());
             if (result.getSendStatus() != SendStatus.SEND_OK) {
                 unconfirmed(result, source, count);
             }
@@ -106,7 +107,7 @@ final class TargetSender implements AutoCloseable {
             Backoff backoff = failing.computeIfAbsent(source, ignored -> {
                 LOG.warn("{}: {}: target did not take a batch of {} ({}); retrying until it does", linkName, source,
                     count, reason);
-                return new Backoff(100, settings.retryMaxDelayMillis());
+                return new Backoff(100, settings.retryMaxDelay().toMillis());
             });
             if (SendFailure.isPermissionDenied(e)) {
                 // Time will not fix it, an operator will: blocked, not retrying; tried again all the same, so it
@@ -135,7 +136,8 @@ final class TargetSender implements AutoCloseable {
             return;
         }
         brokersWithoutSlave.remove(broker);
-        Backoff backoff = failing.computeIfAbsent(source, ignored -> new Backoff(100, settings.retryMaxDelayMillis()));
+        Backoff backoff =
+            failing.computeIfAbsent(source, ignored -> new Backoff(100, settings.retryMaxDelay().toMillis()));
         String reason = "to " + broker + " queue " + result.getMessageQueue().getQueueId() + ": stored but not"
             + " confirmed safe (" + result.getSendStatus() + "); sending the batch of " + count + " again (possible"
             + " duplicates)";

@@ -4,6 +4,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.TopicMapping;
 import dev.ferry.names.FerryNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -64,16 +65,17 @@ public final class Checkpointer implements AutoCloseable {
     /**
      * @param followGroups whether groups not live on the target are moved there (only where this link is the
      *                     sole writer of its target topics)
+     * @param interval     how often groups' progress is translated ({@code checkpointInterval} in the file)
      */
     public Checkpointer(String name, BackupConfig backup, ClusterAdmin source, ClusterAdmin target,
-                        OffsetSyncStore syncs, boolean followGroups, long intervalMillis) {
+                        OffsetSyncStore syncs, boolean followGroups, Duration interval) {
         this.name = name;
         this.backup = backup;
         this.source = source;
         this.target = target;
         this.syncs = syncs;
         this.followGroups = followGroups;
-        this.intervalMillis = intervalMillis;
+        this.intervalMillis = interval.toMillis();
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "ferry-checkpoints-" + backup.name() + "-" + target.cluster().name());
             thread.setDaemon(true);

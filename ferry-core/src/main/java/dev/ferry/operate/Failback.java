@@ -2,11 +2,11 @@ package dev.ferry.operate;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.Direction;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.config.TopicMapping;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.Link;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.copy.LinkState;
@@ -66,19 +66,18 @@ public final class Failback {
     private final FerryConfig config;
     private final String standby;
     private final String home;
-    private final CopySettings settings;
     private final Consumer<String> say;
 
     /**
+     * @param config  the configuration; the copy back copies with its {@link FerryConfig#copy() copy settings}
      * @param standby the cluster applications ran on while home was down ({@code --from})
      * @param home    the cluster they go back to ({@code --to})
      * @param say     where progress lines go
      */
-    public Failback(FerryConfig config, String standby, String home, CopySettings settings, Consumer<String> say) {
+    public Failback(FerryConfig config, String standby, String home, Consumer<String> say) {
         this.config = config;
         this.standby = standby;
         this.home = home;
-        this.settings = settings;
         this.say = say;
     }
 
@@ -88,9 +87,8 @@ public final class Failback {
         config.cluster(home);
         List<BackupConfig> found = new ArrayList<>();
         for (BackupConfig backup : config.backups()) {
-            boolean homeToStandby = backup.source().equals(home) && backup.target().equals(standby);
-            boolean twoWay = backup.mode() == Mode.TWO_WAY && backup.source().equals(standby) && backup.target().equals(home);
-            if (twoWay || homeToStandby && backup.mode() == Mode.TWO_WAY) {
+            boolean homeToStandby = backup.directions().contains(new Direction(home, standby));
+            if (homeToStandby && backup.directions().contains(new Direction(standby, home))) {
                 throw new IllegalArgumentException("backup '" + backup.name() + "' is two-way: " + standby + " -> " + home
                     + " copies all along; move groups back with `ferry failover --group G --from " + standby + " --to "
                     + home + "`");
@@ -141,7 +139,7 @@ public final class Failback {
                         + outboundGroup + ")", "is `ferry run` running with this configuration? Its link "
                         + home + " -> " + standby + " copies them");
                 Map<MessageQueue, Long> copyBackStart = ends(homeAdmin, backup.topics());
-                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, settings, true, false,
+                Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, config.copy(), true, false,
                     config.signingKey());
                 try {
                     back.start();

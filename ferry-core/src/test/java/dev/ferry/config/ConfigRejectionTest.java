@@ -54,7 +54,7 @@ class ConfigRejectionTest {
             arguments("a list at the top", "- clusters\n- backups\n",
                 "expected a map with clusters, backups and http at the top, found a list"),
             arguments("unknown top-level key", CLUSTERS + "bakups: []\n",
-                "bakups: unknown key (allowed: clusters, backups, http, signingKey)"),
+                "bakups: unknown key (allowed: clusters, backups, http, signingKey, copy, checkpointInterval)"),
 
             // clusters
             arguments("no clusters key", "backups:\n" + ORDERS_DR,

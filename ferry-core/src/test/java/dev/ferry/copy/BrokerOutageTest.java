@@ -50,7 +50,7 @@ class BrokerOutageTest {
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
             FerryConfig config = TestConfigs.oneWayAtoB(a, b, TOPIC, QUEUES_PER_BROKER);
             List<String> produced = new ArrayList<>();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 produced.addAll(producer.send(TOPIC, "before", 0, ROUND, QUEUES));
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount(TOPIC) >= ROUND);
 
@@ -78,7 +78,7 @@ class BrokerOutageTest {
             produced.addAll(producer.send(TOPIC, "source-both", 3L * ROUND, ROUND, QUEUES));
             a.stopBroker("broker-b");
             produced.addAll(producer.send(TOPIC, "source-a", 4L * ROUND, ROUND / 2, QUEUES_PER_BROKER));
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 4 * ROUND);
                 long beforeSourceBack = b.messageCount(TOPIC);
                 a.startBroker("broker-b");

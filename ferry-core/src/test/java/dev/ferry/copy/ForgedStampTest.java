@@ -66,7 +66,7 @@ class ForgedStampTest {
         List<String> eastIds;
         List<String> westIds;
         List<String> forgedIds = new ArrayList<>();
-        try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT, registry)) {
+        try (Ferry ferry = Ferry.start(config, registry)) {
             try (TestMessages inEast = new TestMessages(east.namesrvAddr());
                  TestMessages inWest = new TestMessages(west.namesrvAddr())) {
                 eastIds = inEast.send(TOPIC, "east", 0, PER_REGION, QUEUES);

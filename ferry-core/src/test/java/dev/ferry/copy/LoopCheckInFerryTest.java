@@ -56,8 +56,7 @@ class LoopCheckInFerryTest {
     void dropsLoopingCopiesItselfWhereTheBrokerCannot() throws Exception {
         List<String> eastIds;
         List<String> westIds;
-        try (Ferry ferry = Ferry.start(config(TestConfigs.twoWay("trades-aa", "east", "west", List.of(TOPIC))),
-            CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config(TestConfigs.twoWay("trades-aa", "east", "west", List.of(TOPIC))))) {
             try (TestMessages inEast = new TestMessages(east.namesrvAddr());
                  TestMessages inWest = new TestMessages(west.namesrvAddr())) {
                 eastIds = inEast.send(TOPIC, "east", 0, PER_REGION, 4);
@@ -99,7 +98,7 @@ class LoopCheckInFerryTest {
     void aFilterOnSuchASourceIsRefusedWithWhatToDo() {
         BackupConfig filtered = TestConfigs.with(TestConfigs.oneWay("filtered", "east", "west", List.of(TOPIC)),
             "region = 'east'", StartFrom.EARLIEST, BackupConfig.OnError.DEAD_LETTER);
-        assertThatThrownBy(() -> Ferry.start(config(filtered), CopySettings.DEFAULT).close())
+        assertThatThrownBy(() -> Ferry.start(config(filtered)).close())
             .hasMessage("backup 'filtered': its filter needs SQL-92 on the brokers of 'east', which do not have"
                 + " enablePropertyFilter=true (set it in broker.conf and restart the brokers, or remove the filter)");
     }

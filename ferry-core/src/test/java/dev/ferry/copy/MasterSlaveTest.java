@@ -36,7 +36,7 @@ class MasterSlaveTest {
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
             FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = new ArrayList<>();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 produced.addAll(producer.send("orders", "slave-up", 0, 1_000, 4));
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 1_000);
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.slaveMessageCount("orders", "broker-a") >= 1_000);
@@ -78,7 +78,7 @@ class MasterSlaveTest {
                 assertThatThrownBy(() -> admin.onlineClients("billing"))
                     .hasMessageContaining("cannot tell whether group 'billing' has consumers online");
             }
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
                     .singleElement().satisfies(link -> {
                         assertThat(link.state()).isEqualTo(LinkState.STARTING);
@@ -110,7 +110,7 @@ class MasterSlaveTest {
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
             FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = new ArrayList<>();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 produced.addAll(producer.send("orders", "before", 0, 400, 8));
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
                 a.syncSlaves(); // as within a minute: they learn Ferry's heartbeat topic

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.backup.Ferry;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StartFrom;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -65,7 +66,7 @@ class MessageKindsTest {
     void delayedMessagesAreCopiedOnceVisibleAndAreNotDelayedAgain() throws Exception {
         source.createTopic("delayed", 2);
         try (TestMessages producer = new TestMessages(source.namesrvAddr());
-             Ferry ferry = Ferry.start(config(backup("delayed", "delayed")), CopySettings.DEFAULT)) {
+             Ferry ferry = Ferry.start(config(backup("delayed", "delayed")))) {
             Message delayed = TestMessages.message("delayed", "delay", 1);
             delayed.setDelayTimeLevel(2); // 5 s
             long sentAt = System.currentTimeMillis();
@@ -99,7 +100,7 @@ class MessageKindsTest {
             }
         });
         producer.start();
-        try (Ferry ferry = Ferry.start(config(backup("tx", "tx")), CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config(backup("tx", "tx")))) {
             producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 1), "commit");
             producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 2), "rollback");
             producer.sendMessageInTransaction(TestMessages.message("tx", "tx", 3), "commit");
@@ -121,7 +122,7 @@ class MessageKindsTest {
         }
         BackupConfig east = TestConfigs.with(backup("filtered", "filtered"), "region = 'east'", StartFrom.EARLIEST,
             OnError.DEAD_LETTER);
-        try (Ferry ferry = Ferry.start(config(east), CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config(east))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 100);
         }
         List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "filtered", 100);
@@ -145,7 +146,7 @@ class MessageKindsTest {
             BackupConfig timed = TestConfigs.with(backup("timed", "timed"), null, StartFrom.at(between), OnError.DEAD_LETTER);
             try (Ferry ferry = Ferry.start(TestConfigs.config(List.of(
                 TestConfigs.cluster("kinds-src", source.namesrvAddr()),
-                TestConfigs.cluster("kinds-dst", target.namesrvAddr())), List.of(latest, timed)), CopySettings.DEFAULT)) {
+                TestConfigs.cluster("kinds-dst", target.namesrvAddr())), List.of(latest, timed)))) {
                 producer.send("late", "new", 50, 20, 2);
                 await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 20
                     && ferry.status().get(1).copied() >= 30);
@@ -167,7 +168,7 @@ class MessageKindsTest {
             producer.sendOne(oversized);
             producer.sendOne(TestMessages.message("big", "big", 3));
         }
-        try (Ferry ferry = Ferry.start(config(backup("big", "big")), CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config(backup("big", "big")))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2
                 && ferry.status().get(0).deadLettered() == 1);
             assertThat(ferry.status().get(0).state()).isIn(LinkState.RUNNING, LinkState.CATCHING_UP);
@@ -195,7 +196,8 @@ class MessageKindsTest {
             producer.sendOne(TestMessages.message("blocked", "block", 3));
         }
         BackupConfig blocking = TestConfigs.with(backup("blocked", "blocked"), null, StartFrom.EARLIEST, OnError.BLOCK);
-        try (Ferry ferry = Ferry.start(config(blocking), CopySettings.DEFAULT.withBlockedRetryMillis(500))) {
+        CopySettings quickRetries = CopySettings.DEFAULT.withBlockedRetry(Duration.ofMillis(500));
+        try (Ferry ferry = Ferry.start(config(blocking).withCopy(quickRetries))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).state() == LinkState.BLOCKED
                 && ferry.status().get(0).backlog() == 2);
             LinkStatus status = ferry.status().get(0);
@@ -236,8 +238,8 @@ class MessageKindsTest {
             }
             producer.sendOne(TestMessages.message("poison", "poison", 3));
         }
-        CopySettings quickRetries = CopySettings.DEFAULT.withBlockedRetryMillis(500);
-        try (Ferry ferry = Ferry.start(config(backup("poison", "poison")), quickRetries)) {
+        CopySettings quickRetries = CopySettings.DEFAULT.withBlockedRetry(Duration.ofMillis(500));
+        try (Ferry ferry = Ferry.start(config(backup("poison", "poison")).withCopy(quickRetries))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).state() == LinkState.BLOCKED
                 && ferry.status().get(0).backlog() == 2);
             LinkStatus status = ferry.status().get(0);

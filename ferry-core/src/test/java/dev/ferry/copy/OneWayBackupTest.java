@@ -66,8 +66,8 @@ class OneWayBackupTest {
         Map<String, MessageExt> sourceById = sources.stream()
             .collect(Collectors.toMap(MessageExt::getMsgId, m -> m));
 
-        try (Ferry ferry = Ferry.start(config(TestConfigs.oneWay("orders-dr", "hangzhou", "shanghai", List.of(topic))),
-            CopySettings.DEFAULT)) {
+        FerryConfig config = config(TestConfigs.oneWay("orders-dr", "hangzhou", "shanghai", List.of(topic)));
+        try (Ferry ferry = Ferry.start(config)) {
             await().atMost(Duration.ofMinutes(2)).until(() -> ferry.status().get(0).copied() >= 20_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).backlog() == 0);
             LinkStatus status = ferry.status().get(0);
@@ -117,14 +117,14 @@ class OneWayBackupTest {
         FerryConfig config = config(TestConfigs.oneWay("payments-dr", "hangzhou", "shanghai", List.of(topic)));
         try (TestMessages producer = new TestMessages(hangzhou.namesrvAddr())) {
             producer.send(topic, "restart", 0, 3_000, 4);
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).copied() >= 1_000);
                 // More traffic while copying, so the stop lands in the middle of a stream.
                 producer.send(topic, "restart", 3_000, 2_000, 4);
             }
             producer.send(topic, "restart", 5_000, 3_000, 4);
         }
-        try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config)) {
             await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
         }
         List<MessageExt> copies = TopicReader.readAll(shanghai.namesrvAddr(), topic, 8_000);

@@ -3,8 +3,10 @@ package dev.ferry.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.BackupConfig.OnError;
+import dev.ferry.config.CopySettings;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -40,7 +42,7 @@ class QueueCopierTest {
     private final List<long[]> syncs = new ArrayList<>();
     private final LinkStats stats = new LinkStats();
     private final StopGate gate = new StopGate();
-    private CopySettings settings = CopySettings.DEFAULT.withBlockedRetryMillis(10_000);
+    private CopySettings settings = CopySettings.DEFAULT.withBlockedRetry(Duration.ofSeconds(10));
     private OnError onError = OnError.BLOCK;
 
     private QueueCopier copier() {
@@ -57,7 +59,8 @@ class QueueCopierTest {
 
     @Test
     void copiesInOrderInBatchesAndCommitsPastEachAcknowledgedBatch() {
-        settings = new CopySettings(4, 1024 * 1024, 64, 3_000, 5_000, 10_000, 1_000, 5_000);
+        settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(1));
 
         assertThat(copy(messages(0, 10))).isEqualTo(QueueCopier.DONE);
 
@@ -73,7 +76,8 @@ class QueueCopierTest {
 
     @Test
     void aBatchNotTakenKeepsWhatWasAcknowledgedAndIsNotSentTwice() {
-        settings = new CopySettings(4, 1024 * 1024, 64, 3_000, 5_000, 10_000, 1_000, 5_000);
+        settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(1));
         target.unsentOnSend.add(2); // the second send is not taken
 
         assertThat(copy(messages(0, 8))).as("try again after the sender's backoff").isEqualTo(250);

@@ -35,7 +35,7 @@ class ReadOnlyTargetBrokerTest {
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
             FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 2);
             List<String> produced = new ArrayList<>();
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 produced.addAll(producer.send("orders", "writable", 0, 400, 4));
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
                 assertThat(b.messageCount("orders", "broker-b")).as("broker-b's share before it is drained")

@@ -32,8 +32,7 @@ class SourceRestartTest {
             try (Ferry ferry = Ferry.start(TestConfigs.config(List.of(
                     TestConfigs.cluster("restart-src", source.namesrvAddr()),
                     TestConfigs.cluster("restart-dst", target.namesrvAddr())),
-                List.of(TestConfigs.oneWay("src-restart", "restart-src", "restart-dst", List.of("orders")))),
-                CopySettings.DEFAULT)) {
+                List.of(TestConfigs.oneWay("src-restart", "restart-src", "restart-dst", List.of("orders")))))) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
 
                 source.kill();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.config.CopySettings;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -40,8 +41,8 @@ class TargetOutageTest {
             try (Ferry ferry = Ferry.start(TestConfigs.config(List.of(
                     TestConfigs.cluster("outage-src", source.namesrvAddr()),
                     TestConfigs.cluster("outage-dst", target.namesrvAddr())),
-                List.of(TestConfigs.oneWay("outage", "outage-src", "outage-dst", List.of("orders")))),
-                CopySettings.DEFAULT.withMaxInFlightMiB(1), registry)) {
+                List.of(TestConfigs.oneWay("outage", "outage-src", "outage-dst", List.of("orders"))))
+                .withCopy(CopySettings.DEFAULT.withMaxInFlightMiB(1)), registry)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.snapshot().links().get(0).heartbeats() >= 3);
                 LinkStatus quiet = ferry.snapshot().links().get(0);
                 assertThat(quiet.state()).isEqualTo(LinkState.RUNNING);

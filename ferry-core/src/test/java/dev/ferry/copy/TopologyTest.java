@@ -81,7 +81,7 @@ class TopologyTest {
             }
             expected.put(unit, topics);
         }
-        try (Ferry ferry = Ferry.start(config(backups), CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config(backups))) {
             awaitSettled(ferry, expected);
         }
     }

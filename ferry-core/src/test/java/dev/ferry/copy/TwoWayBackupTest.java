@@ -59,7 +59,7 @@ class TwoWayBackupTest {
 
         List<String> hangzhouIds;
         List<String> shanghaiIds;
-        try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+        try (Ferry ferry = Ferry.start(config)) {
             // Both regions produce at the same time, while Ferry copies both ways.
             CompletableFuture<List<String>> inHangzhou = produce(hangzhou, "hz");
             CompletableFuture<List<String>> inShanghai = produce(shanghai, "sh");

@@ -33,7 +33,7 @@ class UnconfirmedSendsTest {
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
             FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
             List<String> produced = producer.send("orders", "sync-master", 0, 1_000, 4);
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 1_000);
                 LinkStatus link = ferry.status().get(0);
                 System.out.printf("unconfirmed sends: %d copies, %d sends unconfirmed, %d retries%n", link.copied(),

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -68,7 +67,7 @@ class DisasterRecoveryTest {
             Set<String> consumedOnPrimary = ConcurrentHashMap.newKeySet();
             long killedAt;
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
+            Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
             // billing on the primary falls behind (it takes 3,000 messages, then hangs): when the primary dies it
             // has a backlog there.
             AtomicBoolean primaryAlive = new AtomicBoolean(true);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.testing.TestConfigs;
@@ -50,7 +49,7 @@ class FollowingGroupsTest {
             DefaultMQPushConsumer liveOnA = consumer("live", primary.namesrvAddr(), TOPIC, liveSeen);
             // "live" also runs on the standby (on another topic there): it is live on the target.
             DefaultMQPushConsumer liveOnB = consumer("live", standby.namesrvAddr(), "standby-only", ConcurrentHashMap.newKeySet());
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
+            try (Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
                  ClusterAdmin b = ClusterAdmin.connect(config.cluster("b"))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> idleSeen.size() == 1_000 && liveSeen.size() == 1_000);
                 await().atMost(Duration.ofSeconds(30)).until(() -> b.queues(TOPIC).size() == 2);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.operate.Failover;
@@ -59,7 +58,7 @@ class GroupHalfBehindFailoverTest {
             Set<String> consumedOnA = consumeHalfAndCommit(a.namesrvAddr());
 
             List<Failover.Move> moves;
-            try (Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000));
+            try (Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
                  ClusterAdmin admin = ClusterAdmin.connect(config.cluster("B"))) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 20_800);
                 await().atMost(Duration.ofSeconds(60)).until(() -> ferry.checkpoints().stream()

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
@@ -51,8 +50,8 @@ class FailbackTest {
              AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(away)) {
             FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("home", home.namesrvAddr()),
                     TestConfigs.cluster("away", away.namesrvAddr())),
-                List.of(TestConfigs.oneWay("payments-dr", "home", "away", List.of(TOPIC))));
-            CopySettings settings = CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000);
+                List.of(TestConfigs.oneWay("payments-dr", "home", "away", List.of(TOPIC))))
+                .withCheckpointInterval(Duration.ofSeconds(1));
             try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("home"))) {
                 admin.ensureTopic(TOPIC, QUEUES);
             }
@@ -60,7 +59,7 @@ class FailbackTest {
 
             // 1. Home runs: 2,000 payments, billed there and copied away.
             List<String> first = send(home.namesrvAddr(), "first", 2_000);
-            try (Ferry ferry = Ferry.start(config, settings)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 consume(home.namesrvAddr(), consumed, () -> consumed.containsAll(first));
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
                 Thread.sleep(2_000); // a checkpoint of billing's final offsets
@@ -72,7 +71,7 @@ class FailbackTest {
 
             // Ferry restarts during the disaster (a new configuration, a new host): the link whose source is
             // down waits for it instead of failing the start.
-            try (Ferry ferry = Ferry.start(config, settings)) {
+            try (Ferry ferry = Ferry.start(config)) {
                 assertThat(ferry.status().get(0)).satisfies(link -> {
                     assertThat(link.state()).isEqualTo(LinkState.STARTING);
                     assertThat(link.reason()).startsWith("waiting for its clusters: ");
@@ -99,7 +98,7 @@ class FailbackTest {
 
                     // 5. Failback, while Ferry runs home -> away.
                     List<String> lines = new ArrayList<>();
-                    Failback.Report report = new Failback(config, "away", "home", settings, lines::add)
+                    Failback.Report report = new Failback(config, "away", "home", lines::add)
                         .run(List.of(), false, Duration.ofMinutes(2));
                     lines.forEach(System.out::println);
                     assertThat(report.copiedBack()).isEqualTo(taken.size());

@@ -8,7 +8,6 @@ import dev.ferry.check.ClusterCheck;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -68,7 +67,7 @@ class LeastPrivilegeTest {
             List.of(TestConfigs.oneWay("orders-dr", "A", "B", List.of("orders"))));
         List<String> produced = new ArrayList<>();
         try (TestMessages producer = new TestMessages(a);
-             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
+             Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)))) {
             produced.addAll(producer.send("orders", "acl", 0, 400, 4));
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
@@ -151,7 +150,7 @@ class LeastPrivilegeTest {
             List.of(TestConfigs.twoWay("trades-aa", "A", "B", List.of("trades"))));
         try (TestMessages inA = new TestMessages(a);
              TestMessages inB = new TestMessages(b);
-             Ferry ferry = Ferry.start(config, CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000))) {
+             Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)))) {
             inA.send("trades", "hz", 0, 200, 2);
             inB.send("trades", "sh", 0, 200, 2);
             await().atMost(Duration.ofSeconds(60)).until(() -> a.messageCount("trades") >= 400
@@ -200,10 +199,10 @@ class LeastPrivilegeTest {
         }
         FerryGrants.forFailback(a.acl(), b.acl(), USER, "refunds-dr", "A", "B", List.of("refunds"));
         FerryConfig config = TestConfigs.config(List.of(asFerry("A", a, PASSWORD), asFerry("B", b, PASSWORD)),
-            List.of(TestConfigs.oneWay("refunds-dr", "A", "B", List.of("refunds"))));
-        CopySettings settings = CopySettings.DEFAULT.withCheckpointIntervalMillis(1_000);
+            List.of(TestConfigs.oneWay("refunds-dr", "A", "B", List.of("refunds"))))
+            .withCheckpointInterval(Duration.ofSeconds(1));
         List<String> home = new ArrayList<>();
-        try (TestMessages inA = new TestMessages(a); Ferry ferry = Ferry.start(config, settings)) {
+        try (TestMessages inA = new TestMessages(a); Ferry ferry = Ferry.start(config)) {
             home.addAll(inA.send("refunds", "home", 0, 100, 2));
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("refunds") >= 100
                 && ferry.status().get(0).backlog() == 0);
@@ -222,7 +221,7 @@ class LeastPrivilegeTest {
         }
 
         List<String> lines = new ArrayList<>();
-        Failback.Report report = new Failback(config, "B", "A", settings, lines::add)
+        Failback.Report report = new Failback(config, "B", "A", lines::add)
             .run(List.of("refunds-app"), false, Duration.ofMinutes(2));
         lines.forEach(System.out::println);
 

@@ -9,7 +9,6 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.ClusterTls;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.copy.CopySettings;
 import dev.ferry.copy.LinkState;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -73,7 +72,7 @@ class TlsTest {
             }
             List<String> produced;
             try (TestMessages producer = new TestMessages(overTls);
-                 Ferry ferry = Ferry.start(config, CopySettings.DEFAULT)) {
+                 Ferry ferry = Ferry.start(config)) {
                 produced = producer.send("orders", "tls", 0, 400, 4);
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 400);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())

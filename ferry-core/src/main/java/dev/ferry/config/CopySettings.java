@@ -1,0 +1,50 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+
+/**
+ * How every link reads and writes: batch sizes, the memory it may hold, timeouts. The file's {@code copy}
+ * section (each key optional; see docs/contract.md). The defaults suit a loopback benchmark and a cross-region
+ * link alike; see docs/benchmarks.md for how they were chosen. Each value is checked against limits here, so
+ * that a typo cannot starve a link or exhaust the heap, whoever builds the settings.
+ *
+ * @param batchMessages  most messages handed to one send batch (and pulled in one request); 1 to 1024, RocketMQ's
+ *                       own limit for a pull
+ * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize; 1 KiB to 16 MiB
+ * @param maxInFlightMiB most message bytes (MiB) a link holds between pull and acknowledged send; 1 to 16384
+ * @param sendTimeout    one send attempt's timeout; 100ms to 1m
+ * @param retryMaxDelay  the longest wait between two attempts at a send the target did not take; 100ms to 10m
+ * @param blockedRetry   how often a queue blocked by a refused message (onError: block) tries again; 100ms to 1h
+ * @param commitInterval how often committed source offsets are written to the source broker: a crash re-copies at
+ *                       most this much (plus what was in flight); 100ms to 5m
+ * @throws InvalidConfigException naming the key out of its range
+ */
+public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
+                           Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval) {
+
+    /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
+    private static final Duration SHORTEST = Duration.ofMillis(100);
+
+    public static final CopySettings DEFAULT = new CopySettings(128, 1024 * 1024, 64, Duration.ofSeconds(3),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+
+    public CopySettings {
+        Limits.within("batchMessages", batchMessages, 1, 1024);
+        Limits.within("batchBytes", batchBytes, 1024, 16 * 1024 * 1024);
+        Limits.within("maxInFlightMiB", maxInFlightMiB, 1, 16 * 1024);
+        Limits.within("sendTimeout", sendTimeout, SHORTEST, Duration.ofMinutes(1));
+        Limits.within("retryMaxDelay", retryMaxDelay, SHORTEST, Duration.ofMinutes(10));
+        Limits.within("blockedRetry", blockedRetry, SHORTEST, Duration.ofHours(1));
+        Limits.within("commitInterval", commitInterval, SHORTEST, Duration.ofMinutes(5));
+    }
+
+    public CopySettings withMaxInFlightMiB(int mib) {
+        return new CopySettings(batchMessages, batchBytes, mib, sendTimeout, retryMaxDelay, blockedRetry,
+            commitInterval);
+    }
+
+    public CopySettings withBlockedRetry(Duration every) {
+        return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, every,
+            commitInterval);
+    }
+}
