@@ -8,6 +8,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.SigningKey;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -21,7 +22,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,17 +43,14 @@ class ForgedStampTest {
     private static EmbeddedCluster east;
     private static EmbeddedCluster west;
 
+    /** The shared regions: this class copies its own topic between them and stops no broker. */
     @BeforeAll
-    static void startClusters() {
-        east = EmbeddedCluster.builder("east").start();
-        west = EmbeddedCluster.builder("west").start();
+    static void createTopics() {
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH);
+        east = regions.a();
+        west = regions.b();
         east.createTopic(TOPIC, QUEUES);
         west.createTopic(TOPIC, QUEUES);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        EmbeddedCluster.closeInBackground(east, west);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +35,17 @@ class TwoWayBackupTest {
     private static EmbeddedCluster hangzhou;
     private static EmbeddedCluster shanghai;
 
+    /**
+     * Both regions as RocketMQ names them by default: the same cluster and broker names on both sides. The pair is
+     * shared with other test classes; this one copies its own topic and stops no broker.
+     */
     @BeforeAll
-    static void startClusters() {
-        // Both regions as RocketMQ names them by default: the same cluster and broker names on both sides.
-        hangzhou = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
-        shanghai = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+    static void createTopics() {
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.TWO_BROKERS_EACH);
+        hangzhou = regions.a();
+        shanghai = regions.b();
         hangzhou.createTopic(TOPIC, QUEUES);
         shanghai.createTopic(TOPIC, QUEUES);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        EmbeddedCluster.closeInBackground(hangzhou, shanghai);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.copy.OriginStamp;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class OffsetResetTest {
 
     @BeforeAll
     static void fillTheTopic() throws Exception {
-        cluster = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+        // One region of a shared pair: the test resets its own group on its own topic.
+        cluster = ClusterPair.shared(ClusterPair.Shape.TWO_BROKERS_EACH).a();
         cluster.createTopic(TOPIC, 1);
         admin = ClusterAdmin.connect(TestConfigs.cluster("reset", cluster.namesrvAddr()));
         queues = admin.queues(TOPIC);
@@ -79,9 +81,6 @@ class OffsetResetTest {
     static void stop() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            EmbeddedCluster.closeInBackground(cluster);
         }
     }
 
