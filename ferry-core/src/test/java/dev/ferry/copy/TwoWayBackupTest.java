@@ -69,9 +69,8 @@ class TwoWayBackupTest {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.status().stream().allMatch(link -> link.backlog() == 0));
             // No loop: with everything copied and committed, nothing more arrives on either side.
-            Thread.sleep(3_000);
-            assertThat(hangzhou.messageCount(TOPIC)).isEqualTo(2 * PER_REGION);
-            assertThat(shanghai.messageCount(TOPIC)).isEqualTo(2 * PER_REGION);
+            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                hangzhou.messageCount(TOPIC) == 2 * PER_REGION && shanghai.messageCount(TOPIC) == 2 * PER_REGION);
 
             for (LinkStatus link : ferry.status()) {
                 assertThat(link.copied()).as(link.source() + " -> " + link.target()).isEqualTo(PER_REGION);

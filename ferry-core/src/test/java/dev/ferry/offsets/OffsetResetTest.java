@@ -53,6 +53,8 @@ class OffsetResetTest {
             for (long seq = 0; seq < 50; seq++) {
                 sendToEveryQueue(producer, TestMessages.message(TOPIC, "local", seq));
             }
+            // Deliberate spacing, not a wait: store timestamps are in milliseconds, and the local messages must be
+            // strictly before the reset time while the copies below carry origin times of their own.
             Thread.sleep(50);
             resetTime = Instant.now();
             Thread.sleep(50);
@@ -141,7 +143,8 @@ class OffsetResetTest {
             // through the broker the consumer itself is told to go back.
             OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 60);
-            Thread.sleep(1_000);
+            await("the group reads nothing more").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> received.size() == 60);
         } finally {
             consumer.shutdown();
         }
