@@ -232,7 +232,7 @@ class RunProcessTest {
                     await().atMost(Duration.ofMinutes(2)).until(() -> processed.size() >= wanted);
                     // A message processed twice would show up here; the assertions below name it.
                     int times = timesProcessed(processed);
-                    await("nothing more is processed").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    await("nothing more is processed").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
                         .until(() -> timesProcessed(processed) == times);
                 } finally {
                     consumer.shutdown();

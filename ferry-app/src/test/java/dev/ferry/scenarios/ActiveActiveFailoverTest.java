@@ -162,7 +162,7 @@ class ActiveActiveFailoverTest {
                 }
                 // A message processed twice would show up now; the assertions below name it.
                 int processedSoFar = timesProcessed(processings);
-                await("nothing more is processed").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                await("nothing more is processed").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
                     .until(() -> timesProcessed(processings) == processedSoFar);
             } finally {
                 widened.shutdown();

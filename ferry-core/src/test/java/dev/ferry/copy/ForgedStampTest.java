@@ -85,7 +85,7 @@ class ForgedStampTest {
                 link.backlog() == 0 && link.skippedLoop() == (link.source().equals("east") ? PER_REGION
                     : PER_REGION + FORGED)));
             // No loop: nothing more arrives on either side.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
                 east.messageCount(TOPIC) == inEachRegion && west.messageCount(TOPIC) == inEachRegion);
 
             Map<String, LinkStatus> links = ferry.status().stream()

@@ -66,7 +66,7 @@ class LoopCheckInFerryTest {
                 east.messageCount(TOPIC) >= 2 * PER_REGION && west.messageCount(TOPIC) >= 2 * PER_REGION);
             await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.status().stream().allMatch(link -> link.backlog() == 0 && link.skippedLoop() == PER_REGION));
-            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
                 east.messageCount(TOPIC) == 2 * PER_REGION && west.messageCount(TOPIC) == 2 * PER_REGION);
 
             for (LinkStatus link : ferry.status()) {

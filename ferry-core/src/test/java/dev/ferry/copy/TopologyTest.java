@@ -243,7 +243,7 @@ class TopologyTest {
             ferry.status().stream().allMatch(link -> link.backlog() == 0));
         List<Long> copied = ferry.status().stream().map(LinkStatus::copied).toList();
         await("nothing loops: no count and no link's counter moves").during(Duration.ofSeconds(3))
-            .atMost(Duration.ofSeconds(5)).until(() -> counts(expected).equals(expected)
+            .atMost(Duration.ofSeconds(30)).until(() -> counts(expected).equals(expected)
                 && ferry.status().stream().map(LinkStatus::copied).toList().equals(copied));
     }
 

@@ -69,7 +69,7 @@ class TwoWayBackupTest {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.status().stream().allMatch(link -> link.backlog() == 0));
             // No loop: with everything copied and committed, nothing more arrives on either side.
-            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
                 hangzhou.messageCount(TOPIC) == 2 * PER_REGION && shanghai.messageCount(TOPIC) == 2 * PER_REGION);
 
             for (LinkStatus link : ferry.status()) {

@@ -116,7 +116,7 @@ class DisasterRecoveryTest {
                 // What it re-reads arrives with the rest: counted once nothing more arrives.
                 int settled = consumedOnStandby.size();
                 await("billing on the standby reads nothing more").during(Duration.ofSeconds(2))
-                    .atMost(Duration.ofSeconds(10)).until(() -> consumedOnStandby.size() == settled);
+                    .atMost(Duration.ofSeconds(30)).until(() -> consumedOnStandby.size() == settled);
             } finally {
                 resumed.close();
             }

@@ -60,7 +60,7 @@ class FollowingGroupsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.checkpoints().stream()
                 .anyMatch(c -> c.group().equals("live")));
             await("live's offsets on the standby stay untouched").during(Duration.ofSeconds(3))
-                .atMost(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> queues.stream().allMatch(q -> committed(b, "live", q) == -1));
 
             // The target topic is deleted and created again while Ferry runs: its queues start at 0 again.
@@ -77,7 +77,7 @@ class FollowingGroupsTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> queues.stream()
                 .allMatch(q -> committed(b, "idle", q) == 50));
             await("idle stays at the end of the new topic").during(Duration.ofSeconds(3))
-                .atMost(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> queues.stream().allMatch(q -> committed(b, "idle", q) == 50));
         }
     }

@@ -143,7 +143,7 @@ class OffsetResetTest {
             // through the broker the consumer itself is told to go back.
             OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 60);
-            await("the group reads nothing more").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+            await("the group reads nothing more").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
                 .until(() -> received.size() == 60);
         } finally {
             consumer.shutdown();
