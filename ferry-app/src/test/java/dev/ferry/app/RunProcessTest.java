@@ -12,6 +12,7 @@ import dev.ferry.config.ClusterConfig;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.names.FerryNames;
 import java.io.IOException;
@@ -36,7 +37,6 @@ import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.body.Connection;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,15 +58,12 @@ class RunProcessTest {
     @TempDir
     Path dir;
 
+    /** The shared regions: each test copies its own topic and kills Ferry processes, never a broker. */
     @BeforeAll
-    static void startClusters() {
-        source = EmbeddedCluster.builder("proc-src").start();
-        target = EmbeddedCluster.builder("proc-dst").start();
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        EmbeddedCluster.closeInBackground(source, target);
+    static void shareClusters() {
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH);
+        source = regions.a();
+        target = regions.b();
     }
 
     private Path config(String backup, String topic) throws IOException {
@@ -122,6 +119,7 @@ class RunProcessTest {
                     } catch (Exception e) {
                         throw new IllegalStateException("load producer failed", e);
                     }
+                    // Pacing, not waiting for anything: the next batch is due at the producer's rate.
                     long due = started + (long) (seq + 20) * 1_000_000_000L / perSecond;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -177,8 +175,10 @@ class RunProcessTest {
             await().atMost(Duration.ofMinutes(1)).until(() -> load.sent.get() >= total / 3
                 && backlog("killed", "killed") < rate);
             ferry.kill();
-            LOG.info("killed ferry after {} messages were produced", load.sent.get());
-            Thread.sleep(2_000);
+            long atKill = load.sent.get();
+            LOG.info("killed ferry after {} messages were produced", atKill);
+            await("the application produces on while Ferry is down").atMost(Duration.ofSeconds(30))
+                .until(() -> load.sent.get() >= Math.min(total, atKill + 2L * rate));
             ferry.restart();
             load.awaitDone();
             await().atMost(Duration.ofMinutes(2)).until(() -> backlog("killed", "killed") == 0);
@@ -230,13 +230,20 @@ class RunProcessTest {
                 try {
                     int wanted = group.equals("app-first") ? total / 2 : total;
                     await().atMost(Duration.ofMinutes(2)).until(() -> processed.size() >= wanted);
-                    Thread.sleep(1_000);
+                    // A message processed twice would show up here; the assertions below name it.
+                    int times = timesProcessed(processed);
+                    await("nothing more is processed").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+                        .until(() -> timesProcessed(processed) == times);
                 } finally {
                     consumer.shutdown();
                 }
             }
         }
         return processed;
+    }
+
+    private static int timesProcessed(Map<String, Integer> processed) {
+        return processed.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Test

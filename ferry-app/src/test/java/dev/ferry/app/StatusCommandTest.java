@@ -8,18 +8,15 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.ClusterPair;
+import dev.ferry.testing.TestMessages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +36,11 @@ class StatusCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (EmbeddedCluster source = EmbeddedCluster.builder("status-src").start();
-             EmbeddedCluster target = EmbeddedCluster.builder("status-dst").start();
-             AutoCloseable both = () -> EmbeddedCluster.closeInBackground(source, target)) {
+        // The shared regions: this test copies its own topic and moves its own group.
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH);
+        EmbeddedCluster source = regions.a();
+        EmbeddedCluster target = regions.b();
+        try (TestMessages producer = new TestMessages(source)) {
             source.createTopic("orders", 2);
             Path file = dir.resolve("ferry.yaml");
             Files.writeString(file, """
@@ -53,7 +52,7 @@ class StatusCommandTest {
                 http:
                   listen: 127.0.0.1:%d
                 """.formatted(source.namesrvAddr(), target.namesrvAddr(), port));
-            produce(source.namesrvAddr(), 300);
+            producer.send("orders", "status", 0, 300, 2);
             FerryConfig config = ConfigLoader.load(file);
             PrometheusMeterRegistry metrics = StatusServer.metrics();
             try (Ferry ferry = Ferry.start(config, metrics);
@@ -78,34 +77,12 @@ class StatusCommandTest {
                     .containsPattern("status-src\\s+source\\s+\\S+\\s+yes")
                     .containsPattern("status-dst\\s+target\\s+\\S+\\s+yes");
             }
-            produce(source.namesrvAddr(), 40);
+            producer.send("orders", "status", 300, 40, 2);
             CliTest.Outcome stopped = CliTest.run("status", "--config", file.toString());
             assertThat(stopped.code()).isZero();
             assertThat(stopped.out()).contains("No Ferry answers")
                 .containsPattern("orders-dr\\s+status-src -> status-dst\\s+not running\\s+-\\s+40\\s+\\d+")
                 .as("checkpoints read from the target").containsPattern(CHECKPOINT_ROW);
-        }
-    }
-
-    private static void produce(String namesrv, int count) throws Exception {
-        DefaultMQProducer producer = new DefaultMQProducer("status-test");
-        producer.setNamesrvAddr(namesrv);
-        producer.setInstanceName("status-test-" + System.nanoTime());
-        producer.start();
-        try {
-            List<Message> batch = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                batch.add(new Message("orders", ("m" + i).getBytes(StandardCharsets.UTF_8)));
-                if (batch.size() == 20) {
-                    producer.send(batch);
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                producer.send(batch);
-            }
-        } finally {
-            producer.shutdown();
         }
     }
 }

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.app.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +62,9 @@ class DemoTest {
             if (browser) {
                 checkDashboard(page, url);
             } else {
-                Thread.sleep(5_000);
+                // No browser: the closing check still needs the scenarios live, which the demo says over HTTP.
+                await("the demo's backups are all live").atMost(Duration.ofMinutes(2))
+                    .until(() -> healthy(url) || demo.isDone());
             }
         } finally {
             if (page != null) {
@@ -118,6 +124,20 @@ class DemoTest {
     /** Where the time goes, in the test's output: a slow browser start shows here. */
     private static void progress(String step, long startNanos) {
         System.out.printf("dashboard: %s after %d ms%n", step, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private static boolean healthy(String dashboardUrl) {
+        try {
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(dashboardUrl).resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            return health.statusCode() == 200;
+        } catch (java.io.IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String dashboardUrl(String output) {

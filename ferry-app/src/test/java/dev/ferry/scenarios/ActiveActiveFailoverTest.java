@@ -127,7 +127,9 @@ class ActiveActiveFailoverTest {
             DefaultMQPushConsumer widened = app(shanghai.namesrvAddr(),
                 "FERRY_ORIGIN IS NULL OR FERRY_ORIGIN = 'hangzhou'", store, processings, Integer.MAX_VALUE,
                 hangzhouAlive);
-            Thread.sleep(3_000);
+            int sentBefore = sentInShanghai.size();
+            await("shanghai takes more traffic with the widened consumer running").atMost(Duration.ofSeconds(30))
+                .until(() -> sentInShanghai.size() >= sentBefore + 1_000);
             shRunning.set(false);
             shProducer.join(30_000);
             moved.join(30_000);
@@ -157,7 +159,10 @@ class ActiveActiveFailoverTest {
                             m.getQueueOffset(), m.getProperty("FERRY_ORIGIN")));
                     throw e;
                 }
-                Thread.sleep(2_000);
+                // A message processed twice would show up now; the assertions below name it.
+                int processedSoFar = timesProcessed(processings);
+                await("nothing more is processed").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                    .until(() -> timesProcessed(processings) == processedSoFar);
             } finally {
                 widened.shutdown();
                 ferry.close();
@@ -201,6 +206,7 @@ class ActiveActiveFailoverTest {
         consumer.registerMessageListener(Idempotent.using(store).namespace(GROUP).concurrently(
             (MessageListenerConcurrently) (messages, context) -> {
                 if (left.addAndGet(-messages.size()) < 0) {
+                    // The application hangs (polling its region's fate), holding the batch: no condition to await.
                     while (alive.get()) {
                         try {
                             Thread.sleep(50);
@@ -219,6 +225,10 @@ class ActiveActiveFailoverTest {
     }
 
     private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private static int timesProcessed(Map<String, Integer> processings) {
+        return processings.values().stream().mapToInt(Integer::intValue).sum();
+    }
 
     private static Map<MessageQueue, Long> committed(FerryConfig config, String cluster) throws Exception {
         Map<MessageQueue, Long> offsets = new HashMap<>();
@@ -245,7 +255,7 @@ class ActiveActiveFailoverTest {
                         (run + " #" + seq).getBytes(StandardCharsets.UTF_8)));
                     acknowledged.add(result.getMsgId());
                     if (seq % 50 == 49) {
-                        Thread.sleep(100);
+                        Thread.sleep(100); // pacing, not waiting for anything
                     }
                 }
             } catch (Exception regionGone) {

@@ -9,6 +9,7 @@ import dev.ferry.check.ClusterCheck.Result;
 import dev.ferry.check.ClusterCheck.Status;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.testing.ClusterPair;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
@@ -25,15 +26,14 @@ class ClusterCheckReachableTest {
 
     @Test
     void countsTheBrokersOfAClusterThatAnswers() throws Exception {
-        try (EmbeddedCluster hangzhou = EmbeddedCluster.builder("ferry-check-hz").start();
-             AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(hangzhou)) {
-            FerryConfig config = configOf(cluster("hangzhou", hangzhou.namesrvAddr()));
+        // One region of the shared pair: the check only reads it.
+        EmbeddedCluster hangzhou = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH).a();
+        FerryConfig config = configOf(cluster("hangzhou", hangzhou.namesrvAddr()));
 
-            // The broker registers with the NameServer on its own schedule, right after it starts.
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ClusterCheck.check(config))
-                .containsExactly(new Result("hangzhou", Status.OK, 1,
-                    "cluster 'hangzhou' (" + hangzhou.namesrvAddr() + "): OK, 1 broker")));
-        }
+        // The broker registers with the NameServer on its own schedule, right after it starts.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ClusterCheck.check(config))
+            .containsExactly(new Result("hangzhou", Status.OK, 1,
+                "cluster 'hangzhou' (" + hangzhou.namesrvAddr() + "): OK, 1 broker")));
     }
 
     @Test

@@ -137,6 +137,8 @@ class MessageKindsTest {
         try (TestMessages producer = new TestMessages(source.namesrvAddr())) {
             producer.send("late", "old", 0, 50, 2);
             producer.send("timed", "old", 0, 50, 2);
+            // Deliberate spacing, not a wait: a start time is looked up in the broker's store timestamps, so the old
+            // and new messages keep more than a second either side of it.
             Thread.sleep(1_100);
             between = Instant.now();
             Thread.sleep(1_100);

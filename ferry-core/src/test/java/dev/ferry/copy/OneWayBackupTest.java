@@ -12,6 +12,7 @@ import dev.ferry.embedded.TopicReader;
 import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,16 +36,15 @@ class OneWayBackupTest {
     private static EmbeddedCluster hangzhou;
     private static EmbeddedCluster shanghai;
 
+    /**
+     * The shared regions, whose brokers create no topic by themselves: Ferry must create the target's with the
+     * source's queue count. This class copies its own topics and stops no broker.
+     */
     @BeforeAll
-    static void startClusters() throws Exception {
-        hangzhou = EmbeddedCluster.builder("hangzhou").start();
-        // The target creates no topic by itself: Ferry must create it with the source's queue count.
-        shanghai = EmbeddedCluster.builder("shanghai").autoCreateTopics(false).start();
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        EmbeddedCluster.closeInBackground(hangzhou, shanghai);
+    static void shareClusters() {
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH);
+        hangzhou = regions.a();
+        shanghai = regions.b();
     }
 
     private static FerryConfig config(BackupConfig backup) {

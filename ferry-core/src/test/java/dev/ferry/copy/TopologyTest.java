@@ -243,9 +243,9 @@ class TopologyTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
             ferry.status().stream().allMatch(link -> link.backlog() == 0));
         List<Long> copied = ferry.status().stream().map(LinkStatus::copied).toList();
-        Thread.sleep(3_000);
-        assertThat(counts(expected)).isEqualTo(expected);
-        assertThat(ferry.status().stream().map(LinkStatus::copied).toList()).isEqualTo(copied);
+        await("nothing loops: no count and no link's counter moves").during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(30)).until(() -> counts(expected).equals(expected)
+                && ferry.status().stream().map(LinkStatus::copied).toList().equals(copied));
     }
 
     private static Map<String, Map<String, Long>> counts(Map<String, Map<String, Long>> expected) {

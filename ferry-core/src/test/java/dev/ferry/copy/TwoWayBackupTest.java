@@ -8,6 +8,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.names.FerryNames;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,18 +36,17 @@ class TwoWayBackupTest {
     private static EmbeddedCluster hangzhou;
     private static EmbeddedCluster shanghai;
 
+    /**
+     * Both regions as RocketMQ names them by default: the same cluster and broker names on both sides. The pair is
+     * shared with other test classes; this one copies its own topic and stops no broker.
+     */
     @BeforeAll
-    static void startClusters() {
-        // Both regions as RocketMQ names them by default: the same cluster and broker names on both sides.
-        hangzhou = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
-        shanghai = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+    static void createTopics() {
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.TWO_BROKERS_EACH);
+        hangzhou = regions.a();
+        shanghai = regions.b();
         hangzhou.createTopic(TOPIC, QUEUES);
         shanghai.createTopic(TOPIC, QUEUES);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        EmbeddedCluster.closeInBackground(hangzhou, shanghai);
     }
 
     @Test
@@ -71,9 +70,8 @@ class TwoWayBackupTest {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.status().stream().allMatch(link -> link.backlog() == 0));
             // No loop: with everything copied and committed, nothing more arrives on either side.
-            Thread.sleep(3_000);
-            assertThat(hangzhou.messageCount(TOPIC)).isEqualTo(2 * PER_REGION);
-            assertThat(shanghai.messageCount(TOPIC)).isEqualTo(2 * PER_REGION);
+            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
+                hangzhou.messageCount(TOPIC) == 2 * PER_REGION && shanghai.messageCount(TOPIC) == 2 * PER_REGION);
 
             for (LinkStatus link : ferry.status()) {
                 assertThat(link.copied()).as(link.source() + " -> " + link.target()).isEqualTo(PER_REGION);

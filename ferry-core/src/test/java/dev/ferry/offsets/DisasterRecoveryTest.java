@@ -14,6 +14,7 @@ import dev.ferry.names.FerryNames;
 import dev.ferry.operate.Failover;
 import dev.ferry.operate.OffsetReset;
 import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestConsumer;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
@@ -64,14 +61,13 @@ class DisasterRecoveryTest {
             // Fewer queues on the standby than on the primary: two source queues share each target queue.
             standby.createTopic(TOPIC, 1);
 
-            Set<String> consumedOnPrimary = ConcurrentHashMap.newKeySet();
             long killedAt;
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
             // billing on the primary falls behind (it takes 3,000 messages, then hangs): when the primary dies it
             // has a backlog there.
-            AtomicBoolean primaryAlive = new AtomicBoolean(true);
-            DefaultMQPushConsumer billing = consumer(primary.namesrvAddr(), consumedOnPrimary, 3_000, primaryAlive);
+            TestConsumer billing = TestConsumer.hangingAfter(3_000, GROUP, primary.namesrvAddr(), TOPIC);
+            Set<String> consumedOnPrimary = billing.consumed();
             AtomicBoolean producing = new AtomicBoolean(true);
             Thread application = new Thread(() -> produce(primary.namesrvAddr(), acknowledged, producing));
             application.start();
@@ -88,11 +84,9 @@ class DisasterRecoveryTest {
                 killedAt = System.currentTimeMillis();
                 primary.kill();
             } finally {
-                primaryAlive.set(false);
                 producing.set(false);
                 application.join(30_000);
-                billing.setAwaitTerminationMillisWhenShutdown(0);
-                billing.shutdown();
+                billing.close();
             }
             // Ferry stays up (it would, in the standby region); the copies it acknowledged are on the standby.
             List<MessageExt> onStandby = TopicReader.readAll(standby.namesrvAddr(), TOPIC, 1);
@@ -114,17 +108,19 @@ class DisasterRecoveryTest {
                 Failover.apply(standbyAdmin, GROUP, moves);
             }
 
-            Set<String> consumedOnStandby = ConcurrentHashMap.newKeySet();
-            DefaultMQPushConsumer resumed = consumer(standby.namesrvAddr(), consumedOnStandby, Integer.MAX_VALUE,
-                new AtomicBoolean(true));
+            TestConsumer resumed = TestConsumer.start(GROUP, standby.namesrvAddr(), TOPIC);
+            Set<String> consumedOnStandby = resumed.consumed();
             Set<String> notYetConsumed = new HashSet<>(copied);
             notYetConsumed.removeAll(consumedOnPrimary);
             assertThat(notYetConsumed).as("billing's backlog when the primary died").isNotEmpty();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnStandby.containsAll(notYetConsumed));
-                Thread.sleep(2_000);
+                // What it re-reads arrives with the rest: counted once nothing more arrives.
+                int settled = consumedOnStandby.size();
+                await("billing on the standby reads nothing more").during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(30)).until(() -> consumedOnStandby.size() == settled);
             } finally {
-                resumed.shutdown();
+                resumed.close();
             }
 
             Set<String> reRead = new HashSet<>(consumedOnStandby);
@@ -202,39 +198,10 @@ class DisasterRecoveryTest {
         try (TestMessages producer = new TestMessages(namesrv)) {
             for (long seq = 0; producing.get(); seq += 100) {
                 acknowledged.addAll(producer.send(TOPIC, "dr", seq, 100, QUEUES));
-                Thread.sleep(100);
+                Thread.sleep(100); // pacing (about 1,000 msg/s), not waiting for anything
             }
         } catch (Exception primaryGone) {
             // the primary was killed: what it acknowledged is in `acknowledged`
         }
-    }
-
-    /**
-     * The billing application: a push consumer committing every second. After {@code capacity} messages it
-     * hangs on each further one while {@code alive}, so its committed offsets stay before them.
-     */
-    private static DefaultMQPushConsumer consumer(String namesrv, Set<String> consumed, int capacity,
-                                                  AtomicBoolean alive) throws Exception {
-        AtomicLong left = new AtomicLong(capacity);
-        DefaultMQPushConsumer consumer = AppConsumer.of(GROUP, namesrv, "billing-" + namesrv);
-        consumer.setPersistConsumerOffsetInterval(1_000);
-        consumer.subscribe(TOPIC, "*");
-        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            if (left.addAndGet(-messages.size()) < 0) {
-                while (alive.get()) {
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
-            }
-            messages.forEach(m -> consumed.add(m.getMsgId()));
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        consumer.start();
-        return consumer;
     }
 }

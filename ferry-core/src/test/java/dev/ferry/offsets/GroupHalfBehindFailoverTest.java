@@ -9,6 +9,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.operate.Failover;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -33,66 +34,64 @@ import org.junit.jupiter.api.Test;
  */
 class GroupHalfBehindFailoverTest {
 
-    private static final String TOPIC = "orders";
+    private static final String TOPIC = "receipts";
     private static final String GROUP = "billing";
     private static final int QUEUES = 8;
 
     @Test
     void aGroupHalfATopicBehindFailsOverWithNothingLost() throws Exception {
-        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false)
-            .start();
-        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a").autoCreateTopics(false)
-            .start();
-        try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b)) {
-            a.createTopic(TOPIC, QUEUES);
-            b.createTopic(TOPIC, QUEUES);
-            try (TestMessages onB = new TestMessages(b.namesrvAddr())) {
-                onB.send(TOPIC, "local-b", 0, 800, QUEUES);
-            }
-            List<String> produced;
-            try (TestMessages onA = new TestMessages(a.namesrvAddr())) {
-                produced = onA.send(TOPIC, "a", 0, 20_000, QUEUES);
-            }
-            FerryConfig config = TestConfigs.oneWayAtoB("orders-dr", a.namesrvAddr(), b.namesrvAddr(),
-                List.of(TOPIC));
-            Set<String> consumedOnA = consumeHalfAndCommit(a.namesrvAddr());
-
-            List<Failover.Move> moves;
-            try (Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
-                 ClusterAdmin admin = ClusterAdmin.connect(config.cluster("B"))) {
-                await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 20_800);
-                await().atMost(Duration.ofSeconds(60)).until(() -> ferry.checkpoints().stream()
-                    .anyMatch(c -> c.group().equals(GROUP) && c.topic().equals(TOPIC)));
-                // What `ferry failover` reads: the checkpoints stored in B.
-                moves = await().atMost(Duration.ofSeconds(30)).until(() -> Failover.plan(admin, GROUP, "A", null),
-                    planned -> planned.size() == QUEUES);
-                Failover.apply(admin, GROUP, moves);
-            }
-            long reReadAtMost = moves.stream().mapToLong(Failover.Move::reReadAtMost).sum();
-
-            Set<String> notConsumed = new HashSet<>(produced);
-            notConsumed.removeAll(consumedOnA);
-            Set<String> consumedOnB = ConcurrentHashMap.newKeySet();
-            DefaultMQPushConsumer billing = AppConsumer.of(GROUP, b.namesrvAddr(), "billing-on-b");
-            billing.subscribe(TOPIC, "*");
-            billing.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-                messages.forEach(m -> consumedOnB.add(m.getMsgId()));
-                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
-            billing.start();
-            try {
-                await().atMost(Duration.ofSeconds(90)).until(() -> consumedOnB.containsAll(notConsumed));
-            } finally {
-                billing.shutdown();
-            }
-            Set<String> reRead = new HashSet<>(consumedOnB);
-            reRead.retainAll(consumedOnA);
-            System.out.printf("half-behind failover: %d produced on A, %d consumed there, %d left, %d read on B after"
-                + " failover, %d re-read (checkpoint: at most %d)%n", produced.size(), consumedOnA.size(),
-                notConsumed.size(), consumedOnB.size(), reRead.size(), reReadAtMost);
-            assertThat((long) reRead.size()).isLessThanOrEqualTo(reReadAtMost);
-            assertThat(reRead.size()).as("billing resumes near where it stopped").isLessThan(consumedOnA.size() / 2);
+        // The shared regions: this test copies and fails over its own topic and group, and stops no broker.
+        ClusterPair regions = ClusterPair.shared(ClusterPair.Shape.ONE_BROKER_EACH);
+        EmbeddedCluster a = regions.a();
+        EmbeddedCluster b = regions.b();
+        a.createTopic(TOPIC, QUEUES);
+        b.createTopic(TOPIC, QUEUES);
+        try (TestMessages onB = new TestMessages(b.namesrvAddr())) {
+            onB.send(TOPIC, "local-b", 0, 800, QUEUES);
         }
+        List<String> produced;
+        try (TestMessages onA = new TestMessages(a.namesrvAddr())) {
+            produced = onA.send(TOPIC, "a", 0, 20_000, QUEUES);
+        }
+        FerryConfig config = TestConfigs.oneWayAtoB("receipts-dr", a.namesrvAddr(), b.namesrvAddr(),
+            List.of(TOPIC));
+        Set<String> consumedOnA = consumeHalfAndCommit(a.namesrvAddr());
+
+        List<Failover.Move> moves;
+        try (Ferry ferry = Ferry.start(config.withCheckpointInterval(Duration.ofSeconds(1)));
+             ClusterAdmin admin = ClusterAdmin.connect(config.cluster("B"))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(TOPIC) >= 20_800);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.checkpoints().stream()
+                .anyMatch(c -> c.group().equals(GROUP) && c.topic().equals(TOPIC)));
+            // What `ferry failover` reads: the checkpoints stored in B.
+            moves = await().atMost(Duration.ofSeconds(30)).until(() -> Failover.plan(admin, GROUP, "A", null),
+                planned -> planned.size() == QUEUES);
+            Failover.apply(admin, GROUP, moves);
+        }
+        long reReadAtMost = moves.stream().mapToLong(Failover.Move::reReadAtMost).sum();
+
+        Set<String> notConsumed = new HashSet<>(produced);
+        notConsumed.removeAll(consumedOnA);
+        Set<String> consumedOnB = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer billing = AppConsumer.of(GROUP, b.namesrvAddr(), "billing-on-b");
+        billing.subscribe(TOPIC, "*");
+        billing.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            messages.forEach(m -> consumedOnB.add(m.getMsgId()));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        billing.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> consumedOnB.containsAll(notConsumed));
+        } finally {
+            billing.shutdown();
+        }
+        Set<String> reRead = new HashSet<>(consumedOnB);
+        reRead.retainAll(consumedOnA);
+        System.out.printf("half-behind failover: %d produced on A, %d consumed there, %d left, %d read on B after"
+            + " failover, %d re-read (checkpoint: at most %d)%n", produced.size(), consumedOnA.size(),
+            notConsumed.size(), consumedOnB.size(), reRead.size(), reReadAtMost);
+        assertThat((long) reRead.size()).isLessThanOrEqualTo(reReadAtMost);
+        assertThat(reRead.size()).as("billing resumes near where it stopped").isLessThan(consumedOnA.size() / 2);
     }
 
     /** billing reads about half of every queue, commits what it read and leaves, as in the report. */

@@ -7,11 +7,11 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.copy.LinkState;
-import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestConsumer;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
@@ -62,10 +59,13 @@ class FailbackTest {
             try (Ferry ferry = Ferry.start(config)) {
                 consume(home.namesrvAddr(), consumed, () -> consumed.containsAll(first));
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).backlog() == 0);
-                Thread.sleep(2_000); // a checkpoint of billing's final offsets
+                await("a checkpoint of billing's final offsets").atMost(Duration.ofSeconds(30)).until(() ->
+                    ferry.checkpoints().stream().anyMatch(c -> c.group().equals(GROUP) && c.lag() == 0));
             }
             // 2. While Ferry is down (an upgrade, say), home takes 300 more; then it dies.
             List<String> held = send(home.namesrvAddr(), "held", 300);
+            // A deliberate pause, not a wait for a condition no client can see: the broker flushes its commit log
+            // every 0.5 s and the offsets every 1 s (set above); a SIGKILL loses what it has not flushed.
             Thread.sleep(2_500);
             home.kill();
 
@@ -82,8 +82,8 @@ class FailbackTest {
                     Failover.apply(awayAdmin, GROUP, Failover.plan(awayAdmin, GROUP, "home", TOPIC));
                 }
                 List<String> taken = send(away.namesrvAddr(), "taken", 1_000);
-                Set<String> billedAway = ConcurrentHashMap.newKeySet();
-                DefaultMQPushConsumer billingAway = start(away.namesrvAddr(), billedAway);
+                TestConsumer billingAway = TestConsumer.start(GROUP, away.namesrvAddr(), TOPIC);
+                Set<String> billedAway = billingAway.consumed();
                 try {
                     await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(taken));
 
@@ -93,8 +93,9 @@ class FailbackTest {
                     assertThat(ferry.status().get(0).heldOnReturn()).as("held by home, not yet copied")
                         .isEqualTo(held.size());
                     await().atMost(Duration.ofMinutes(1)).until(() -> billedAway.containsAll(held));
-                    Thread.sleep(2_000);
-                    billingAway.shutdown(); // applications stop on the standby, committing where they are
+                    // Applications stop on the standby, committing where they are: at its end.
+                    billingAway.awaitCommittedToTheEnd(Duration.ofSeconds(30));
+                    billingAway.close();
 
                     // 5. Failback, while Ferry runs home -> away.
                     List<String> lines = new ArrayList<>();
@@ -115,15 +116,14 @@ class FailbackTest {
                         .isEqualTo("away"));
 
                     // 6. Billing comes home and bills only what is new there: nothing lost, nothing twice.
-                    Set<String> billedHome = ConcurrentHashMap.newKeySet();
-                    DefaultMQPushConsumer billingHome = start(home.namesrvAddr(), billedHome);
                     List<String> fresh;
-                    try {
+                    Set<String> billedHome;
+                    try (TestConsumer billingHome = TestConsumer.start(GROUP, home.namesrvAddr(), TOPIC)) {
+                        billedHome = billingHome.consumed();
                         fresh = send(home.namesrvAddr(), "fresh", 200);
                         await().atMost(Duration.ofMinutes(1)).until(() -> billedHome.containsAll(fresh));
-                        Thread.sleep(2_000);
-                    } finally {
-                        billingHome.shutdown();
+                        await("billing bills nothing more at home").during(Duration.ofSeconds(2))
+                            .atMost(Duration.ofSeconds(30)).until(() -> billedHome.size() == fresh.size());
                     }
                     assertThat(billedHome).as("billed at home after failback").containsExactlyInAnyOrderElementsOf(fresh);
 
@@ -145,7 +145,7 @@ class FailbackTest {
                         + " billing resumed at home's end, billed %d new there%n", held.size(), taken.size(),
                         billedHome.size());
                 } finally {
-                    billingAway.shutdown();
+                    billingAway.close();
                 }
             }
         }
@@ -161,27 +161,16 @@ class FailbackTest {
         return messages.stream().collect(Collectors.toMap(MessageExt::getMsgId, Function.identity(), (a, b) -> a));
     }
 
-    /** Runs billing on a cluster until {@code done}, then stops it (committing its offsets). */
+    /** Runs billing on a cluster until {@code done}, then stops it once it has committed everything. */
     private static void consume(String namesrv, Set<String> billed, java.util.concurrent.Callable<Boolean> done)
         throws Exception {
-        DefaultMQPushConsumer consumer = start(namesrv, billed);
-        try {
-            await().atMost(Duration.ofMinutes(1)).until(done);
-            Thread.sleep(1_500);
-        } finally {
-            consumer.shutdown();
+        try (TestConsumer billing = TestConsumer.start(GROUP, namesrv, TOPIC)) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                billed.addAll(billing.consumed());
+                return done.call();
+            });
+            billing.awaitCommittedToTheEnd(Duration.ofSeconds(30));
+            billed.addAll(billing.consumed());
         }
-    }
-
-    private static DefaultMQPushConsumer start(String namesrv, Set<String> billed) throws Exception {
-        DefaultMQPushConsumer consumer = AppConsumer.of(GROUP, namesrv, "billing-" + namesrv + "-" + System.nanoTime());
-        consumer.setPersistConsumerOffsetInterval(1_000);
-        consumer.subscribe(TOPIC, "*");
-        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            messages.forEach(m -> billed.add(m.getMsgId()));
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        consumer.start();
-        return consumer;
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.names.FerryNames;
+import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestMessages;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class OffsetResetTest {
 
     @BeforeAll
     static void fillTheTopic() throws Exception {
-        cluster = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+        // One region of a shared pair: the test resets its own group on its own topic.
+        cluster = ClusterPair.shared(ClusterPair.Shape.TWO_BROKERS_EACH).a();
         cluster.createTopic(TOPIC, 1);
         admin = ClusterAdmin.connect(TestConfigs.cluster("reset", cluster.namesrvAddr()));
         queues = admin.queues(TOPIC);
@@ -51,6 +53,8 @@ class OffsetResetTest {
             for (long seq = 0; seq < 50; seq++) {
                 sendToEveryQueue(producer, TestMessages.message(TOPIC, "local", seq));
             }
+            // Deliberate spacing, not a wait: store timestamps are in milliseconds, and the local messages must be
+            // strictly before the reset time while the copies below carry origin times of their own.
             Thread.sleep(50);
             resetTime = Instant.now();
             Thread.sleep(50);
@@ -79,9 +83,6 @@ class OffsetResetTest {
     static void stop() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            EmbeddedCluster.closeInBackground(cluster);
         }
     }
 
@@ -142,7 +143,8 @@ class OffsetResetTest {
             // through the broker the consumer itself is told to go back.
             OffsetReset.apply(admin, group, OffsetReset.toTime(admin, group, TOPIC, resetTime));
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 60);
-            Thread.sleep(1_000);
+            await("the group reads nothing more").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+                .until(() -> received.size() == 60);
         } finally {
             consumer.shutdown();
         }
