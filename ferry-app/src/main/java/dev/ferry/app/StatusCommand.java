@@ -116,7 +116,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         String group = FerryNames.linkGroup(backup.name(), target);
         try (ClusterAdmin admin = ClusterAdmin.connect(cluster)) {
-            int clients = admin.onlineClients(group);
+            int clients = admin.brokers().onlineClients(group);
             LinkProgress progress = LinkProgress.of(admin.consumeStats(group, backup.topics()), backup.topics(),
                 System.currentTimeMillis());
             String state = clients == 0 ? "not running" : "running in " + clients + " process(es)";

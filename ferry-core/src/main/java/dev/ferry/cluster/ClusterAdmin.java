@@ -7,23 +7,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.exception.OffsetNotFoundException;
-import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
-import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHeader;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.route.QueueData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
@@ -39,15 +34,15 @@ public final class ClusterAdmin implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAdmin.class);
     private static final long TIMEOUT_MILLIS = 5_000;
-    /** RocketMQ's own default for a broker's maxMessageSize, used when the broker does not say. */
-    private static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 
     private final ClusterConfig cluster;
     private final DefaultMQAdminExt admin;
+    private final ClusterBrokers brokers;
 
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
         this.admin = admin;
+        this.brokers = new ClusterBrokers(cluster, admin);
     }
 
     public static ClusterAdmin connect(ClusterConfig cluster) throws Exception {
@@ -56,6 +51,11 @@ public final class ClusterAdmin implements AutoCloseable {
 
     public ClusterConfig cluster() {
         return cluster;
+    }
+
+    /** The cluster's broker groups: which answer, what they allow, who is connected to them. */
+    public ClusterBrokers brokers() {
+        return brokers;
     }
 
     /** The topic's queues, ordered by broker name and queue id; empty when the topic does not exist. */
@@ -105,7 +105,7 @@ public final class ClusterAdmin implements AutoCloseable {
         if (route(topic) != null) {
             return false;
         }
-        List<String> masters = masterAddresses();
+        List<String> masters = brokers.masterAddresses();
         if (masters.isEmpty()) {
             throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker to create topic '"
                 + topic + "' on");
@@ -130,7 +130,7 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Creates the consumer group on every master broker when it is missing there. */
     public void ensureGroup(String group, boolean orderly) throws Exception {
-        for (String address : masterAddresses()) {
+        for (String address : brokers.masterAddresses()) {
             if (admin.examineSubscriptionGroupConfig(address, group) == null) {
                 SubscriptionGroupConfig config = new SubscriptionGroupConfig();
                 config.setGroupName(group);
@@ -142,7 +142,7 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** The group's settings on the first master broker that has it, or null when none has. */
     public SubscriptionGroupConfig groupConfig(String group) throws Exception {
-        for (String address : masterAddresses()) {
+        for (String address : brokers.masterAddresses()) {
             SubscriptionGroupConfig config = admin.examineSubscriptionGroupConfig(address, group);
             if (config != null) {
                 return config;
@@ -157,7 +157,7 @@ public final class ClusterAdmin implements AutoCloseable {
      */
     public boolean ensureGroupLike(SubscriptionGroupConfig like) throws Exception {
         boolean created = false;
-        for (String address : masterAddresses()) {
+        for (String address : brokers.masterAddresses()) {
             if (admin.examineSubscriptionGroupConfig(address, like.getGroupName()) == null) {
                 admin.createAndUpdateSubscriptionGroupConfig(address, like);
                 created = true;
@@ -191,7 +191,7 @@ public final class ClusterAdmin implements AutoCloseable {
         header.setSetZeroIfNotFound(false);
         try {
             return OptionalLong.of(admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
-                .queryConsumerOffset(masterAddress(queue.getBrokerName()), header, TIMEOUT_MILLIS));
+                .queryConsumerOffset(brokers.masterAddress(queue.getBrokerName()), header, TIMEOUT_MILLIS));
         } catch (OffsetNotFoundException notFound) {
             return OptionalLong.empty();
         } catch (MQBrokerException e) {
@@ -203,7 +203,7 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     public void commitOffset(String group, MessageQueue queue, long offset) throws Exception {
-        admin.updateConsumeOffset(masterAddress(queue.getBrokerName()), group, queue, offset);
+        admin.updateConsumeOffset(brokers.masterAddress(queue.getBrokerName()), group, queue, offset);
     }
 
     /**
@@ -213,11 +213,11 @@ public final class ClusterAdmin implements AutoCloseable {
      */
     public void moveGroup(String group, Map<MessageQueue, Long> offsets) throws Exception {
         ensureGroup(group, false);
-        boolean live = onlineClients(group) > 0;
+        boolean live = brokers.onlineClients(group) > 0;
         for (Map.Entry<MessageQueue, Long> entry : offsets.entrySet()) {
             MessageQueue queue = entry.getKey();
             if (live) {
-                admin.resetOffsetByQueueId(masterAddress(queue.getBrokerName()), group, queue.getTopic(),
+                admin.resetOffsetByQueueId(brokers.masterAddress(queue.getBrokerName()), group, queue.getTopic(),
                     queue.getQueueId(), entry.getValue());
             } else {
                 commitOffset(group, queue, entry.getValue());
@@ -253,130 +253,6 @@ public final class ClusterAdmin implements AutoCloseable {
             merged.setConsumeTps(merged.getConsumeTps() + stats.getConsumeTps());
         }
         return merged;
-    }
-
-    /**
-     * How many clients of the group are connected now, as the master brokers see them (a consumer beats to every
-     * broker; the most any of them counts). A broker that answers "not online" counts none.
-     *
-     * @throws Exception when no master broker answered at all: "could not ask" is never "no one is online", or a
-     *     failover could move a live group under its consumers
-     */
-    public int onlineClients(String group) throws Exception {
-        int most = 0;
-        int answered = 0;
-        Exception failure = null;
-        for (String address : masterAddresses()) {
-            try {
-                most = Math.max(most, admin.examineConsumerConnectionInfo(group, address).getConnectionSet().size());
-                answered++;
-            } catch (MQBrokerException e) {
-                if (e.getResponseCode() != ResponseCode.CONSUMER_NOT_ONLINE) {
-                    failure = e;
-                    continue;
-                }
-                answered++;
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-        if (answered == 0) {
-            throw new IllegalStateException("cluster '" + cluster.name() + "': cannot tell whether group '" + group
-                + "' has consumers online: " + (failure == null ? "no master broker online" : failure.getMessage()),
-                failure);
-        }
-        return most;
-    }
-
-    /** The smallest maxMessageSize among the master brokers: a batch or message above it is refused. */
-    public int maxMessageSize() throws Exception {
-        int smallest = Integer.MAX_VALUE;
-        for (String address : masterAddresses()) {
-            Properties config = admin.getBrokerConfig(address);
-            String value = config.getProperty("maxMessageSize");
-            smallest = Math.min(smallest, value == null ? DEFAULT_MAX_MESSAGE_SIZE : Integer.parseInt(value.trim()));
-        }
-        return smallest == Integer.MAX_VALUE ? DEFAULT_MAX_MESSAGE_SIZE : smallest;
-    }
-
-    /**
-     * True when every master broker evaluates SQL-92 subscriptions ({@code enablePropertyFilter=true}); a
-     * broker without it refuses a SQL-92 subscription. False when the cluster has no master online.
-     */
-    public boolean propertyFilterEnabled() throws Exception {
-        List<String> masters = masterAddresses();
-        for (String address : masters) {
-            Properties config = admin.getBrokerConfig(address);
-            if (!Boolean.parseBoolean(config.getProperty("enablePropertyFilter", "false").trim())) {
-                return false;
-            }
-        }
-        return !masters.isEmpty();
-    }
-
-    /**
-     * Asks the NameServer for the cluster's brokers and each master broker for its runtime figures. Throws,
-     * naming what did not answer, when the NameServer or every master is silent: the cluster is unreachable.
-     * Otherwise returns the names of the brokers whose master did not answer (empty when all did): one broker
-     * down in a cluster of several is a part of it, and the rest still reads and writes.
-     */
-    public List<String> ping() throws Exception {
-        ClusterInfo info = admin.examineBrokerClusterInfo();
-        List<String> silent = new ArrayList<>();
-        int masters = 0;
-        Exception lastFailure = null;
-        for (Map.Entry<String, BrokerData> broker : new TreeMap<>(info.getBrokerAddrTable()).entrySet()) {
-            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
-            if (master == null) {
-                continue;
-            }
-            masters++;
-            try {
-                admin.fetchBrokerRuntimeStats(master);
-            } catch (Exception e) {
-                silent.add(broker.getKey());
-                lastFailure = e;
-            }
-        }
-        if (masters == 0) {
-            throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker online");
-        }
-        if (silent.size() == masters) {
-            throw lastFailure;
-        }
-        return silent;
-    }
-
-    /** Every master broker address the NameServer knows, sorted. */
-    public List<String> masterAddresses() throws Exception {
-        ClusterInfo info = admin.examineBrokerClusterInfo();
-        TreeSet<String> masters = new TreeSet<>();
-        for (Map.Entry<String, BrokerData> broker : info.getBrokerAddrTable().entrySet()) {
-            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
-            if (master != null) {
-                masters.add(master);
-            }
-        }
-        return List.copyOf(masters);
-    }
-
-    private String masterAddress(String brokerName) throws Exception {
-        BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
-        String master = data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
-        if (master == null) {
-            throw new MasterDown("cluster '" + cluster.name() + "': broker '" + brokerName + "' has no master online");
-        }
-        return master;
-    }
-
-    /**
-     * A broker group of the cluster has no master online (down, or its slave alone is left): what needs its
-     * master waits for it; the cluster itself answers.
-     */
-    public static final class MasterDown extends IllegalStateException {
-        MasterDown(String message) {
-            super(message);
-        }
     }
 
     private TopicRouteData route(String topic) throws Exception {

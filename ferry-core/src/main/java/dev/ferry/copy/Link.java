@@ -146,7 +146,7 @@ public final class Link implements AutoCloseable {
             heartbeats = null;
         }
         linkTarget.learnLimits();
-        LinkSubscription chosen = LinkSubscription.choose(sourceAdmin.propertyFilterEnabled(), loopPossible, signed,
+        LinkSubscription chosen = LinkSubscription.choose(sourceAdmin.brokers().propertyFilterEnabled(), loopPossible, signed,
             backup.filter(), backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name());
         subscription = chosen;
         if (chosen.note() != null) {

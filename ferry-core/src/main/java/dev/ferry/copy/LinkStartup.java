@@ -1,6 +1,6 @@
 package dev.ferry.copy;
 
-import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.MasterDown;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.remoting.exception.RemotingException;
@@ -105,7 +105,7 @@ final class LinkStartup {
     /** A cluster that does not answer, or not yet fully, as opposed to one that answers no. */
     static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RemotingException || t instanceof NotReady || t instanceof ClusterAdmin.MasterDown) {
+            if (t instanceof RemotingException || t instanceof NotReady || t instanceof MasterDown) {
                 return true;
             }
         }

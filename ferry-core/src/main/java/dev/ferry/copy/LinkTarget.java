@@ -35,7 +35,7 @@ final class LinkTarget implements QueueCopier.Target, AutoCloseable {
 
     /** Lowers the batch limit to what the target's brokers take; asks the target. */
     void learnLimits() throws Exception {
-        maxBatchBytes = Math.max(1, Math.min(batchBytes, targetAdmin.maxMessageSize() - BATCH_HEADROOM_BYTES));
+        maxBatchBytes = Math.max(1, Math.min(batchBytes, targetAdmin.brokers().maxMessageSize() - BATCH_HEADROOM_BYTES));
     }
 
     void start() throws Exception {

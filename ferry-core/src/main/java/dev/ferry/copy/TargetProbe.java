@@ -62,7 +62,7 @@ final class TargetProbe {
     void probe() {
         long probeStarted = System.nanoTime();
         try {
-            List<String> silent = new ArrayList<>(targetAdmin.ping());
+            List<String> silent = new ArrayList<>(targetAdmin.brokers().ping());
             silent.removeIf(broker -> lastAnswerByBroker.getOrDefault(broker, probeStarted - 1) - probeStarted > 0);
             if (down != null) {
                 LOG.info("{}: target '{}' answers again", linkName, cluster());

@@ -232,7 +232,7 @@ public final class Checkpointer implements AutoCloseable {
     /** Moves a group that is not live on the target forward to the checkpoint there. */
     private void follow(Checkpoint checkpoint) throws Exception {
         String group = checkpoint.group();
-        if (target.onlineClients(group) > 0) {
+        if (target.brokers().onlineClients(group) > 0) {
             return;
         }
         SubscriptionGroupConfig settings = source.groupConfig(group);

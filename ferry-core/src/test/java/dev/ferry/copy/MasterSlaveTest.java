@@ -75,7 +75,7 @@ class MasterSlaveTest {
             a.stopBroker("broker-a");
             try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster("A"))) {
                 // No master answers: "could not ask" is an error, never "no one is online".
-                assertThatThrownBy(() -> admin.onlineClients("billing"))
+                assertThatThrownBy(() -> admin.brokers().onlineClients("billing"))
                     .hasMessageContaining("cannot tell whether group 'billing' has consumers online");
             }
             try (Ferry ferry = Ferry.start(config)) {

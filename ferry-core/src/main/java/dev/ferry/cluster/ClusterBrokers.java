@@ -1,0 +1,148 @@
+package dev.ferry.cluster;
+
+import dev.ferry.config.ClusterConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * The broker groups of one cluster as its NameServer routes them, asked through the cluster's admin client:
+ * which masters answer, what their configuration allows (message size, SQL-92), and who is connected to them.
+ * Every question goes to the masters: a slave holds no consumer offsets and takes no writes.
+ */
+public final class ClusterBrokers {
+
+    /** RocketMQ's own default for a broker's maxMessageSize, used when the broker does not say. */
+    private static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+    private final ClusterConfig cluster;
+    private final DefaultMQAdminExt admin;
+
+    ClusterBrokers(ClusterConfig cluster, DefaultMQAdminExt admin) {
+        this.cluster = cluster;
+        this.admin = admin;
+    }
+
+    /**
+     * How many clients of the group are connected now, as the master brokers see them (a consumer beats to every
+     * broker; the most any of them counts). A broker that answers "not online" counts none.
+     *
+     * @throws Exception when no master broker answered at all: "could not ask" is never "no one is online", or a
+     *     failover could move a live group under its consumers
+     */
+    public int onlineClients(String group) throws Exception {
+        int most = 0;
+        int answered = 0;
+        Exception failure = null;
+        for (String address : masterAddresses()) {
+            try {
+                most = Math.max(most, admin.examineConsumerConnectionInfo(group, address).getConnectionSet().size());
+                answered++;
+            } catch (MQBrokerException e) {
+                if (e.getResponseCode() != ResponseCode.CONSUMER_NOT_ONLINE) {
+                    failure = e;
+                    continue;
+                }
+                answered++;
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        if (answered == 0) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "': cannot tell whether group '" + group
+                + "' has consumers online: " + (failure == null ? "no master broker online" : failure.getMessage()),
+                failure);
+        }
+        return most;
+    }
+
+    /** The smallest maxMessageSize among the master brokers: a batch or message above it is refused. */
+    public int maxMessageSize() throws Exception {
+        int smallest = Integer.MAX_VALUE;
+        for (String address : masterAddresses()) {
+            Properties config = admin.getBrokerConfig(address);
+            String value = config.getProperty("maxMessageSize");
+            smallest = Math.min(smallest, value == null ? DEFAULT_MAX_MESSAGE_SIZE : Integer.parseInt(value.trim()));
+        }
+        return smallest == Integer.MAX_VALUE ? DEFAULT_MAX_MESSAGE_SIZE : smallest;
+    }
+
+    /**
+     * True when every master broker evaluates SQL-92 subscriptions ({@code enablePropertyFilter=true}); a
+     * broker without it refuses a SQL-92 subscription. False when the cluster has no master online.
+     */
+    public boolean propertyFilterEnabled() throws Exception {
+        List<String> masters = masterAddresses();
+        for (String address : masters) {
+            Properties config = admin.getBrokerConfig(address);
+            if (!Boolean.parseBoolean(config.getProperty("enablePropertyFilter", "false").trim())) {
+                return false;
+            }
+        }
+        return !masters.isEmpty();
+    }
+
+    /**
+     * Asks the NameServer for the cluster's brokers and each master broker for its runtime figures. Throws,
+     * naming what did not answer, when the NameServer or every master is silent: the cluster is unreachable.
+     * Otherwise returns the names of the brokers whose master did not answer (empty when all did): one broker
+     * down in a cluster of several is a part of it, and the rest still reads and writes.
+     */
+    public List<String> ping() throws Exception {
+        ClusterInfo info = admin.examineBrokerClusterInfo();
+        List<String> silent = new ArrayList<>();
+        int masters = 0;
+        Exception lastFailure = null;
+        for (Map.Entry<String, BrokerData> broker : new TreeMap<>(info.getBrokerAddrTable()).entrySet()) {
+            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
+            if (master == null) {
+                continue;
+            }
+            masters++;
+            try {
+                admin.fetchBrokerRuntimeStats(master);
+            } catch (Exception e) {
+                silent.add(broker.getKey());
+                lastFailure = e;
+            }
+        }
+        if (masters == 0) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker online");
+        }
+        if (silent.size() == masters) {
+            throw lastFailure;
+        }
+        return silent;
+    }
+
+    /** Every master broker address the NameServer knows, sorted. */
+    public List<String> masterAddresses() throws Exception {
+        ClusterInfo info = admin.examineBrokerClusterInfo();
+        TreeSet<String> masters = new TreeSet<>();
+        for (Map.Entry<String, BrokerData> broker : info.getBrokerAddrTable().entrySet()) {
+            String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
+            if (master != null) {
+                masters.add(master);
+            }
+        }
+        return List.copyOf(masters);
+    }
+
+    String masterAddress(String brokerName) throws Exception {
+        BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
+        String master = data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
+        if (master == null) {
+            throw new MasterDown("cluster '" + cluster.name() + "': broker '" + brokerName + "' has no master online");
+        }
+        return master;
+    }
+}
