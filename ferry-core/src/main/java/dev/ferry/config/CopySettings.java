@@ -8,8 +8,10 @@ import java.time.Duration;
  * link alike; see docs/benchmarks.md for how they were chosen. Each value is checked against limits here, so
  * that a typo cannot starve a link or exhaust the heap, whoever builds the settings.
  *
- * @param batchMessages  most messages handed to one send batch (and pulled in one request); 1 to 1024, RocketMQ's
- *                       own limit for a pull
+ * @param batchMessages  most messages handed to the copier at once, and sent in one batch (a batch is cut sooner by
+ *                       {@code batchBytes}); 1 to 1024, RocketMQ's own limit. Large by default: a queue has one
+ *                       send in flight (a second could be stored before the first), so across a region each
+ *                       round trip should carry as much as the target takes
  * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize; 1 KiB to 16 MiB
  * @param maxInFlightMiB most message bytes (MiB) a link holds between pull and acknowledged send; 1 to 16384
  * @param sendTimeout    one send attempt's timeout; 100ms to 1m
@@ -25,7 +27,7 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
     /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
-    public static final CopySettings DEFAULT = new CopySettings(128, 1024 * 1024, 64, Duration.ofSeconds(3),
+    public static final CopySettings DEFAULT = new CopySettings(1024, 1024 * 1024, 64, Duration.ofSeconds(3),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
 
     public CopySettings {

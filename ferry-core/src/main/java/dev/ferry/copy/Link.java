@@ -48,6 +48,8 @@ public final class Link implements AutoCloseable {
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
     /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
+    /** A backlog over this many messages is a link catching up rather than running (a few batches' worth). */
+    private static final long CATCHING_UP_ABOVE = 1_024;
     /** How long a stopping link waits for the batches in flight. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -242,7 +244,7 @@ public final class Link implements AutoCloseable {
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,
             targetAdmin.cluster().name(), targetProbe.down(), targetProbe.partlyDown(), stats.retryReasons(), stalled,
-            backlog, settings.batchMessages() * 8L, slaveReads.describe()));
+            backlog, CATCHING_UP_ABOVE, slaveReads.describe()));
         long heartbeatDelay = stats.lastHeartbeatDelayMillis();
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis();
         if (backlog == 0 && heartbeatDelay >= 0) {

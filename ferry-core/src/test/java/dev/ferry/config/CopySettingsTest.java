@@ -35,7 +35,7 @@ class CopySettingsTest {
     void theDefaultsAreThoseOfTheDocumentation() {
         CopySettings defaults = CopySettings.DEFAULT;
 
-        assertThat(defaults.batchMessages()).isEqualTo(128);
+        assertThat(defaults.batchMessages()).isEqualTo(1024);
         assertThat(defaults.batchBytes()).isEqualTo(1024 * 1024);
         assertThat(defaults.maxInFlightMiB()).isEqualTo(64);
         assertThat(defaults.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -89,7 +89,7 @@ class CopySettingsTest {
     void takesTheDefaultOfEveryKeyLeftOut() throws Exception {
         FerryConfig config = load(FILE + "copy: {sendTimeout: 10s}\n");
 
-        assertThat(config.copy()).isEqualTo(new CopySettings(128, 1024 * 1024, 64, Duration.ofSeconds(10),
+        assertThat(config.copy()).isEqualTo(new CopySettings(1024, 1024 * 1024, 64, Duration.ofSeconds(10),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1)));
         assertThat(config.checkpointInterval()).isEqualTo(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(load(FILE).copy()).isEqualTo(CopySettings.DEFAULT);
