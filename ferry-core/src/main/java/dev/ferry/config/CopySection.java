@@ -9,7 +9,7 @@ import java.util.List;
 final class CopySection {
 
     private static final List<String> KEYS = List.of("batchMessages", "batchBytes", "maxInFlightMiB", "sendTimeout",
-        "retryMaxDelay", "blockedRetry", "commitInterval");
+        "retryMaxDelay", "blockedRetry", "commitInterval", "pullsInFlight");
 
     private CopySection() {
     }
@@ -28,7 +28,8 @@ final class CopySection {
                 copy.get("sendTimeout").duration(defaults.sendTimeout()),
                 copy.get("retryMaxDelay").duration(defaults.retryMaxDelay()),
                 copy.get("blockedRetry").duration(defaults.blockedRetry()),
-                copy.get("commitInterval").duration(defaults.commitInterval()));
+                copy.get("commitInterval").duration(defaults.commitInterval()),
+                copy.get("pullsInFlight").integer(defaults.pullsInFlight()));
         } catch (InvalidConfigException refused) {
             throw copy.problem(refused);
         }

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param batchMessages  most messages handed to the copier at once, and sent in one batch (a batch is cut sooner by
  *                       {@code batchBytes}); 1 to 1024, RocketMQ's own limit. Large by default: a queue has one
  *                       send in flight (a second could be stored before the first), so across a region each
- *                       round trip should carry as much as the target takes
+ *                       round trip should carry a lot; not the largest, since a send the target stores but
+ *                       answers too late is sent again (possible duplicates), and the larger, the more
  * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize; 1 KiB to 16 MiB
  * @param maxInFlightMiB most message bytes (MiB) a link holds between pull and acknowledged send; 1 to 16384
  * @param sendTimeout    one send attempt's timeout; 100ms to 1m
@@ -19,16 +20,19 @@ import java.time.Duration;
  * @param blockedRetry   how often a queue blocked by a refused message (onError: block) tries again; 100ms to 1h
  * @param commitInterval how often committed source offsets are written to the source broker: a crash re-copies at
  *                       most this much (plus what was in flight); 100ms to 5m
+ * @param pullsInFlight  most pulls a queue has out at once while it has a backlog: across a region each pull takes a
+ *                       round trip and brings at most 32 messages (8 from disk); 1 (one at a time, as RocketMQ's
+ *                       consumer) to 64
  * @throws InvalidConfigException naming the key out of its range
  */
 public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
-                           Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval) {
+                           Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval, int pullsInFlight) {
 
     /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
-    public static final CopySettings DEFAULT = new CopySettings(1024, 1024 * 1024, 64, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+    public static final CopySettings DEFAULT = new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(3),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8);
 
     public CopySettings {
         Limits.within("batchMessages", batchMessages, 1, 1024);
@@ -38,15 +42,21 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
         Limits.within("retryMaxDelay", retryMaxDelay, SHORTEST, Duration.ofMinutes(10));
         Limits.within("blockedRetry", blockedRetry, SHORTEST, Duration.ofHours(1));
         Limits.within("commitInterval", commitInterval, SHORTEST, Duration.ofMinutes(5));
+        Limits.within("pullsInFlight", pullsInFlight, 1, 64);
     }
 
     public CopySettings withMaxInFlightMiB(int mib) {
         return new CopySettings(batchMessages, batchBytes, mib, sendTimeout, retryMaxDelay, blockedRetry,
-            commitInterval);
+            commitInterval, pullsInFlight);
     }
 
     public CopySettings withBlockedRetry(Duration every) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, every,
-            commitInterval);
+            commitInterval, pullsInFlight);
+    }
+
+    public CopySettings withPullsInFlight(int pulls) {
+        return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, blockedRetry,
+            commitInterval, pulls);
     }
 }

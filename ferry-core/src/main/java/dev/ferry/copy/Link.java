@@ -176,6 +176,11 @@ public final class Link implements AutoCloseable {
             consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeats.tag());
         }
         consumer.start();
+        if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), group, settings.pullsInFlight(),
+            settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
+            LOG.info("{}: reads ahead up to {} pulls per queue while a queue has a backlog", name,
+                settings.pullsInFlight());
+        }
         startedAtMillis = System.currentTimeMillis();
         started = true;
         if (heartbeats != null) {

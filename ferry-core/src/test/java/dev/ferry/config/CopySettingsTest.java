@@ -35,7 +35,7 @@ class CopySettingsTest {
     void theDefaultsAreThoseOfTheDocumentation() {
         CopySettings defaults = CopySettings.DEFAULT;
 
-        assertThat(defaults.batchMessages()).isEqualTo(1024);
+        assertThat(defaults.batchMessages()).isEqualTo(512);
         assertThat(defaults.batchBytes()).isEqualTo(1024 * 1024);
         assertThat(defaults.maxInFlightMiB()).isEqualTo(64);
         assertThat(defaults.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -59,11 +59,13 @@ class CopySettingsTest {
         assertRefused(() -> CopySettings.DEFAULT.withBlockedRetry(Duration.ofMillis(-1)), "blockedRetry",
             "blockedRetry: -1ms is out of range (100ms to 1h)");
         assertRefused(() -> new CopySettings(128, 1024, 64, Duration.ofSeconds(3), Duration.ofMinutes(11),
-            Duration.ofSeconds(10), Duration.ofSeconds(1)), "retryMaxDelay",
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 8), "retryMaxDelay",
             "retryMaxDelay: 11m is out of range (100ms to 10m)");
         assertRefused(() -> new CopySettings(128, 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofMinutes(6)), "commitInterval",
+            Duration.ofSeconds(10), Duration.ofMinutes(6), 8), "commitInterval",
             "commitInterval: 6m is out of range (100ms to 5m)");
+        assertRefused(() -> CopySettings.DEFAULT.withPullsInFlight(0), "pullsInFlight",
+            "pullsInFlight: 0 is out of range (1 to 64)");
     }
 
     @Test
@@ -77,11 +79,12 @@ class CopySettingsTest {
               retryMaxDelay: 1m
               blockedRetry: 500ms
               commitInterval: 2s
+              pullsInFlight: 16
             checkpointInterval: 1h
             """);
 
         assertThat(config.copy()).isEqualTo(new CopySettings(256, 2 * 1024 * 1024, 128, Duration.ofSeconds(10),
-            Duration.ofMinutes(1), Duration.ofMillis(500), Duration.ofSeconds(2)));
+            Duration.ofMinutes(1), Duration.ofMillis(500), Duration.ofSeconds(2), 16));
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofHours(1));
     }
 
@@ -89,8 +92,8 @@ class CopySettingsTest {
     void takesTheDefaultOfEveryKeyLeftOut() throws Exception {
         FerryConfig config = load(FILE + "copy: {sendTimeout: 10s}\n");
 
-        assertThat(config.copy()).isEqualTo(new CopySettings(1024, 1024 * 1024, 64, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1)));
+        assertThat(config.copy()).isEqualTo(new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(10),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8));
         assertThat(config.checkpointInterval()).isEqualTo(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(load(FILE).copy()).isEqualTo(CopySettings.DEFAULT);
     }
@@ -109,10 +112,10 @@ class CopySettingsTest {
         return Stream.of(
             arguments("copy as a single value", "copy: fast\n",
                 "copy: expected a map of batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay,"
-                    + " blockedRetry, commitInterval, e.g. {sendTimeout: 10s}, found 'fast'"),
+                    + " blockedRetry, commitInterval, pullsInFlight, e.g. {sendTimeout: 10s}, found 'fast'"),
             arguments("unknown copy key", "copy: {sendTimeoutMillis: 3000}\n",
                 "copy.sendTimeoutMillis: unknown key (allowed: batchMessages, batchBytes, maxInFlightMiB, sendTimeout,"
-                    + " retryMaxDelay, blockedRetry, commitInterval)"),
+                    + " retryMaxDelay, blockedRetry, commitInterval, pullsInFlight)"),
             arguments("a size that is not a number", "copy: {batchBytes: 1MiB}\n",
                 "copy.batchBytes: expected a whole number, found '1MiB'"),
             arguments("a size too large for a number", "copy: {batchBytes: 99999999999}\n",
@@ -157,7 +160,7 @@ class CopySettingsTest {
 
     private static CopySettings settings(int batchMessages, int batchBytes, int maxInFlightMiB, String sendTimeout) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, DurationText.parse(sendTimeout).orElseThrow(),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8);
     }
 
     private FerryConfig load(String yaml) throws IOException, ConfigException {

@@ -60,7 +60,7 @@ class QueueCopierTest {
     @Test
     void copiesInOrderInBatchesAndCommitsPastEachAcknowledgedBatch() {
         settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(1));
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 1);
 
         assertThat(copy(messages(0, 10))).isEqualTo(QueueCopier.DONE);
 
@@ -77,7 +77,7 @@ class QueueCopierTest {
     @Test
     void aBatchNotTakenKeepsWhatWasAcknowledgedAndIsNotSentTwice() {
         settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(1));
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 1);
         target.unsentOnSend.add(2); // the second send is not taken
 
         assertThat(copy(messages(0, 8))).as("try again after the sender's backoff").isEqualTo(250);
