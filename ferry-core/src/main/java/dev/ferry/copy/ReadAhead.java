@@ -4,9 +4,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.PullCallback;
@@ -56,26 +53,10 @@ final class ReadAhead extends PullAPIWrapper {
     /** How often queues that moved away are forgotten. */
     private static final long SWEEP_MILLIS = 10_000;
 
-    /** The consumer's pull arguments, which pulls made ahead repeat (minus suspending and committing). */
-    private record Request(String subExpression, String expressionType, long subVersion, int maxNums,
-                           int maxSizeInBytes, int sysFlag, long brokerSuspendMaxTimeMillis, long timeoutMillis) {
-    }
-
-    /** One source queue: its window, and the consumer's pull waiting on it. */
-    private static final class Lane {
-        final PullWindow window = new PullWindow();
-        long generation;
-        long consumerAt = -1;
-        boolean streaming;
-        Request request;
-        PullCallback waiter;
-        long waiterOffset;
-    }
-
     private final DefaultMQPushConsumerImpl consumer;
     private final int depth;
     private final long budgetBytes;
-    private final Map<MessageQueue, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<MessageQueue, ReadAheadLane> lanes = new ConcurrentHashMap<>();
     /** Message bytes answered ahead and not yet taken, over every queue. */
     private final AtomicLong buffered = new AtomicLong();
     private volatile long lastSweepMillis = System.currentTimeMillis();
@@ -123,160 +104,58 @@ final class ReadAhead extends PullAPIWrapper {
             return super.pullKernelImpl(queue, subExpression, expressionType, subVersion, offset, maxNums,
                 maxSizeInBytes, sysFlag, commitOffset, brokerSuspendMaxTimeMillis, timeoutMillis, mode, callback);
         }
-        Request request = new Request(subExpression, expressionType, subVersion, maxNums, maxSizeInBytes, sysFlag,
-            brokerSuspendMaxTimeMillis, timeoutMillis);
         sweepNowAndThen();
-        Lane lane = lanes.computeIfAbsent(queue, q -> new Lane());
-        Assembled answer = null;
-        boolean direct = false;
-        List<Long> ahead;
-        synchronized (lane) {
-            long before = lane.window.bufferedBytes();
-            if (lane.consumerAt != offset || !sameSubscription(lane.request, request)) {
-                reset(lane);
-            }
-            lane.request = request;
-            lane.consumerAt = offset;
-            Optional<PullWindow.Answer> ready = lane.window.take(offset);
-            if (ready.isPresent()) {
-                answer = new Assembled(ready.get());
-                lane.consumerAt = ready.get().next();
-            } else if (lane.streaming) {
-                lane.waiter = callback;
-                lane.waiterOffset = offset;
-            } else {
-                direct = true;
-            }
-            ahead = lane.streaming ? planPulls(lane) : List.of();
-            buffered.addAndGet(lane.window.bufferedBytes() - before);
-        }
-        if (direct) {
+        ReadAheadLane lane = lanes.computeIfAbsent(queue, q -> new ReadAheadLane(depth, budgetBytes, buffered));
+        ReadAheadLane.Step step = lane.consumerPulls(offset, new ReadAheadLane.Request(subExpression, expressionType,
+            subVersion, maxNums, maxSizeInBytes, sysFlag, brokerSuspendMaxTimeMillis, timeoutMillis), callback);
+        if (step.consumer() != null && step.answer() == null) {
+            // The consumer's own pull, exactly as it made it (committing its offset, held when caught up).
             super.pullKernelImpl(queue, subExpression, expressionType, subVersion, offset, maxNums, maxSizeInBytes,
                 sysFlag, commitOffset, brokerSuspendMaxTimeMillis, timeoutMillis, mode,
-                new Learning(queue, lane, offset, callback));
+                new Watched(queue, lane, offset, callback));
+            pullAhead(queue, lane, step.ahead());
+            return null;
         }
-        if (answer != null) {
-            callback.onSuccess(answer);
-        }
-        pullAhead(queue, lane, ahead);
+        take(queue, lane, step);
         return null;
     }
 
-    private static boolean sameSubscription(Request before, Request now) {
-        return before != null && before.subVersion() == now.subVersion()
-            && Objects.equals(before.subExpression(), now.subExpression());
-    }
-
-    private static void reset(Lane lane) {
-        lane.generation++;
-        lane.window.clear();
-        lane.streaming = false;
-        lane.waiter = null;
-    }
-
-    /**
-     * The pulls to make now, marked as out: the consumer's waiting pull when nothing out covers it, then pulls
-     * ahead up to {@code depth}, while the link holds less than its budget. Called under the lane's lock.
-     */
-    private List<Long> planPulls(Lane lane) {
-        List<Long> starts = new ArrayList<>();
-        if (lane.waiter != null && !lane.window.mayCover(lane.waiterOffset)) {
-            lane.window.pulling(lane.waiterOffset);
-            starts.add(lane.waiterOffset);
+    /** Does what a step says: answers the consumer, or makes its pull as it would have; then pulls ahead. */
+    private void take(MessageQueue queue, ReadAheadLane lane, ReadAheadLane.Step step) {
+        if (step.answer() != null) {
+            step.consumer().onSuccess(new Assembled(step.answer()));
+        } else if (step.consumer() != null) {
+            pullDirect(queue, lane, step.request(), step.directOffset(), step.consumer());
         }
-        while (bufferedBytes() < budgetBytes) {
-            OptionalLong next = lane.window.nextAhead(lane.consumerAt, depth);
-            if (next.isEmpty()) {
-                break;
-            }
-            lane.window.pulling(next.getAsLong());
-            starts.add(next.getAsLong());
-        }
-        return starts;
+        pullAhead(queue, lane, step.ahead());
     }
 
-    private long bufferedBytes() {
-        return buffered.get();
-    }
-
-    private void pullAhead(MessageQueue queue, Lane lane, List<Long> starts) {
-        Request request;
-        long generation;
-        synchronized (lane) {
-            request = lane.request;
-            generation = lane.generation;
+    private void pullAhead(MessageQueue queue, ReadAheadLane lane, ReadAheadLane.Plan plan) {
+        if (plan.starts().isEmpty()) {
+            return;
         }
-        int sysFlag = PullSysFlag.clearSuspendFlag(PullSysFlag.clearCommitOffsetFlag(request.sysFlag()));
-        for (long start : starts) {
+        ReadAheadLane.Request r = plan.request();
+        int sysFlag = PullSysFlag.clearSuspendFlag(PullSysFlag.clearCommitOffsetFlag(r.sysFlag()));
+        for (long start : plan.starts()) {
             try {
-                super.pullKernelImpl(queue, request.subExpression(), request.expressionType(), request.subVersion(),
-                    start, request.maxNums(), request.maxSizeInBytes(), sysFlag, 0, 0,
-                    Math.min(request.timeoutMillis(), AHEAD_TIMEOUT_MILLIS), CommunicationMode.ASYNC,
-                    new Ahead(queue, lane, generation, start));
+                super.pullKernelImpl(queue, r.subExpression(), r.expressionType(), r.subVersion(), start, r.maxNums(),
+                    r.maxSizeInBytes(), sysFlag, 0, 0, Math.min(r.timeoutMillis(), AHEAD_TIMEOUT_MILLIS),
+                    CommunicationMode.ASYNC, new Ahead(queue, lane, plan.generation(), start));
             } catch (Exception e) {
-                answered(queue, lane, generation, start, null);
+                take(queue, lane, lane.answered(plan.generation(), start, null));
             }
         }
     }
 
-    /**
-     * A pull made ahead returned (its range, or null when it failed or reached the queue's end): the consumer's
-     * waiting pull is answered when it can be, or made afresh by the consumer's own rules when reading ahead stops.
-     */
-    private void answered(MessageQueue queue, Lane lane, long generation, long start, PullWindow.Range range) {
-        Assembled answer = null;
-        PullCallback waiter = null;
-        long direct = -1;
-        List<Long> ahead = List.of();
-        synchronized (lane) {
-            if (lane.generation != generation) {
-                return;
-            }
-            long before = lane.window.bufferedBytes();
-            if (range == null) {
-                lane.window.failed(start);
-                lane.streaming = false;
-            } else {
-                lane.window.pulled(range);
-            }
-            if (lane.waiter != null) {
-                Optional<PullWindow.Answer> ready = lane.window.take(lane.waiterOffset);
-                if (ready.isPresent()) {
-                    answer = new Assembled(ready.get());
-                    waiter = lane.waiter;
-                    lane.waiter = null;
-                    lane.consumerAt = ready.get().next();
-                } else if (!lane.streaming && !lane.window.mayCover(lane.waiterOffset)) {
-                    waiter = lane.waiter;
-                    direct = lane.waiterOffset;
-                    lane.waiter = null;
-                }
-            }
-            if (lane.streaming) {
-                ahead = planPulls(lane);
-            }
-            buffered.addAndGet(lane.window.bufferedBytes() - before);
-        }
-        if (answer != null) {
-            waiter.onSuccess(answer);
-        } else if (waiter != null) {
-            pullDirect(queue, lane, direct, waiter);
-        }
-        pullAhead(queue, lane, ahead);
-    }
-
-    /** The consumer's pull, made as the consumer made it (suspended at the broker when caught up). */
-    private void pullDirect(MessageQueue queue, Lane lane, long offset, PullCallback callback) {
-        Request r;
-        synchronized (lane) {
-            r = lane.request;
-        }
+    /** The consumer's pull, made as the consumer made it (held at the broker when caught up). */
+    private void pullDirect(MessageQueue queue, ReadAheadLane lane, ReadAheadLane.Request r, long offset,
+                            PullCallback callback) {
         try {
             // Without the commit flag: the offset the consumer would have committed with it is not known here, and
             // the broker would take the 0 passed instead. Offsets are committed on their own schedule anyway.
             super.pullKernelImpl(queue, r.subExpression(), r.expressionType(), r.subVersion(), offset, r.maxNums(),
                 r.maxSizeInBytes(), PullSysFlag.clearCommitOffsetFlag(r.sysFlag()), 0, r.brokerSuspendMaxTimeMillis(),
-                r.timeoutMillis(), CommunicationMode.ASYNC, new Learning(queue, lane, offset, callback));
+                r.timeoutMillis(), CommunicationMode.ASYNC, new Watched(queue, lane, offset, callback));
         } catch (Exception e) {
             callback.onException(e);
         }
@@ -298,23 +177,19 @@ final class ReadAhead extends PullAPIWrapper {
             if (pq != null && !pq.isDropped()) {
                 return false;
             }
-            Lane lane = entry.getValue();
-            synchronized (lane) {
-                buffered.addAndGet(-lane.window.bufferedBytes());
-                reset(lane);
-            }
+            entry.getValue().forget();
             return true;
         });
     }
 
     /** The consumer's own pull, watched: a full answer with more behind it starts reading ahead. */
-    private final class Learning implements PullCallback {
+    private final class Watched implements PullCallback {
         private final MessageQueue queue;
-        private final Lane lane;
+        private final ReadAheadLane lane;
         private final long offset;
         private final PullCallback consumerCallback;
 
-        Learning(MessageQueue queue, Lane lane, long offset, PullCallback consumerCallback) {
+        Watched(MessageQueue queue, ReadAheadLane lane, long offset, PullCallback consumerCallback) {
             this.queue = queue;
             this.lane = lane;
             this.offset = offset;
@@ -323,19 +198,9 @@ final class ReadAhead extends PullAPIWrapper {
 
         @Override
         public void onSuccess(PullResult result) {
-            List<Long> ahead = List.of();
-            if (result != null && result.getPullStatus() == PullStatus.FOUND
-                && result.getNextBeginOffset() < result.getMaxOffset()) {
-                synchronized (lane) {
-                    if (lane.consumerAt == offset) {
-                        lane.window.learn(offset, result.getNextBeginOffset(), result.getMaxOffset());
-                        lane.consumerAt = result.getNextBeginOffset();
-                        lane.streaming = true;
-                        ahead = planPulls(lane);
-                    }
-                }
+            if (result != null && result.getPullStatus() == PullStatus.FOUND) {
+                pullAhead(queue, lane, lane.backlogSeen(offset, result.getNextBeginOffset(), result.getMaxOffset()));
             }
-            pullAhead(queue, lane, ahead);
             consumerCallback.onSuccess(result);
         }
 
@@ -348,11 +213,11 @@ final class ReadAhead extends PullAPIWrapper {
     /** A pull made ahead: its answer, decoded and filtered as the consumer's own would be, joins the window. */
     private final class Ahead implements PullCallback {
         private final MessageQueue queue;
-        private final Lane lane;
+        private final ReadAheadLane lane;
         private final long generation;
         private final long start;
 
-        Ahead(MessageQueue queue, Lane lane, long generation, long start) {
+        Ahead(MessageQueue queue, ReadAheadLane lane, long generation, long start) {
             this.queue = queue;
             this.lane = lane;
             this.generation = generation;
@@ -362,22 +227,21 @@ final class ReadAhead extends PullAPIWrapper {
         @Override
         public void onSuccess(PullResult raw) {
             SubscriptionData subscription = consumer.getRebalanceImpl().getSubscriptionInner().get(queue.getTopic());
-            if (raw == null || subscription == null) {
-                answered(queue, lane, generation, start, null);
-                return;
+            PullWindow.Range range = null;
+            if (raw != null && subscription != null) {
+                PullResult result = ReadAhead.super.processPullResult(queue, raw, subscription);
+                if (result.getPullStatus() == PullStatus.FOUND || result.getPullStatus() == PullStatus.NO_MATCHED_MSG) {
+                    range = new PullWindow.Range(start, result.getNextBeginOffset(),
+                        result.getMsgFoundList() == null ? List.of() : result.getMsgFoundList(), result.getMaxOffset());
+                }
+                // Anything else (past the end, an offset the broker does not have): the consumer's own pull says.
             }
-            PullResult result = ReadAhead.super.processPullResult(queue, raw, subscription);
-            PullWindow.Range range = switch (result.getPullStatus()) {
-                case FOUND, NO_MATCHED_MSG -> new PullWindow.Range(start, result.getNextBeginOffset(),
-                    result.getMsgFoundList() == null ? List.of() : result.getMsgFoundList(), result.getMaxOffset());
-                default -> null; // past the end, or an offset the broker does not have: the consumer's own pull says
-            };
-            answered(queue, lane, generation, start, range);
+            take(queue, lane, lane.answered(generation, start, range));
         }
 
         @Override
         public void onException(Throwable e) {
-            answered(queue, lane, generation, start, null);
+            take(queue, lane, lane.answered(generation, start, null));
         }
     }
 
