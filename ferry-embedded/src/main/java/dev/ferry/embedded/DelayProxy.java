@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -59,7 +60,8 @@ public final class DelayProxy implements AutoCloseable {
     /** Work handed to the proxy's thread by others (listening on a new address); run by it between selects. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Set<Connection> connections = new HashSet<>();
-    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    /** Every listening socket, closed by the proxy's thread when it stops, registered with its selector or not. */
+    private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile long delayNanos;
@@ -117,11 +119,15 @@ public final class DelayProxy implements AutoCloseable {
             closeQuietly(server);
             throw new UncheckedIOException(e);
         }
+        listeners.add(server);
+        if (stopped.getCount() == 0) {
+            closeQuietly(server);
+            throw new IllegalStateException("delay proxy '" + name + "' is closed");
+        }
         // Registered by the proxy's thread: registering from another thread blocks while it selects.
         tasks.add(() -> {
             try {
                 server.register(selector, SelectionKey.OP_ACCEPT, to);
-                listeners.add(server);
             } catch (IOException e) {
                 LOG.warn("delay proxy '{}': cannot accept on {}: {}", name, bound, e.toString());
                 closeQuietly(server);
