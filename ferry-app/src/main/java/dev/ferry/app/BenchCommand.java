@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code ferry bench}: see {@link Bench}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Starts two RocketMQ clusters as child JVMs and measures, on the same messages: the ceiling (the"
-        + " fastest producer straight into the target), a naive relay, Ferry catching up a backlog, Ferry under live"
+        + " fastest producer straight into the target), a naive relay, Ferry catching up a backlog (also with the"
+        + " source, then the target, a round trip away), Ferry under live"
         + " load (delay p50/p99/max), and Ferry with the target down. Prints a table; writes JSON and an SVG chart"
         + " to --out, and the figures to docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
@@ -56,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
         description = "how long the target is down under load; 0 to skip (default: ${DEFAULT-VALUE})")
     int outageSeconds;
 
+    @Option(names = "--rtt-ms", defaultValue = "50", description = "round trip to a far cluster: each round also"
+        + " measures Ferry's catch-up with the source that far away and with the target that far away, each cluster"
+        + " behind a delay proxy of its own; 0 to skip (default: ${DEFAULT-VALUE})")
+    int rttMillis;
+
     @Option(names = "--ferry-heap", defaultValue = "256m", description = "Ferry's -Xmx (default: ${DEFAULT-VALUE})")
     String ferryHeap;
 
@@ -90,16 +96,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (messages <= 0 || warmupMessages < 0 || rounds <= 0 || bodyBytes <= 0 || queues <= 0 || liveRate <= 0
-            || liveSeconds <= 0 || naiveSeconds <= 0 || outageSeconds < 0) {
+            || liveSeconds <= 0 || naiveSeconds <= 0 || outageSeconds < 0 || rttMillis < 0) {
             throw new Failures.BadInput("ferry bench: counts, sizes, rates and durations must be positive"
-                + " (--outage-seconds and --warmup-messages may be 0)");
+                + " (--outage-seconds, --warmup-messages and --rtt-ms may be 0)");
         }
         Path home = Path.of(System.getProperty("ferry.home", "."));
         Path outDir = out != null ? out : home.resolve("target").resolve("bench");
         Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
         PrintStream stdout = System.out;
         Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds,
-            liveRate, liveSeconds, outageSeconds, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
+            liveRate, liveSeconds, outageSeconds, rttMillis, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
             ferryJvmOptions);
         // The parse result holds the whole command line, the subcommand's name included.
         List<String> args = spec.commandLine().getParseResult().originalArgs();

@@ -6,6 +6,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
 import dev.ferry.embedded.ClusterProcess;
+import dev.ferry.embedded.DelayProxy;
 import dev.ferry.names.FerryNames;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,12 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *   <li><b>the target down</b> under that load: Ferry's memory, the backlog, and how fast it drains.</li>
  * </ol>
  *
+ * <p>With a round trip ({@code rttMillis} above 0), each cluster sits behind a {@link DelayProxy} of its own
+ * (at 0 ms, so every phase above runs through it unchanged), and each round goes on with two more catch-ups of a
+ * round's backlog, filled at 0 ms while Ferry is paused: one with the <b>source far</b> (Ferry in the target's
+ * region reads across the round trip, as MirrorMaker 2 recommends) and one with the <b>target far</b> (Ferry in
+ * the source's region writes across it). Each is reported against the same round's catch-up on loopback.
+ *
  * <p>Throughputs are counted in the stores (the sum of the topic's queue offsets), not by the writers, so all
  * three are measured alike. Only warm JVMs are measured: on two cores a JVM spends its first half minute under
  * load compiling (JIT compilation took as much CPU as Ferry's copying), and a producer, a broker or Ferry runs for
@@ -62,6 +69,8 @@ public final class Bench {
      * @param liveRate         messages per second of the live load
      * @param liveSeconds      how long the live load runs
      * @param outageSeconds    how long the target is down (0: no outage run)
+     * @param rttMillis        the round trip to a far cluster, twice its proxy's one-way delay (0: no proxies,
+     *                         no far phases)
      * @param ferryHeap        Ferry's maximum heap, as for -Xmx
      * @param clusterHeap      each cluster's maximum heap
      * @param out              where the JSON, the chart, the logs and the clusters' stores go
@@ -70,7 +79,8 @@ public final class Bench {
      * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
      */
     public record Options(int messages, int warmupMessages, int rounds, int bodyBytes, int queues, int naiveSeconds,
-                          int liveRate, int liveSeconds, int outageSeconds, String ferryHeap, String clusterHeap,
+                          int liveRate, int liveSeconds, int outageSeconds, int rttMillis, String ferryHeap,
+                          String clusterHeap,
                           Path out, boolean profile, Map<String, String> brokerProperties,
                           List<String> ferryJvmOptions) {
     }
@@ -97,14 +107,17 @@ public final class Bench {
         Machine machine = Machine.describe();
         say("machine: " + machine.summary());
         say(String.format("run: a %,d-message warm-up, then %d rounds of %,d messages of %,d bytes over %d queues;"
-                + " live %,d msg/s for %d s; target down %d s", options.warmupMessages(), options.rounds(),
-            options.messages(), options.bodyBytes(), options.queues(), options.liveRate(), options.liveSeconds(),
-            options.outageSeconds()));
+                + " live %,d msg/s for %d s; target down %d s; far clusters %s", options.warmupMessages(),
+            options.rounds(), options.messages(), options.bodyBytes(), options.queues(), options.liveRate(),
+            options.liveSeconds(), options.outageSeconds(),
+            far() ? options.rttMillis() + " ms round trip away" : "not measured"));
         ClusterProcess.Builder source = cluster("bench-source");
         ClusterProcess.Builder target = cluster("bench-target");
         try (ClusterProcess sourceCluster = source.start(); ClusterProcess targetCluster = target.start();
              ClusterAdmin sourceAdmin = ClusterAdmin.connect(config("source", sourceCluster));
-             ClusterAdmin targetAdmin = ClusterAdmin.connect(config("target", targetCluster))) {
+             ClusterAdmin targetAdmin = ClusterAdmin.connect(config("target", targetCluster));
+             StoreCount sourceCount = new StoreCount(sourceCluster);
+             StoreCount targetCount = new StoreCount(targetCluster)) {
             cpu.with("source broker", sourceCluster.pid()).with("target broker", targetCluster.pid());
             sourceAdmin.ensureTopic(TOPIC, options.queues());
             sourceAdmin.ensureTopic(NAIVE_TOPIC, options.queues());
@@ -123,13 +136,14 @@ public final class Bench {
                 long warmup = options.warmupMessages();
                 if (warmup > 0) {
                     say(String.format("warm-up: %,d messages into the source ...", warmup));
-                    stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, "warmup", warmup), warmup);
+                    stored(sourceCount, TOPIC, () -> toSource.write(TOPIC, "warmup", warmup), warmup);
                 }
-                BenchReport.Throughput naive = naive(sourceCluster, targetCluster, sourceAdmin, targetAdmin, toSource);
-                try (FerryChild ferry = startFerry(targetAdmin, ferryConfig, work, jvm)) {
+                BenchReport.Throughput naive = naive(sourceCluster, targetCluster, sourceCount, targetCount, toSource);
+                try (FerryChild ferry = startFerry(targetCount, ferryConfig, work, jvm)) {
                     List<BenchReport.Round> rounds = new ArrayList<>();
+                    Far far = far() ? new Far(sourceCluster.proxy(), targetCluster.proxy()) : null;
                     for (int round = 1; round <= options.rounds(); round++) {
-                        rounds.add(round(round, sourceAdmin, targetAdmin, toSource, toTarget, ferry));
+                        rounds.add(round(round, sourceCount, targetCount, toSource, toTarget, ferry, far));
                     }
                     BenchReport.Throughput fill = BenchReport.Throughput.combined(
                         rounds.stream().map(BenchReport.Round::fill).toList());
@@ -137,6 +151,10 @@ public final class Bench {
                         rounds.stream().map(BenchReport.Round::ceiling).toList());
                     BenchReport.Throughput caughtUp = BenchReport.Throughput.combined(
                         rounds.stream().map(BenchReport.Round::ferry).toList());
+                    BenchReport.Throughput sourceFar = far == null ? null : BenchReport.Throughput.combined(
+                        rounds.stream().map(BenchReport.Round::sourceFar).toList());
+                    BenchReport.Throughput targetFar = far == null ? null : BenchReport.Throughput.combined(
+                        rounds.stream().map(BenchReport.Round::targetFar).toList());
                     double ferryCpu = caughtUp.cpuSeconds().getOrDefault("Ferry", -1.0);
                     double cpuPerMillion = ferryCpu < 0 ? -1 : ferryCpu / (caughtUp.messages() / 1e6);
 
@@ -148,7 +166,7 @@ public final class Bench {
                     BenchReport.Cost cost = new BenchReport.Cost(cpuPerMillion, peakHeap / MIB,
                         peakRss < 0 ? -1 : peakRss / MIB, options.ferryHeap());
                     BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
-                        caughtUp, cold, rounds, cost, live, outage);
+                        caughtUp, sourceFar, targetFar, cold, rounds, cost, live, outage);
                     write(report, work);
                     return report;
                 }
@@ -160,13 +178,13 @@ public final class Bench {
      * The naive relay, on a topic of its own filled with a round's count of the same messages, before Ferry
      * starts: it has the machine to itself.
      */
-    private BenchReport.Throughput naive(ClusterProcess source, ClusterProcess target, ClusterAdmin sourceAdmin,
-                                         ClusterAdmin targetAdmin, FastWriter toSource) throws Exception {
+    private BenchReport.Throughput naive(ClusterProcess source, ClusterProcess target, StoreCount sourceCount,
+                                         StoreCount targetCount, FastWriter toSource) throws Exception {
         say("naive relay: lite-pull + a synchronous send per message ...");
         long n = options.messages();
-        stored(sourceAdmin, NAIVE_TOPIC, () -> toSource.write(NAIVE_TOPIC, "naive", n), n);
+        stored(sourceCount, NAIVE_TOPIC, () -> toSource.write(NAIVE_TOPIC, "naive", n), n);
         NaiveRelay relay = new NaiveRelay();
-        BenchReport.Throughput naive = stored(targetAdmin, NAIVE_TOPIC, () -> relay.relay(source.namesrvAddr(),
+        BenchReport.Throughput naive = stored(targetCount, NAIVE_TOPIC, () -> relay.relay(source.namesrvAddr(),
             NAIVE_TOPIC, target.namesrvAddr(), NAIVE_TOPIC, n, Duration.ofSeconds(options.naiveSeconds())), -1)
             .window();
         say(String.format("  naive relay: %,d relayed, %,.0f msg/s", naive.messages(), naive.perSecond()));
@@ -178,12 +196,12 @@ public final class Bench {
      * spends its first half minute under load compiling: that is not what a replicator that runs for months
      * costs, and the producer the ceiling is written with is warm too.
      */
-    private FerryChild startFerry(ClusterAdmin targetAdmin, Path config, Path work, List<String> jvm) throws Exception {
+    private FerryChild startFerry(StoreCount targetCount, Path config, Path work, List<String> jvm) throws Exception {
         long warmup = options.warmupMessages();
         say(String.format("Ferry: starting, catching up the %,d-message backlog (its warm-up) ...", warmup));
         FerryChild[] started = new FerryChild[1];
         try {
-            Counted counted = stored(targetAdmin, TOPIC, () -> {
+            Counted counted = stored(targetCount, TOPIC, () -> {
                 started[0] = FerryChild.start(config, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
                 cpu.with("Ferry", started[0].pid());
             }, warmup);
@@ -206,8 +224,8 @@ public final class Bench {
      * round's backlog. Ceiling and Ferry run seconds apart, so a machine whose speed drifts (a shared VM) moves
      * both alike.
      */
-    private BenchReport.Round round(int round, ClusterAdmin sourceAdmin, ClusterAdmin targetAdmin, FastWriter toSource,
-                                    FastWriter toTarget, FerryChild ferry) throws Exception {
+    private BenchReport.Round round(int round, StoreCount sourceCount, StoreCount targetCount, FastWriter toSource,
+                                    FastWriter toTarget, FerryChild ferry, Far far) throws Exception {
         long n = options.messages();
         String run = "round-" + round;
         say(String.format("round %d of %d: %,d messages", round, options.rounds(), n));
@@ -215,23 +233,69 @@ public final class Bench {
         BenchReport.Throughput ceiling;
         ferry.pause();
         try {
-            fill = stored(sourceAdmin, TOPIC, () -> toSource.write(TOPIC, run, n), n).window();
-            ceiling = stored(targetAdmin, CEILING_TOPIC, () -> toTarget.write(CEILING_TOPIC, run, n), n).window();
+            fill = stored(sourceCount, TOPIC, () -> toSource.write(TOPIC, run, n), n).window();
+            ceiling = stored(targetCount, CEILING_TOPIC, () -> toTarget.write(CEILING_TOPIC, run, n), n).window();
         } catch (Exception e) {
             ferry.resume();
             throw e;
         }
-        BenchReport.Throughput caughtUp = stored(targetAdmin, TOPIC, ferry::resume, n).window();
+        BenchReport.Throughput caughtUp = stored(targetCount, TOPIC, ferry::resume, n).window();
         say(String.format("  ceiling %,.0f msg/s, Ferry %,.0f msg/s (%.0f%%)", ceiling.perSecond(),
             caughtUp.perSecond(), 100 * caughtUp.perSecond() / ceiling.perSecond()));
-        return new BenchReport.Round(fill, ceiling, caughtUp);
+        if (far == null) {
+            return new BenchReport.Round(fill, ceiling, caughtUp, null, null);
+        }
+        BenchReport.Throughput sourceFar = farCatchUp("source", far.source(), run, sourceCount, targetCount, toSource,
+            ferry);
+        BenchReport.Throughput targetFar = farCatchUp("target", far.target(), run, sourceCount, targetCount, toSource,
+            ferry);
+        say(String.format("  source far: Ferry %,.0f msg/s (%.0f%% of loopback); target far: %,.0f msg/s (%.0f%%)",
+            sourceFar.perSecond(), 100 * sourceFar.perSecond() / caughtUp.perSecond(), targetFar.perSecond(),
+            100 * targetFar.perSecond() / caughtUp.perSecond()));
+        return new BenchReport.Round(fill, ceiling, caughtUp, sourceFar, targetFar);
+    }
+
+    /** The proxies in front of the source and the target. */
+    private record Far(DelayProxy source, DelayProxy target) {
+    }
+
+    private boolean far() {
+        return options.rttMillis() > 0;
+    }
+
+    /**
+     * Ferry catching up a round's backlog with one cluster far away: with Ferry paused, the producer writes the
+     * backlog into the source at 0 ms (the producer is not what is measured); then that cluster's proxy delays
+     * each way by half the round trip, and Ferry resumes. Back to 0 ms afterwards.
+     */
+    private BenchReport.Throughput farCatchUp(String which, DelayProxy proxy, String run, StoreCount sourceCount,
+                                              StoreCount targetCount, FastWriter toSource, FerryChild ferry)
+        throws Exception {
+        long n = options.messages();
+        ferry.pause();
+        try {
+            stored(sourceCount, TOPIC, () -> toSource.write(TOPIC, run + "-" + which + "-far", n), n);
+            proxy.delay(Duration.ofNanos(Duration.ofMillis(options.rttMillis()).toNanos() / 2));
+        } catch (Exception e) {
+            ferry.resume();
+            throw e;
+        }
+        try {
+            return stored(targetCount, TOPIC, ferry::resume, n).window();
+        } finally {
+            proxy.delay(Duration.ZERO);
+        }
     }
 
     private static final long MIB = 1024 * 1024;
 
     private ClusterProcess.Builder cluster(String name) {
         // A throwaway store (killed and deleted at the end): hundreds of MiB nobody reads again.
-        ClusterProcess.Builder builder = ClusterProcess.builder(name).heap(options.clusterHeap())
+        ClusterProcess.Builder builder = ClusterProcess.builder(name).heap(options.clusterHeap());
+        if (far()) {
+            builder.behindDelayProxy();
+        }
+        builder
             // Big enough for the run without a file roll every few thousand messages.
             .brokerProperty("mappedFileSizeCommitLog", Integer.toString(256 * 1024 * 1024))
             .brokerProperty("mappedFileSizeConsumeQueue", Integer.toString(300_000 * 20))
@@ -254,8 +318,13 @@ public final class Bench {
               target: {namesrv: "%s"}
             backups:
               - {name: bench, source: source, target: target, topics: [%s]}
-            """.formatted(source.namesrvAddr(), target.namesrvAddr(), TOPIC), StandardCharsets.UTF_8);
+            """.formatted(namesrvOfFerry(source), namesrvOfFerry(target), TOPIC), StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** Behind its proxy, where a far cluster's NameServer is far too. */
+    private String namesrvOfFerry(ClusterProcess cluster) {
+        return far() ? cluster.proxiedNamesrvAddr() : cluster.namesrvAddr();
     }
 
     private interface Work {
@@ -274,14 +343,13 @@ public final class Bench {
      * Runs {@code work} while counting what {@code topic} stores, until it holds {@code messages} more than before
      * the work (with -1: what it holds when the work returns).
      */
-    private Counted stored(ClusterAdmin admin, String topic, Work work, long messages) throws Exception {
-        List<MessageQueue> queues = admin.queues(topic);
+    private Counted stored(StoreCount count, String topic, Work work, long messages) throws Exception {
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
-        try (Sampler sampler = new Sampler(topic, 200, () -> count(admin, queues), cpu::now)) {
+        try (Sampler sampler = new Sampler(topic, 200, () -> count.of(topic), cpu::now)) {
             // The sampler's first sample, taken before the work starts, is where the phase counts from.
-            long from = sampler.latest() >= 0 ? sampler.latest() : count(admin, queues);
+            long from = sampler.latest() >= 0 ? sampler.latest() : count.of(topic);
             work.run();
-            long until = messages >= 0 ? from + messages : count(admin, queues);
+            long until = messages >= 0 ? from + messages : count.of(topic);
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
             long stored;

@@ -12,17 +12,34 @@ import java.util.Map;
  * @param fill      the producer writing the rounds' messages into the source
  * @param ceiling   the producer writing them straight into the target, all rounds together
  * @param ferry     Ferry catching up the rounds' backlogs, all rounds together
+ * @param sourceFar Ferry catching up with the source a round trip away, all rounds together; null without one
+ * @param targetFar the same with the target far; null without a round trip
  * @param ferryCold Ferry over the warm-up backlog from its JVM's start; null without a warm-up
  * @param rounds    ceiling and Ferry round by round
  */
 public record BenchReport(String command, String startedAt, Machine machine, Bench.Options options, Throughput fill,
-                   Throughput ceiling, Throughput naive, Throughput ferry, Throughput ferryCold, List<Round> rounds,
+                   Throughput ceiling, Throughput naive, Throughput ferry, Throughput sourceFar, Throughput targetFar,
+                   Throughput ferryCold, List<Round> rounds,
                    Cost cost, Live live, Outage outage) {
 
-    /** One measured round: the source filled, the ceiling written, then Ferry catching up, seconds apart. */
-    public record Round(Throughput fill, Throughput ceiling, Throughput ferry) {
+    /**
+     * One measured round: the source filled, the ceiling written, then Ferry catching up, seconds apart; with a
+     * round trip, then Ferry catching up as much again with the source far, and with the target far (else null).
+     */
+    public record Round(Throughput fill, Throughput ceiling, Throughput ferry, Throughput sourceFar,
+                        Throughput targetFar) {
         public double ofCeiling() {
             return ferry.perSecond() / ceiling.perSecond();
+        }
+
+        /** The catch-up with the source far against the same round's on loopback. */
+        public double sourceFarOfLoopback() {
+            return sourceFar.perSecond() / ferry.perSecond();
+        }
+
+        /** The catch-up with the target far against the same round's on loopback. */
+        public double targetFarOfLoopback() {
+            return targetFar.perSecond() / ferry.perSecond();
         }
     }
 
@@ -87,7 +104,7 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
     public List<String> verdicts() {
         double ofCeiling = ferry.perSecond() / ceiling.perSecond();
         double ofNaive = ferry.perSecond() / naive.perSecond();
-        return List.of(
+        List<String> verdicts = new ArrayList<>(List.of(
             verdict(ofCeiling >= 0.85, String.format("catch-up at %.0f%% of the ceiling (target >= 85%%; rounds: %s)",
                 100 * ofCeiling, String.join(", ", rounds.stream()
                     .map(r -> String.format("%.0f%%", 100 * r.ofCeiling())).toList()))),
@@ -97,7 +114,19 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
             verdict(cost.peakHeapMiB() < 256 && (outage == null || outage.peakHeapMiB() < 256), String.format(
                 "peak heap %d MiB with a %,d-message backlog%s (target < 256 MiB)", cost.peakHeapMiB(),
                 Math.max(options.warmupMessages(), options.messages()),
-                outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down")));
+                outage == null ? "" : ", " + outage.peakHeapMiB() + " MiB with the target down"))));
+        if (sourceFar != null) {
+            verdicts.add(farVerdict("source", sourceFar, Round::sourceFarOfLoopback));
+            verdicts.add(farVerdict("target", targetFar, Round::targetFarOfLoopback));
+        }
+        return verdicts;
+    }
+
+    private String farVerdict(String which, Throughput far, java.util.function.ToDoubleFunction<Round> ofLoopback) {
+        double ratio = far.perSecond() / ferry.perSecond();
+        return verdict(ratio >= 0.8, String.format("catch-up with the %s %d ms round trip away at %.0f%% of loopback"
+                + " (target >= 80%%; rounds: %s)", which, options.rttMillis(), 100 * ratio, String.join(", ",
+            rounds.stream().map(r -> String.format("%.0f%%", 100 * ofLoopback.applyAsDouble(r))).toList())));
     }
 
     private static String verdict(boolean held, String what) {

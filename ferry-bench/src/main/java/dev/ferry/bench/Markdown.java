@@ -27,6 +27,13 @@ final class Markdown {
             row(t, String.format(Locale.ROOT, "... round %d: ceiling %,.0f msg/s, Ferry", i + 1,
                 round.ceiling().perSecond()), round.ferry(), round.ceiling());
         }
+        if (r.sourceFar() != null) {
+            int rtt = r.options().rttMillis();
+            row(t, String.format(Locale.ROOT, "Ferry catching up, the **source** %d ms round trip away: %.0f%% of"
+                + " loopback", rtt, 100 * r.sourceFar().perSecond() / r.ferry().perSecond()), r.sourceFar(), r.ceiling());
+            row(t, String.format(Locale.ROOT, "Ferry catching up, the **target** %d ms round trip away: %.0f%% of"
+                + " loopback", rtt, 100 * r.targetFar().perSecond() / r.ferry().perSecond()), r.targetFar(), r.ceiling());
+        }
         if (r.ferryCold() != null) {
             row(t, String.format(Locale.ROOT, "(Ferry from a cold JVM: the %,d-message warm-up)",
                 r.ferryCold().messages()), r.ferryCold(), r.ceiling());
@@ -39,6 +46,10 @@ final class Markdown {
         cpuRow(t, "ceiling", r.ceiling(), r.ferry());
         cpuRow(t, "naive relay", r.naive(), r.ferry());
         cpuRow(t, "Ferry catching up", r.ferry(), r.ferry());
+        if (r.sourceFar() != null) {
+            cpuRow(t, "Ferry catching up, source far", r.sourceFar(), r.ferry());
+            cpuRow(t, "Ferry catching up, target far", r.targetFar(), r.ferry());
+        }
         if (r.ferryCold() != null) {
             cpuRow(t, "Ferry from a cold JVM", r.ferryCold(), r.ferry());
         }
@@ -47,6 +58,10 @@ final class Markdown {
         t.append("|---|---:|\n");
         t.append(String.format(Locale.ROOT, "| catch-up vs naive relay | %.1fx |%n", r.ferry().perSecond() / r.naive().perSecond()));
         t.append(String.format(Locale.ROOT, "| CPU per million messages copied | %.1f s |%n", r.cost().cpuSecondsPerMillion()));
+        if (r.sourceFar() != null) {
+            t.append(String.format(Locale.ROOT, "| ... with the source far / the target far | %.1f s / %.1f s |%n",
+                ferryCpuPerMillion(r.sourceFar()), ferryCpuPerMillion(r.targetFar())));
+        }
         t.append(String.format(Locale.ROOT, "| peak heap (limit %s) / peak RSS | %d MiB / %s |%n", r.cost().heapLimit(),
             r.cost().peakHeapMiB(), r.cost().peakRssMiB() < 0 ? "n/a" : r.cost().peakRssMiB() + " MiB"));
         Delays d = r.live().delays();
@@ -64,6 +79,11 @@ final class Markdown {
                 o.sourceMessages(), o.targetMessages(), o.duplicates()));
         }
         return t.toString();
+    }
+
+    private static double ferryCpuPerMillion(BenchReport.Throughput x) {
+        double cpu = x.cpuSeconds().getOrDefault("Ferry", -1.0);
+        return cpu < 0 ? -1 : cpu / (x.messages() / 1e6);
     }
 
     private static void cpuRow(StringBuilder t, String phase, BenchReport.Throughput x, BenchReport.Throughput all) {

@@ -27,21 +27,30 @@ class SmallBenchTest {
 
     @Test
     void everyPhaseCountsWhatItMovedAndTheReportSaysSo() throws Exception {
-        Bench.Options options = new Bench.Options(3_000, 1_000, 2, 256, 4, 60, 500, 4, 3, "128m", "256m", dir.resolve("out"), false,
+        Bench.Options options = new Bench.Options(3_000, 1_000, 2, 256, 4, 60, 500, 4, 3, 20, "128m", "256m", dir.resolve("out"), false,
             Map.of(), List.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchReport report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8))
-            .run("bin/ferry bench --messages 3000");
+            .run("bin/ferry bench --messages 3000 --rtt-ms 20");
         String output = printed.toString(StandardCharsets.UTF_8);
         System.out.println(output);
 
-        // Two rounds of 3,000: into the source, as the ceiling, copied by Ferry; the relay moves 3,000.
+        // Two rounds of 3,000: into the source, as the ceiling, copied by Ferry (on loopback, then with the source
+        // far, then with the target far, 3,000 more into the source each time); the relay moves 3,000.
         assertThat(report.rounds()).hasSize(2);
         for (BenchReport.Round round : report.rounds()) {
             assertThat(round.fill().messages()).isEqualTo(3_000);
             assertThat(round.ceiling().messages()).isEqualTo(3_000);
             assertThat(round.ferry().messages()).isEqualTo(3_000);
+            assertThat(round.sourceFar().messages()).isEqualTo(3_000);
+            assertThat(round.targetFar().messages()).isEqualTo(3_000);
+            assertThat(round.sourceFarOfLoopback()).isPositive();
+            assertThat(round.targetFarOfLoopback()).isPositive();
         }
+        assertThat(report.sourceFar().messages()).isEqualTo(6_000);
+        assertThat(report.targetFar().messages()).isEqualTo(6_000);
+        assertThat(report.sourceFar().cpuSeconds()).containsKey("Ferry");
+        assertThat(report.targetFar().cpuSeconds()).containsKey("Ferry");
         assertThat(report.fill().messages()).isEqualTo(6_000);
         assertThat(report.ceiling().messages()).isEqualTo(6_000);
         assertThat(report.ferry().messages()).isEqualTo(6_000);
@@ -50,7 +59,7 @@ class SmallBenchTest {
         assertThat(report.naive().messages()).as("the relay copies them all well within its minute").isEqualTo(3_000);
         assertThat(report.ferryCold().messages()).as("the warm-up, from a cold JVM").isEqualTo(1_000);
         for (BenchReport.Throughput t : new BenchReport.Throughput[] {report.fill(), report.ceiling(), report.naive(),
-            report.ferry(), report.ferryCold()}) {
+            report.ferry(), report.sourceFar(), report.targetFar(), report.ferryCold()}) {
             assertThat(t.seconds()).isPositive();
             assertThat(t.perSecond()).isCloseTo(t.messages() / t.seconds(), within(1e-6));
         }
@@ -71,7 +80,7 @@ class SmallBenchTest {
 
         // The outage: 2 s of load, 3 s down, 2 s more, at 500 msg/s; all of it on the target afterwards.
         BenchReport.Outage outage = report.outage();
-        assertThat(outage.sourceMessages()).isEqualTo(1_000 + 2 * 3_000 + 2_000 + 500 * 7);
+        assertThat(outage.sourceMessages()).isEqualTo(1_000 + 2 * 3 * 3_000 + 2_000 + 500 * 7);
         assertThat(outage.targetMessages()).isGreaterThanOrEqualTo(outage.sourceMessages());
         assertThat(outage.duplicates()).isEqualTo(outage.targetMessages() - outage.sourceMessages());
         assertThat(outage.peakBacklog()).isPositive();
@@ -81,11 +90,16 @@ class SmallBenchTest {
         JsonNode json = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
         assertThat(json.path("ferry").path("messages").asLong()).isEqualTo(6_000);
         assertThat(json.path("rounds")).hasSize(2);
+        assertThat(json.path("sourceFar").path("messages").asLong()).isEqualTo(6_000);
+        assertThat(json.path("options").path("rttMillis").asInt()).isEqualTo(20);
         assertThat(json.path("live").path("delays").path("p99").asLong()).isEqualTo(delays.p99());
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("bench.svg").toFile());
         assertThat(output).contains("| Ferry catching up the backlog | 6,000 |").contains("| ... round 2: ceiling ").contains("held:").contains("bench.json");
-        assertThat(report.verdicts()).hasSize(4);
+        assertThat(output).contains("| Ferry catching up, the **source** 20 ms round trip away: ")
+            .contains("| Ferry catching up, the **target** 20 ms round trip away: ");
+        assertThat(report.verdicts()).hasSize(6);
+        assertThat(report.verdicts().get(4)).contains("source 20 ms round trip away").containsPattern("rounds: \\d+%, \\d+%\\)");
         assertThat(report.verdicts().get(0)).as("every round's ratio is shown").containsPattern("rounds: \\d+%, \\d+%\\)");
 
         // The docs section is replaced, not appended, on a second run.

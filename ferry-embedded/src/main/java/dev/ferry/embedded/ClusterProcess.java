@@ -55,6 +55,9 @@ public final class ClusterProcess implements AutoCloseable {
     private final Path tlsKey;
     /** The CA a client's certificate must chain to; null: no client certificate asked. */
     private final Path tlsClientCa;
+    /** In this JVM, in front of the child's servers; null unless built {@link Builder#behindDelayProxy()}. */
+    private final boolean behindDelayProxy;
+    private DelayProxy proxy;
 
     private Process process;
     private boolean closed;
@@ -72,6 +75,7 @@ public final class ClusterProcess implements AutoCloseable {
         this.tlsCertificate = builder.tlsCertificate;
         this.tlsKey = builder.tlsKey;
         this.tlsClientCa = builder.tlsClientCa;
+        this.behindDelayProxy = builder.behindDelayProxy;
     }
 
     public static Builder builder(String clusterName) {
@@ -83,9 +87,47 @@ public final class ClusterProcess implements AutoCloseable {
         return EmbeddedCluster.LOCALHOST + ":" + namesrvPort;
     }
 
-    /** {@code 127.0.0.1:port} of the broker; the same across restarts. */
+    /**
+     * {@code 127.0.0.1:port} of the broker, where it listens; the same across restarts. Behind a delay proxy,
+     * clients are sent to {@link #proxiedBrokerAddr()} instead; this address reaches the broker without delay.
+     */
     public String brokerAddr() {
         return EmbeddedCluster.LOCALHOST + ":" + brokerPort;
+    }
+
+    /**
+     * The NameServer's address behind the {@link #proxy() delay proxy}: {@code 127.0.0.2:port}.
+     *
+     * @throws IllegalStateException for a cluster built without one
+     */
+    public String proxiedNamesrvAddr() {
+        proxy();
+        return EmbeddedCluster.PROXIED_HOST + ":" + namesrvPort;
+    }
+
+    /**
+     * The broker's address behind the {@link #proxy() delay proxy}, {@code 127.0.0.2:port}: the one it advertises,
+     * which the NameServer gives every client.
+     *
+     * @throws IllegalStateException for a cluster built without one
+     */
+    public String proxiedBrokerAddr() {
+        proxy();
+        return EmbeddedCluster.PROXIED_HOST + ":" + brokerPort;
+    }
+
+    /**
+     * The delay proxy in front of the NameServer and the broker, running in this JVM, when the cluster was built
+     * {@link Builder#behindDelayProxy() behind one}; it stays up across the child's kills and restarts.
+     *
+     * @throws IllegalStateException for a cluster built without one
+     */
+    public synchronized DelayProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException(prefix() + (behindDelayProxy ? "not started"
+                : "built without a delay proxy (Builder.behindDelayProxy)"));
+        }
+        return proxy;
     }
 
     public String clusterName() {
@@ -169,6 +211,9 @@ public final class ClusterProcess implements AutoCloseable {
             return;
         }
         closed = true;
+        if (proxy != null) {
+            proxy.close();
+        }
         if (ownsStoreDir) {
             kill();
         } else {
@@ -203,6 +248,9 @@ public final class ClusterProcess implements AutoCloseable {
             throw new UncheckedIOException(prefix() + "cannot start " + command.get(0), e);
         }
         awaitReady(log, readFrom);
+        if (behindDelayProxy && proxy == null) {
+            proxy = DelayProxy.inFrontOf(clusterName, namesrvPort, List.of(brokerPort));
+        }
         LOG.info("{}started pid {} in {} ms: namesrv={} broker={} store={}", prefix(), process.pid(),
             Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), namesrvAddr(), brokerAddr(), storeDir);
     }
@@ -234,6 +282,9 @@ public final class ClusterProcess implements AutoCloseable {
         }
         if (maxMessageSize > 0) {
             command.addAll(List.of("--max-message-size", Integer.toString(maxMessageSize)));
+        }
+        if (behindDelayProxy) {
+            command.addAll(List.of("--advertised-host", EmbeddedCluster.PROXIED_HOST));
         }
         brokerProperties.forEach((key, value) -> command.addAll(List.of("--broker-property", key + "=" + value)));
         return command;
@@ -349,6 +400,7 @@ public final class ClusterProcess implements AutoCloseable {
         private Path tlsCertificate;
         private Path tlsKey;
         private Path tlsClientCa;
+        private boolean behindDelayProxy;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -399,6 +451,16 @@ public final class ClusterProcess implements AutoCloseable {
         public Builder tls(Path certificate, Path key, Path clientCa) {
             this.tlsClientCa = Objects.requireNonNull(clientCa, "clientCa").toAbsolutePath();
             return tls(certificate, key);
+        }
+
+        /**
+         * As {@link EmbeddedCluster.Builder#behindDelayProxy()}: the child's servers listen on 127.0.0.1, the
+         * broker advertises 127.0.0.2, and a {@link DelayProxy} in this JVM forwards from 127.0.0.2 to 127.0.0.1
+         * on the same ports.
+         */
+        public Builder behindDelayProxy() {
+            this.behindDelayProxy = true;
+            return this;
         }
 
         /** As {@link EmbeddedCluster.Builder#maxMessageSize(int)}. */

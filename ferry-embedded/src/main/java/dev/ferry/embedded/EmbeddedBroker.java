@@ -42,9 +42,16 @@ final class EmbeddedBroker {
     private static final String USER_HOME = "user.home";
     private static final Object USER_HOME_LOCK = new Object();
 
-    /** What every broker of a cluster shares. */
+    /**
+     * What every broker of a cluster shares.
+     *
+     * @param advertisedHost the host the broker gives the NameServer as its address (brokerIP1), which clients
+     *                       then connect to: {@link EmbeddedCluster#LOCALHOST}, where it listens, or the address
+     *                       of a {@link DelayProxy} in front of it
+     */
     record Settings(String clusterName, String namesrvAddr, boolean autoCreateTopics, int maxMessageSize,
-                    int commitLogFileSize, Map<String, String> brokerProperties, EmbeddedAcl.SuperUser acl) {
+                    int commitLogFileSize, Map<String, String> brokerProperties, EmbeddedAcl.SuperUser acl,
+                    String advertisedHost) {
     }
 
     private final Settings settings;
@@ -87,8 +94,14 @@ final class EmbeddedBroker {
         return name;
     }
 
+    /** Where it listens: {@code 127.0.0.1:port}. */
     String address() {
         return EmbeddedCluster.LOCALHOST + ":" + port;
+    }
+
+    /** Where the NameServer sends clients: its {@link #address()}, or a proxy's in front of it. */
+    String advertisedAddress() {
+        return settings.advertisedHost() + ":" + port;
     }
 
     Path storeDir() {
@@ -160,7 +173,7 @@ final class EmbeddedBroker {
 
     private boolean registered(NamesrvController namesrv) {
         BrokerData data = namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().get(name);
-        return data != null && address().equals(data.getBrokerAddrs().get(brokerId));
+        return data != null && advertisedAddress().equals(data.getBrokerAddrs().get(brokerId));
     }
 
     /**
@@ -203,7 +216,9 @@ final class EmbeddedBroker {
         brokerConfig.setBrokerClusterName(settings.clusterName());
         brokerConfig.setBrokerName(name);
         brokerConfig.setBrokerId(brokerId);
-        brokerConfig.setBrokerIP1(EmbeddedCluster.LOCALHOST);
+        // Clients connect to brokerIP1, which may be a proxy's address; the server binds 127.0.0.1 whatever it says.
+        // A slave replicates from brokerIP2, always the master's own address.
+        brokerConfig.setBrokerIP1(settings.advertisedHost());
         brokerConfig.setBrokerIP2(EmbeddedCluster.LOCALHOST);
         brokerConfig.setNamesrvAddr(settings.namesrvAddr());
         // Without it the broker keeps a process-wide default path under ~/store.

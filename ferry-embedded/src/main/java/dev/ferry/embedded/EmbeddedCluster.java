@@ -55,6 +55,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** RocketMQ's default is 1 GiB per commit log file; tests and demos need far less. */
     static final int DEFAULT_COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
     static final String LOCALHOST = "127.0.0.1";
+    /**
+     * Where a cluster {@link Builder#behindDelayProxy() behind a delay proxy} is reached: the proxy listens on
+     * this loopback address, on each server's own port.
+     */
+    static final String PROXIED_HOST = "127.0.0.2";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
@@ -77,6 +82,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Null unless the cluster was built {@link Builder#withAcl with ACL 2.0}. */
     private final EmbeddedAcl acl;
+    /** Null unless the cluster was built {@link Builder#behindDelayProxy() behind a delay proxy}. */
+    private DelayProxy proxy;
     private NamesrvController namesrv;
     private DefaultMQAdminExt admin;
     private boolean closed;
@@ -91,7 +98,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.namesrvPort = builder.namesrvPort != 0 ? builder.namesrvPort : Ports.pickNamesrvPort();
         EmbeddedBroker.Settings settings = new EmbeddedBroker.Settings(clusterName, namesrvAddr(),
             builder.autoCreateTopics, builder.maxMessageSize, builder.commitLogFileSize,
-            Map.copyOf(builder.brokerProperties), builder.superUser);
+            Map.copyOf(builder.brokerProperties), builder.superUser,
+            builder.delayProxy ? PROXIED_HOST : builder.advertisedHost);
         this.acl = builder.superUser == null ? null : new EmbeddedAcl(clusterName, builder.superUser,
             new EmbeddedAcl.Brokers() {
                 @Override
@@ -132,7 +140,30 @@ public final class EmbeddedCluster implements AutoCloseable {
         return LOCALHOST + ":" + namesrvPort;
     }
 
-    /** {@code 127.0.0.1:port} of the (first) broker. */
+    /**
+     * The NameServer's address behind the cluster's {@link #proxy() delay proxy}: {@code 127.0.0.2:port}.
+     *
+     * @throws IllegalStateException for a cluster built without one
+     */
+    public String proxiedNamesrvAddr() {
+        proxy();
+        return PROXIED_HOST + ":" + namesrvPort;
+    }
+
+    /**
+     * The delay proxy in front of the NameServer and every broker, when the cluster was built
+     * {@link Builder#behindDelayProxy() behind one}: set its delay to put the cluster far away.
+     *
+     * @throws IllegalStateException for a cluster built without one
+     */
+    public DelayProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException(prefix() + "built without a delay proxy (Builder.behindDelayProxy)");
+        }
+        return proxy;
+    }
+
+    /** {@code 127.0.0.1:port} of the (first) broker: where it listens, not through a proxy. */
     public String brokerAddr() {
         return brokers.get(0).address();
     }
@@ -371,6 +402,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         closed = true;
         long startNanos = System.nanoTime();
+        if (proxy != null) {
+            proxy.close();
+        }
         if (admin != null) {
             shutdownQuietly("admin client", admin::shutdown);
         }
@@ -477,6 +511,12 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         brokers.forEach(this::startBroker);
         slaves.forEach(this::startBroker);
+        if (builder.delayProxy) {
+            List<Integer> brokerPorts = new ArrayList<>();
+            brokers.forEach(b -> brokerPorts.add(b.port()));
+            slaves.forEach(b -> brokerPorts.add(b.port()));
+            proxy = DelayProxy.inFrontOf(clusterName, namesrvPort, brokerPorts);
+        }
         LOG.info("{}started in {} ms: namesrv={} brokers={} store={}", prefix(),
             Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), namesrvAddr(),
             brokers.stream().map(b -> b.name() + "@" + b.address()).toList(), storeDir);
@@ -660,6 +700,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         private List<String> brokerNames = List.of();
         private boolean slaves;
         private EmbeddedAcl.SuperUser superUser;
+        private boolean delayProxy;
+        private String advertisedHost = LOCALHOST;
 
         private Builder(String clusterName) {
             this.clusterName = StoreDirs.checkClusterName(clusterName);
@@ -710,6 +752,28 @@ public final class EmbeddedCluster implements AutoCloseable {
          */
         public Builder withAcl(String superUser, String password) {
             this.superUser = new EmbeddedAcl.SuperUser(superUser, password);
+            return this;
+        }
+
+        /**
+         * Puts a {@link DelayProxy} (at 0 ms to begin with) in front of the cluster, so that a test or the benchmark
+         * can move it far away while it runs: every server listens on 127.0.0.1 and the brokers advertise
+         * 127.0.0.2 (brokerIP1), where the proxy listens on the same ports and forwards to 127.0.0.1. The
+         * NameServer hands out the brokers' proxied addresses, so every client reaches the brokers through the
+         * proxy; {@link EmbeddedCluster#proxiedNamesrvAddr()} puts its NameServer lookups behind it too. Master
+         * and slave replicate directly (brokerIP2).
+         */
+        public Builder behindDelayProxy() {
+            this.delayProxy = true;
+            return this;
+        }
+
+        /**
+         * The host the brokers advertise (brokerIP1) while listening on 127.0.0.1: for a {@link ClusterProcess}
+         * whose proxy runs in its parent JVM.
+         */
+        Builder advertisedHost(String host) {
+            this.advertisedHost = Objects.requireNonNull(host, "host");
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <pre>
  * --name NAME --store-dir DIR --namesrv-port PORT --broker-port PORT
- * [--max-message-size BYTES] [--broker-property KEY=VALUE]... [--parent-pid PID]
+ * [--max-message-size BYTES] [--broker-property KEY=VALUE]... [--advertised-host HOST] [--parent-pid PID]
  * </pre>
  */
 final class EmbeddedClusterMain {
@@ -77,6 +77,7 @@ final class EmbeddedClusterMain {
         private int namesrvPort = -1;
         private int brokerPort = -1;
         private int maxMessageSize;
+        private String advertisedHost;
         private final List<String[]> brokerProperties = new ArrayList<>();
         private Optional<Long> parentPid = Optional.empty();
 
@@ -96,6 +97,7 @@ final class EmbeddedClusterMain {
                     case "--broker-port" -> parsed.brokerPort = number(option, value);
                     case "--max-message-size" -> parsed.maxMessageSize = number(option, value);
                     case "--broker-property" -> parsed.brokerProperties.add(keyValue(value));
+                    case "--advertised-host" -> parsed.advertisedHost = value;
                     case "--parent-pid" -> parsed.parentPid = Optional.of(pid(value));
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
@@ -117,6 +119,9 @@ final class EmbeddedClusterMain {
             }
             if (maxMessageSize > 0) {
                 builder.maxMessageSize(maxMessageSize);
+            }
+            if (advertisedHost != null) {
+                builder.advertisedHost(advertisedHost);
             }
             brokerProperties.forEach(p -> builder.brokerProperty(p[0], p[1]));
             return builder;

@@ -56,7 +56,8 @@ final class Ports {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(RANGE_START, RANGE_END);
             int neighbour = port - fastPortOffset;
-            if (isFree(port) && isFree(neighbour) && HANDED_OUT.add(port)) {
+            // Free on every address: the cluster takes it on 127.0.0.1, a proxy in front of it on another.
+            if (isFreeEverywhere(port) && isFreeEverywhere(neighbour) && HANDED_OUT.add(port)) {
                 if (neighbour == port || HANDED_OUT.add(neighbour)) {
                     return port;
                 }
@@ -68,13 +69,23 @@ final class Ports {
     }
 
     /**
-     * Whether a server could listen on the port now. Like RocketMQ's Netty servers, the probe uses
-     * SO_REUSEADDR, so connections still in TIME_WAIT do not count as "in use".
+     * Whether a server could listen on the port of 127.0.0.1 now (where the embedded servers bind; a
+     * {@link DelayProxy} in front of a cluster listens on the same port of another loopback address). Like
+     * RocketMQ's Netty servers, the probe uses SO_REUSEADDR, so connections still in TIME_WAIT do not count as
+     * "in use". A server listening on all addresses holds 127.0.0.1's port too.
      */
     static boolean isFree(int port) {
+        return canBind(new InetSocketAddress(EmbeddedCluster.LOCALHOST, port));
+    }
+
+    private static boolean isFreeEverywhere(int port) {
+        return canBind(new InetSocketAddress(port));
+    }
+
+    private static boolean canBind(InetSocketAddress address) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(port));
+            socket.bind(address);
             return true;
         } catch (IOException e) {
             return false;

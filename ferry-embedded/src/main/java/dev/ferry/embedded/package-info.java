@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.ferry.embedded.EmbeddedCluster} runs a cluster inside the current JVM;
  * {@link dev.ferry.embedded.ClusterProcess} runs the same cluster in a child JVM so that a test can kill it hard
- * and start it again on the same ports and store. Both keep RocketMQ's files and logs under their store folder
+ * and start it again on the same ports and store. Either can sit behind a {@link dev.ferry.embedded.DelayProxy},
+ * a TCP proxy that delays every chunk of bytes each way, to put the cluster a round trip away. Both keep RocketMQ's files and logs under their store folder
  * (or {@code target/}), never under {@code ~/store} or {@code ~/logs}.
  *
  * <p>Not part of Ferry's engine: it depends on no other Ferry module (ferry-core uses it in tests only), and a
