@@ -1,0 +1,94 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.backup.Ferry;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.embedded.EmbeddedCluster;
+import dev.ferry.embedded.TopicReader;
+import dev.ferry.names.FerryNames;
+import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestMessages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ferry reading a source a round trip of 50 ms away (a delay proxy in front of it), with several pulls out per
+ * source queue. While it copies, the target stops answering in time for a while (sends time out, some were stored:
+ * they are sent again) and a second Ferry process joins and leaves (queues move between the two mid-way). Every
+ * message reaches the target, and each target queue holds its source queue's messages in their order: a message
+ * copied again comes only after the ones before it.
+ */
+class FarSourceTest {
+
+    private static final String TOPIC = "far-orders";
+    private static final int QUEUES = 8;
+    private static final int MESSAGES = 8_000;
+
+    @Test
+    void aFarSourceIsCopiedCompleteAndInOrderWhileTheTargetFailsAndQueuesMove() throws Exception {
+        EmbeddedCluster a = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+            .autoCreateTopics(false).behindDelayProxy().start();
+        EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b")
+            .autoCreateTopics(false).behindDelayProxy().start();
+        try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b)) {
+            a.createTopic(TOPIC, QUEUES);
+            b.createTopic(TOPIC, QUEUES);
+            FerryConfig config = TestConfigs.config(List.of(TestConfigs.cluster("A", a.proxiedNamesrvAddr()),
+                    TestConfigs.cluster("B", b.proxiedNamesrvAddr())),
+                List.of(TestConfigs.oneWay("far-dr", "A", "B", List.of(TOPIC))));
+            List<String> produced = new ArrayList<>();
+            try (TestMessages producer = new TestMessages(a.namesrvAddr())) {
+                produced.addAll(producer.send(TOPIC, "far", 0, MESSAGES / 2, QUEUES));
+            }
+            a.proxy().delay(Duration.ofMillis(25));
+
+            try (Ferry ferry = Ferry.start(config)) {
+                await().atMost(Duration.ofMinutes(2)).until(() -> b.messageCount(TOPIC) >= MESSAGES / 8);
+
+                // The target answers too late for a while: sends time out (3 s), some after being stored.
+                b.proxy().delay(Duration.ofMillis(2_000));
+                try (TestMessages producer = new TestMessages(a.namesrvAddr())) {
+                    produced.addAll(producer.send(TOPIC, "far", MESSAGES / 2, MESSAGES / 4, QUEUES));
+                }
+                await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).retries() > 0);
+                b.proxy().delay(Duration.ZERO);
+
+                // A second process joins the group: half the queues move to it, mid-way; then it leaves again.
+                try (Ferry second = Ferry.start(config)) {
+                    try (TestMessages producer = new TestMessages(a.namesrvAddr())) {
+                        produced.addAll(producer.send(TOPIC, "far", MESSAGES * 3 / 4, MESSAGES / 4, QUEUES));
+                    }
+                    await().atMost(Duration.ofMinutes(2)).until(() -> second.status().get(0).copied() > 0);
+                }
+                await().atMost(Duration.ofMinutes(3)).until(() -> ferry.status().get(0).backlog() == 0);
+            }
+
+            List<MessageExt> copies = TopicReader.readAll(b, TOPIC, produced.size());
+            Set<String> ids = new HashSet<>();
+            copies.forEach(copy -> ids.add(copy.getMsgId()));
+            assertThat(ids).as("every message copied").containsExactlyInAnyOrderElementsOf(produced);
+            Map<String, List<Long>> bySourceQueue = new HashMap<>();
+            for (MessageExt copy : copies) {
+                String queue = copy.getUserProperty(FerryNames.SOURCE_BROKER) + "/"
+                    + copy.getUserProperty(FerryNames.SOURCE_QUEUE);
+                bySourceQueue.computeIfAbsent(queue, q -> new ArrayList<>())
+                    .add(Long.parseLong(copy.getUserProperty(FerryNames.SOURCE_OFFSET)));
+            }
+            bySourceQueue.forEach((queue, offsets) -> assertThat(new ArrayList<>(new LinkedHashSet<>(offsets)))
+                .as("queue %s in its source order, each message first copied after the ones before it", queue)
+                .isSorted());
+            System.out.printf("far source: %d produced, %d copies (%d sent again after a timeout or a move)%n",
+                produced.size(), copies.size(), copies.size() - produced.size());
+        }
+    }
+}
