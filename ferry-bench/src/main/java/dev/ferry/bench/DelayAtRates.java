@@ -12,7 +12,6 @@ import dev.ferry.config.TopicMapping;
 import dev.ferry.copy.LinkStatus;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.names.FerryNames;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,14 +58,12 @@ public final class DelayAtRates {
         if (rates.isEmpty()) {
             rates = List.of(20, 100, 1_000, 5_000);
         }
-        Path root = Files.createTempDirectory("ferry-delay-at-rates");
-        EmbeddedCluster source = EmbeddedCluster.builder("DefaultCluster").autoCreateTopics(false)
-            .storeRoot(root.resolve("a")).start();
-        EmbeddedCluster target = EmbeddedCluster.builder("DefaultCluster").autoCreateTopics(false)
-            .storeRoot(root.resolve("b")).start();
+        // Stores in fresh folders, deleted on close.
+        EmbeddedCluster source = EmbeddedCluster.builder("DefaultCluster").autoCreateTopics(false).start();
+        EmbeddedCluster target = EmbeddedCluster.builder("DefaultCluster").autoCreateTopics(false).start();
         try {
             source.createTopic(TOPIC, QUEUES);
-            try (Ferry ferry = Ferry.start(config(root, source, target));
+            try (Ferry ferry = Ferry.start(config(source, target));
                  LiveLoad load = new LiveLoad(source.namesrvAddr(), new BenchMessages(1024))) {
                 awaitFirstHeartbeat(ferry);
                 load.run(TOPIC, "warm-up", 100, 3);
@@ -82,13 +79,13 @@ public final class DelayAtRates {
         System.exit(0);
     }
 
-    private static FerryConfig config(Path root, EmbeddedCluster source, EmbeddedCluster target) {
+    private static FerryConfig config(EmbeddedCluster source, EmbeddedCluster target) {
         Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
         clusters.put("a", new ClusterConfig("a", source.namesrvAddr(), null, null, Map.of(), false));
         clusters.put("b", new ClusterConfig("b", target.namesrvAddr(), null, null, Map.of(), false));
         BackupConfig backup = new BackupConfig("delay-at-rates", Mode.ONE_WAY, "a", "b", List.of(TOPIC),
             TopicMapping.SAME, null, StartFrom.EARLIEST, List.of(), OnError.DEAD_LETTER);
-        return new FerryConfig(root.resolve("ferry.yaml"), clusters, List.of(backup), HttpConfig.DEFAULT);
+        return new FerryConfig(Path.of("delay-at-rates.yaml"), clusters, List.of(backup), HttpConfig.DEFAULT);
     }
 
     private static void awaitFirstHeartbeat(Ferry ferry) throws InterruptedException {
