@@ -224,18 +224,19 @@ public final class Link implements AutoCloseable {
     /** What the link has done and how far behind it is, read from the source cluster now. */
     public LinkStatus status() {
         boolean running = started && !stopping;
+        Set<MessageQueue> held = running ? queues.held() : Set.of();
         if (running) {
-            Set<MessageQueue> held = queues.held();
             stats.retainQueues(held);
             linkTarget.forgetAllBut(held);
         }
         long backlog = -1;
         long delayMillis = -1;
+        LinkProgress progress = null;
         String sourceError = null;
         try {
             long now = System.currentTimeMillis();
-            LinkProgress progress = LinkProgress.of(sourceAdmin.consumeStats(group, backup.topics()), backup.topics(),
-                now, queue -> caughtUp(queue, now));
+            progress = LinkProgress.of(sourceAdmin.consumeStats(group, backup.topics()), backup.topics(), now,
+                queue -> caughtUp(queue, now), queue -> held.contains(queue) ? queues.nextOffset(queue) : -1);
             backlog = progress.backlog();
             delayMillis = progress.delayMillis();
         } catch (Exception e) {
@@ -252,9 +253,9 @@ public final class Link implements AutoCloseable {
             backlog, CATCHING_UP_ABOVE, slaveReads.describe()));
         long heartbeatDelay = stats.lastHeartbeatDelayMillis();
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis();
-        if (backlog == 0 && heartbeatDelay >= 0) {
-            // Nothing waits: the link is as far behind as its newest heartbeat took to get through.
-            delayMillis = heartbeatDelay;
+        if (progress != null) {
+            delayMillis = LinkDelay.of(progress, heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
+                settings.batchMessages());
         }
         LinkSubscription chosen = subscription;
         return new LinkStatus(backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name(), group,

@@ -13,9 +13,11 @@ import java.util.List;
  * @param received    messages the source delivered to Ferry, redeliveries included
  * @param skippedLoop messages Ferry pulled and dropped because the target is on their path
  * @param skippedAtSource messages the source broker's filter passed over (loop check and the backup's filter)
- * @param delayMillis how far the target is behind, in milliseconds: while a backlog waits, how long ago the last
- *                    copied message was stored on the source; with no backlog, how long the newest heartbeat took
- *                    from the source to the target (0 before the first); -1 when the source could not be asked
+ * @param delayMillis how far the target is behind, in milliseconds: while the link keeps up (no queue holds more
+ *                    unread messages than one pull takes, heartbeats come through), how long the newest heartbeat
+ *                    took from the source to the target; while a backlog waits beyond that, how long ago the last
+ *                    copied message was stored on the source (see {@link LinkDelay}); 0 before anything was
+ *                    copied; -1 when the source could not be asked
  * @param sourceReachable whether the source answered when this snapshot was taken
  * @param heldOnReturn what the source held, not yet copied, when the link last reached it after not reaching
  *                    it: at start, or when a failed region came back (-1 before the link reached it). Through
