@@ -1,13 +1,18 @@
 package dev.ferry.copy;
 
+import dev.ferry.names.FerryNames;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageBatch;
 import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageDecoder;
 
 /**
  * Turns the copies of one pull into the sends the target accepts, encoding each copy once.
@@ -32,26 +37,54 @@ final class Batches {
 
     /** Per-entry framing: total size, magic, body CRC, flag, body length, properties length. */
     private static final int FRAMING_BYTES = 4 + 4 + 4 + 4 + 4 + 2;
-    private static final byte NAME_VALUE_SEPARATOR = 1;
-    private static final byte PROPERTY_SEPARATOR = 2;
 
     private Batches() {
     }
 
-    /** A copy and its properties, encoded once; {@link #size()} is what it adds to a batch body. */
+    /**
+     * A copy and its properties, encoded once; {@link #size()} is what it adds to a batch body.
+     *
+     * <p>A stamped copy's properties exist only as bytes ({@link OriginStamp} writes them straight from the source's
+     * map): in a batch nothing else reads them, and the client asks its copies for their message IDs only (to name
+     * the send in its result), so a copy carries just that. A copy sent alone is encoded by the client from its
+     * map, so {@link #message()} gives it the map its bytes decode to, exactly what the target reads from them.
+     */
     static final class Entry {
-        final Message message;
+        private final Message message;
         final byte[] properties;
+        private final long originTimeMillis;
+        private boolean whole;
 
-        private Entry(Message message, byte[] properties) {
+        private Entry(Message message, byte[] properties, long originTimeMillis, boolean whole) {
             this.message = message;
             this.properties = properties;
+            this.originTimeMillis = originTimeMillis;
+            this.whole = whole;
         }
 
         int size() {
             return properties.length > Short.MAX_VALUE
                 ? Integer.MAX_VALUE / 2 // alone, whatever the budget
                 : FRAMING_BYTES + message.getBody().length + properties.length;
+        }
+
+        /** The copy with all its properties, to be sent as a message of its own. */
+        Message message() {
+            if (!whole) {
+                MessageAccessor.setProperties(message,
+                    MessageDecoder.string2messageProperties(new String(properties, StandardCharsets.UTF_8)));
+                whole = true;
+            }
+            return message;
+        }
+
+        int bodyLength() {
+            return message.getBody().length;
+        }
+
+        /** When the message was first stored, on its origin cluster; -1 when the copy does not say. */
+        long originTimeMillis() {
+            return originTimeMillis;
         }
     }
 
@@ -60,7 +93,7 @@ final class Batches {
      * Not for sharing between threads.
      */
     static final class Encoder {
-        private byte[] scratch = new byte[4096];
+        private final PropertyWriter writer = new PropertyWriter();
 
         /**
          * Encodes the copy's properties; gives it a message ID first if it has none, as the producer would (copies
@@ -68,29 +101,46 @@ final class Batches {
          */
         Entry entry(Message copy) {
             MessageClientIDSetter.setUniqID(copy);
-            return new Entry(copy, properties(copy.getProperties()));
+            String originTime = copy.getProperty(FerryNames.ORIGIN_TIME);
+            long originTimeMillis = -1;
+            if (originTime != null) {
+                try {
+                    originTimeMillis = Long.parseLong(originTime);
+                } catch (NumberFormatException e) {
+                    // as if absent
+                }
+            }
+            return new Entry(copy, properties(copy.getProperties()), originTimeMillis, true);
         }
 
         /** {@code key \u0001 value \u0002} per property with a value, as UTF-8: RocketMQ's properties string. */
         byte[] properties(Map<String, String> properties) {
-            int at = 0;
+            writer.reset();
             for (Map.Entry<String, String> property : properties.entrySet()) {
                 String value = property.getValue();
-                if (value == null) {
-                    continue;
+                if (value != null) {
+                    writer.name(property.getKey()).value(value).end();
                 }
-                String key = property.getKey();
-                // No char takes more than 3 bytes (a surrogate pair, 2 chars, takes 4).
-                int most = 3 * (key.length() + value.length()) + 2;
-                if (scratch.length - at < most) {
-                    scratch = Arrays.copyOf(scratch, Math.max(2 * scratch.length, at + most));
-                }
-                at = utf8(key, scratch, at);
-                scratch[at++] = NAME_VALUE_SEPARATOR;
-                at = utf8(value, scratch, at);
-                scratch[at++] = PROPERTY_SEPARATOR;
             }
-            return Arrays.copyOf(scratch, at);
+            return writer.toByteArray();
+        }
+
+        /** Where a copy's properties are written, one copy after another: {@link #written} ends each. */
+        PropertyWriter writer() {
+            writer.reset();
+            return writer;
+        }
+
+        /** The copy whose properties were just written, with message ID {@code id} (one of them). */
+        Entry written(String topic, byte[] body, int flag, String id, long originTimeMillis) {
+            Message copy = new Message();
+            copy.setTopic(topic);
+            copy.setBody(body);
+            copy.setFlag(flag);
+            Map<String, String> idOnly = new HashMap<>(2);
+            idOnly.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, id);
+            MessageAccessor.setProperties(copy, idOnly);
+            return new Entry(copy, writer.toByteArray(), originTimeMillis, false);
         }
     }
 
@@ -121,7 +171,7 @@ final class Batches {
      */
     static Message join(List<Entry> entries) {
         if (entries.size() == 1) {
-            return entries.get(0).message;
+            return entries.get(0).message();
         }
         int total = 0;
         List<Message> copies = new ArrayList<>(entries.size());
@@ -153,33 +203,6 @@ final class Batches {
         MessageClientIDSetter.setUniqID(batch);
         batch.setBody(body);
         return batch;
-    }
-
-    /** Writes {@code text} as UTF-8 at {@code at} (there is room for 3 bytes a char); returns the next position. */
-    private static int utf8(String text, byte[] out, int at) {
-        int length = text.length();
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                out[at++] = (byte) c;
-            } else if (c < 0x800) {
-                out[at++] = (byte) (0xC0 | (c >> 6));
-                out[at++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-                int code = Character.toCodePoint(c, text.charAt(++i));
-                out[at++] = (byte) (0xF0 | (code >> 18));
-                out[at++] = (byte) (0x80 | ((code >> 12) & 0x3F));
-                out[at++] = (byte) (0x80 | ((code >> 6) & 0x3F));
-                out[at++] = (byte) (0x80 | (code & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                out[at++] = '?'; // a lone surrogate, as String.getBytes(UTF_8) writes it
-            } else {
-                out[at++] = (byte) (0xE0 | (c >> 12));
-                out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                out[at++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        return at;
     }
 
     private static int putInt(byte[] out, int at, int value) {

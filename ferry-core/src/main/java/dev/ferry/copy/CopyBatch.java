@@ -1,6 +1,5 @@
 package dev.ferry.copy;
 
-import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.rocketmq.common.message.Message;
@@ -21,12 +20,8 @@ final class CopyBatch {
 
         /** When the message was first stored, on its origin cluster (the stamp carries it across hops). */
         long originTimeMillis() {
-            String stamped = entry.message.getProperty(FerryNames.ORIGIN_TIME);
-            try {
-                return stamped == null ? original.getStoreTimestamp() : Long.parseLong(stamped);
-            } catch (NumberFormatException e) {
-                return original.getStoreTimestamp();
-            }
+            long stamped = entry.originTimeMillis();
+            return stamped < 0 ? original.getStoreTimestamp() : stamped;
         }
     }
 
@@ -83,7 +78,7 @@ final class CopyBatch {
     long bodyBytes() {
         long bytes = 0;
         for (Copy copy : copies) {
-            bytes += copy.entry().message.getBody().length;
+            bytes += copy.entry().bodyLength();
         }
         return bytes;
     }

@@ -28,7 +28,7 @@ final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
         this.topic = FerryNames.deadLetterTopic(backupName);
         this.targetCluster = targetCluster;
         this.sourceAdmin = sourceAdmin;
-        this.producer = new DefaultMQProducer(topic, ClusterClients.rpcHook(sourceAdmin.cluster()));
+        this.producer = ClusterClients.producer(topic, sourceAdmin.cluster());
         ClusterClients.configure(producer, sourceAdmin.cluster(), "dlq");
     }
 

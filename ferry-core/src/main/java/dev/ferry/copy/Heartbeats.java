@@ -52,8 +52,7 @@ final class Heartbeats implements AutoCloseable {
     Heartbeats(String group, ClusterAdmin sourceAdmin) {
         this.tag = group;
         this.sourceAdmin = sourceAdmin;
-        this.producer = new DefaultMQProducer(FerryNames.heartbeatGroup(group),
-            ClusterClients.rpcHook(sourceAdmin.cluster()));
+        this.producer = ClusterClients.producer(FerryNames.heartbeatGroup(group), sourceAdmin.cluster());
         ClusterClients.configure(producer, sourceAdmin.cluster(), "heartbeat");
         producer.setSendMsgTimeout((int) SEND_TIMEOUT_MILLIS);
         producer.setRetryTimesWhenSendFailed(0);

@@ -11,8 +11,9 @@ import static dev.ferry.names.FerryNames.SOURCE_TOPIC;
 
 import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,9 +66,6 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 public final class OriginStamp {
 
-    /** Properties of the stamp proper, set on every copy (the message ID may be as well). */
-    private static final int STAMP_PROPERTIES = 9;
-
     /**
      * RocketMQ system properties that are part of the message itself and travel with the copy: tags, keys, the
      * message ID, and the FIFO message group (a 5.x FIFO topic's consumers order by it).
@@ -75,12 +73,32 @@ public final class OriginStamp {
     private static final List<String> KEPT_SYSTEM_PROPERTIES = List.of(
         MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
         MessageConst.PROPERTY_SHARDING_KEY);
+    private static final String ID = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX;
+
+    /** What becomes of a source property with this name; a name not here travels unless it is transient. */
+    private enum Fate { CARRIED, DROPPED, STAMPED }
+
+    private static final Map<String, Fate> FATES = fates();
 
     /** What {@link #copy} returns for a message that would loop. */
     private static final Stamped LOOP = new Stamped(Optional.empty(), false);
 
+    private static final byte[] ORIGIN_NAME = utf8(ORIGIN);
+    private static final byte[] PATH_NAME = utf8(PATH);
+    private static final byte[] ORIGIN_TIME_NAME = utf8(ORIGIN_TIME);
+    private static final byte[] SOURCE_TOPIC_NAME = utf8(SOURCE_TOPIC);
+    private static final byte[] SOURCE_BROKER_NAME = utf8(SOURCE_BROKER);
+    private static final byte[] SOURCE_QUEUE_NAME = utf8(SOURCE_QUEUE);
+    private static final byte[] SOURCE_OFFSET_NAME = utf8(SOURCE_OFFSET);
+    private static final byte[] SIGNATURE_NAME = utf8(SIGNATURE);
+    private static final byte[] ID_NAME = utf8(ID);
+
     private final String sourceCluster;
-    private final Map<String, String> sourceStamp;
+    private final byte[] sourceClusterUtf8;
+    /** The configured stamp but for what every copy gets anyway (the FERRY_* stamp, the message ID). */
+    private final Map<String, String> userStamp;
+    /** A message ID the configured stamp gives a source message without one (RocketMQ's config refuses it). */
+    private final String stampId;
     private final Optional<StampSignature> signature;
 
     /**
@@ -96,17 +114,26 @@ public final class OriginStamp {
     /** With a {@code signature}, stamps are signed, and only signed ones trusted. */
     OriginStamp(String sourceCluster, Map<String, String> sourceStamp, Optional<StampSignature> signature) {
         this.sourceCluster = sourceCluster;
-        this.sourceStamp = Map.copyOf(sourceStamp);
+        this.sourceClusterUtf8 = utf8(sourceCluster);
+        Map<String, String> user = new LinkedHashMap<>(sourceStamp);
+        user.keySet().removeIf(name -> FATES.get(name) == Fate.STAMPED || name.equals(ID));
+        this.userStamp = Collections.unmodifiableMap(user);
+        this.stampId = sourceStamp.get(ID);
         this.signature = signature;
     }
 
     /**
      * A stamped copy, or none when it would loop.
      *
-     * @param copy   the message to write; empty when the target is on the (trusted) path
+     * @param entry  the copy to write, encoded; empty when the target is on the (trusted) path
      * @param forged the source message carried a stamp that was not trusted: it is copied as a local message
      */
-    record Stamped(Optional<Message> copy, boolean forged) {
+    record Stamped(Optional<Batches.Entry> entry, boolean forged) {
+
+        /** The copy as a message of its own, all its properties in its map. */
+        Optional<Message> copy() {
+            return entry.map(Batches.Entry::message);
+        }
     }
 
     /** True when the message has already been stored in {@code cluster}: copying it there would loop. */
@@ -114,8 +141,23 @@ public final class OriginStamp {
         return onPath(message.getProperty(PATH), cluster);
     }
 
+    /** Whether {@code cluster} is one of the comma-separated names of {@code path}. */
     private static boolean onPath(String path, String cluster) {
-        return path != null && Arrays.asList(path.split(",")).contains(cluster);
+        if (path == null) {
+            return false;
+        }
+        int from = 0;
+        while (true) {
+            int comma = path.indexOf(',', from);
+            int end = comma < 0 ? path.length() : comma;
+            if (end - from == cluster.length() && path.startsWith(cluster, from)) {
+                return true;
+            }
+            if (comma < 0) {
+                return false;
+            }
+            from = comma + 1;
+        }
     }
 
     /** The copy to write into {@code targetCluster}'s {@code targetTopic}, or empty when that would loop. */
@@ -125,44 +167,151 @@ public final class OriginStamp {
 
     /** As {@link #stamp}, saying whether the source's stamp was forged. */
     Stamped copy(MessageExt source, String targetTopic, String targetCluster) {
+        return copy(source, targetTopic, targetCluster, new Batches.Encoder());
+    }
+
+    /**
+     * As {@link #stamp}, saying whether the source's stamp was forged, the copy encoded by {@code encoder}.
+     *
+     * <p>The copy's properties are written straight from the source's map, then the stamp, into the encoder's
+     * buffer: no map, and no string for a number or the path. This runs for every message copied, and the profile
+     * showed building a property map per copy and walking it again to encode it as the copy threads' largest cost.
+     * A property is written once: a source property the stamp sets is left out of the first pass.
+     */
+    Stamped copy(MessageExt source, String targetTopic, String targetCluster, Batches.Encoder encoder) {
         if (targetCluster.equals(sourceCluster)) {
             return LOOP;
         }
-        boolean forged = signature.isPresent() && claimsStamp(source)
-            && !signature.get().verifies(sourceCluster, source.getProperties());
+        Map<String, String> from = source.getProperties() != null ? source.getProperties() : Map.of();
+        boolean forged = signature.isPresent() && claimsStamp(from)
+            && !signature.get().verifies(sourceCluster, from);
         // A forged stamp says nothing: the message is taken as produced here.
-        String path = forged ? null : source.getProperty(PATH);
+        String path = forged ? null : from.get(PATH);
         if (onPath(path, targetCluster)) {
             return LOOP;
         }
-        // One pass over the source's properties into a map sized for the stamp as well: this runs for every
-        // message copied, and the profile showed the property maps as the copy threads' largest cost.
-        Map<String, String> properties = carriedProperties(source, STAMP_PROPERTIES + sourceStamp.size());
-        sourceStamp.forEach(properties::putIfAbsent);
-        String origin = forged ? null : source.getProperty(ORIGIN);
-        String originTime = forged ? null : source.getProperty(ORIGIN_TIME);
-        properties.put(ORIGIN, origin != null ? origin : sourceCluster);
-        properties.put(PATH, path == null ? sourceCluster : path + "," + sourceCluster);
-        properties.put(ORIGIN_TIME, originTime != null ? originTime : Long.toString(source.getStoreTimestamp()));
-        properties.put(SOURCE_TOPIC, source.getTopic());
-        properties.put(SOURCE_BROKER, String.valueOf(source.getBrokerName()));
-        properties.put(SOURCE_QUEUE, Integer.toString(source.getQueueId()));
-        properties.put(SOURCE_OFFSET, Long.toString(source.getQueueOffset()));
-        properties.computeIfAbsent(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, key -> derivedId(source));
-        if (signature.isPresent()) {
-            properties.put(SIGNATURE, signature.get().sign(targetCluster, properties));
-        } else {
-            properties.remove(SIGNATURE);
+        PropertyWriter out = encoder.writer();
+        // Each signed value's place in the buffer: start, end.
+        int[] signed = signature.isPresent() ? new int[2 * StampSignature.FIELDS] : null;
+        String id = null;
+        for (Map.Entry<String, String> property : from.entrySet()) {
+            String name = property.getKey();
+            String value = property.getValue();
+            if (value != null && carried(name)) {
+                out.name(name);
+                int start = out.position();
+                out.value(value).end();
+                if (name.equals(ID)) {
+                    id = value;
+                    mark(signed, StampSignature.ID, start, out.position() - 1);
+                }
+            }
         }
-        Message copy = new Message(targetTopic, source.getBody());
-        copy.setFlag(source.getFlag());
-        MessageAccessor.setProperties(copy, properties);
-        return new Stamped(Optional.of(copy), forged);
+        for (Map.Entry<String, String> property : userStamp.entrySet()) {
+            String name = property.getKey();
+            if (!(from.get(name) != null && carried(name))) {
+                out.name(name).value(property.getValue()).end();
+            }
+        }
+        String origin = forged ? null : from.get(ORIGIN);
+        String originTime = forged ? null : from.get(ORIGIN_TIME);
+        int start = out.name(ORIGIN_NAME).position();
+        if (origin != null) {
+            out.value(origin);
+        } else {
+            out.value(sourceClusterUtf8);
+        }
+        out.end();
+        mark(signed, StampSignature.ORIGIN, start, out.position() - 1);
+        start = out.name(PATH_NAME).position();
+        if (path != null) {
+            out.value(path).value(',');
+        }
+        out.value(sourceClusterUtf8).end();
+        mark(signed, StampSignature.PATH, start, out.position() - 1);
+        start = out.name(ORIGIN_TIME_NAME).position();
+        long originTimeMillis = source.getStoreTimestamp();
+        if (originTime != null) {
+            out.value(originTime);
+            originTimeMillis = parseOr(originTime, originTimeMillis);
+        } else {
+            out.value(originTimeMillis);
+        }
+        out.end();
+        mark(signed, StampSignature.ORIGIN_TIME, start, out.position() - 1);
+        start = out.name(SOURCE_TOPIC_NAME).position();
+        out.value(source.getTopic()).end();
+        mark(signed, StampSignature.SOURCE_TOPIC, start, out.position() - 1);
+        start = out.name(SOURCE_BROKER_NAME).position();
+        out.value(String.valueOf(source.getBrokerName())).end();
+        mark(signed, StampSignature.SOURCE_BROKER, start, out.position() - 1);
+        start = out.name(SOURCE_QUEUE_NAME).position();
+        out.value(source.getQueueId()).end();
+        mark(signed, StampSignature.SOURCE_QUEUE, start, out.position() - 1);
+        start = out.name(SOURCE_OFFSET_NAME).position();
+        out.value(source.getQueueOffset()).end();
+        mark(signed, StampSignature.SOURCE_OFFSET, start, out.position() - 1);
+        if (id == null) {
+            id = stampId != null ? stampId : derivedId(source);
+            start = out.name(ID_NAME).position();
+            out.value(id).end();
+            mark(signed, StampSignature.ID, start, out.position() - 1);
+        }
+        if (signed != null) {
+            // The signature is over the bytes just written, read back from the buffer.
+            out.name(SIGNATURE_NAME);
+            out.value(signature.get().sign(targetCluster, out.buffer(), signed)).end();
+        }
+        return new Stamped(Optional.of(encoder.written(targetTopic, source.getBody(), source.getFlag(), id,
+            originTimeMillis)), forged);
+    }
+
+    /** Whether a source property with this name travels with the copy as it is. */
+    private static boolean carried(String name) {
+        Fate fate = FATES.get(name);
+        return fate == null ? !name.startsWith(MessageConst.PROPERTY_TRANSIENT_PREFIX) : fate == Fate.CARRIED;
+    }
+
+    private static void mark(int[] signed, int field, int start, int end) {
+        if (signed != null) {
+            signed[2 * field] = start;
+            signed[2 * field + 1] = end;
+        }
+    }
+
+    private static long parseOr(String number, long otherwise) {
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * RocketMQ's system properties are carried only when part of the message itself; the stamp's own are written
+     * afresh (a signature read is never carried: it would not match the stamp).
+     */
+    private static Map<String, Fate> fates() {
+        Map<String, Fate> fates = new HashMap<>();
+        for (String name : MessageConst.STRING_HASH_SET) {
+            fates.put(name, KEPT_SYSTEM_PROPERTIES.contains(name) ? Fate.CARRIED : Fate.DROPPED);
+        }
+        for (String name : FerryNames.STAMP) {
+            fates.put(name, Fate.STAMPED);
+        }
+        fates.put(SIGNATURE, Fate.STAMPED);
+        // A HashMap, not Map.copyOf: looked up for every property of every message, and a HashMap compares the
+        // String's cached hash before equals, where the immutable map's probe calls equals on every slot it visits
+        // (a third of the stamping's samples).
+        return Collections.unmodifiableMap(fates);
     }
 
     /** Whether the message carries any property of a stamp: a local message carries none. */
-    private static boolean claimsStamp(MessageExt source) {
-        Map<String, String> properties = source.getProperties();
+    private static boolean claimsStamp(Map<String, String> properties) {
         for (String name : FerryNames.STAMP) {
             if (properties.containsKey(name)) {
                 return true;
@@ -191,20 +340,19 @@ public final class OriginStamp {
     static Message carried(MessageExt source, String topic) {
         Message copy = new Message(topic, source.getBody());
         copy.setFlag(source.getFlag());
-        MessageAccessor.setProperties(copy, carriedProperties(source, 0));
+        MessageAccessor.setProperties(copy, carriedProperties(source));
         return copy;
     }
 
-    /** What travels of the source's properties, in a map with room for {@code more}. */
-    private static Map<String, String> carriedProperties(MessageExt source, int more) {
+    /** What travels of the source's properties, its stamp included (a dead letter keeps it as read). */
+    private static Map<String, String> carriedProperties(MessageExt source) {
         // Straight from the map rather than through putUserProperty: the source may hold values putUserProperty
         // refuses (blank ones), and a copy must carry what the source has, not what today's client would accept.
         Map<String, String> from = source.getProperties();
-        Map<String, String> carried = new HashMap<>((int) ((from.size() + more) / 0.75f) + 1);
+        Map<String, String> carried = new HashMap<>();
         for (Map.Entry<String, String> property : from.entrySet()) {
             String key = property.getKey();
-            if (MessageConst.STRING_HASH_SET.contains(key) ? KEPT_SYSTEM_PROPERTIES.contains(key)
-                : !key.startsWith(MessageConst.PROPERTY_TRANSIENT_PREFIX)) {
+            if (FATES.get(key) == Fate.STAMPED || carried(key)) {
                 carried.put(key, property.getValue());
             }
         }

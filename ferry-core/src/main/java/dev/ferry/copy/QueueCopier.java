@@ -180,10 +180,10 @@ final class QueueCopier implements MessageListenerOrderly {
             if (message.getQueueOffset() < acknowledged) {
                 continue; // on the target already: an earlier call sent it and was then suspended
             }
-            OriginStamp.Stamped stamped = stamp.copy(message, targetTopic, target.cluster());
-            Optional<Message> copy = stamped.copy();
+            OriginStamp.Stamped stamped = stamp.copy(message, targetTopic, target.cluster(), encoder);
+            Optional<Batches.Entry> copy = stamped.entry();
             if (copy.isPresent()) {
-                copies.add(new CopyBatch.Copy(message, encoder.entry(copy.get()), stamped.forged()));
+                copies.add(new CopyBatch.Copy(message, copy.get(), stamped.forged()));
             } else if (!heartbeats) {
                 stats.skippedLoop();
             }

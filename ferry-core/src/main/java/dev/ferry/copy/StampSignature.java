@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +42,23 @@ final class StampSignature {
     private static final List<String> SIGNED = List.of(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
         FerryNames.ORIGIN, FerryNames.PATH, FerryNames.ORIGIN_TIME, FerryNames.SOURCE_TOPIC,
         FerryNames.SOURCE_BROKER, FerryNames.SOURCE_QUEUE, FerryNames.SOURCE_OFFSET);
+    /** The signed fields' places in {@link #sign(String, byte[], int[])}'s ranges, in the order signed. */
+    static final int ID = 0;
+    static final int ORIGIN = 1;
+    static final int PATH = 2;
+    static final int ORIGIN_TIME = 3;
+    static final int SOURCE_TOPIC = 4;
+    static final int SOURCE_BROKER = 5;
+    static final int SOURCE_QUEUE = 6;
+    static final int SOURCE_OFFSET = 7;
+    static final int FIELDS = 8;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<Signer> signers;
 
     StampSignature(SecretKey key) {
-        this.macs = ThreadLocal.withInitial(() -> newMac(key));
-        macs.get(); // a key HMAC cannot take fails here, at start, not on the first message
+        this.signers = ThreadLocal.withInitial(() -> new Signer(newMac(key)));
+        signers.get(); // a key HMAC cannot take fails here, at start, not on the first message
     }
 
     private static Mac newMac(SecretKey key) {
@@ -63,14 +74,92 @@ final class StampSignature {
 
     /** The signature of the stamp in {@code properties}, for a copy written to {@code cluster}. */
     String sign(String cluster, Map<String, String> properties) {
-        ByteArrayOutputStream input = new ByteArrayOutputStream(256);
-        field(input, VERSION);
-        field(input, cluster.getBytes(StandardCharsets.UTF_8));
-        for (String name : SIGNED) {
-            String value = properties.get(name);
-            field(input, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        // The values side by side as UTF-8, each in its range: what the copy path hands over from its buffer.
+        ByteArrayOutputStream values = new ByteArrayOutputStream(256);
+        int[] ranges = new int[2 * FIELDS];
+        for (int field = 0; field < FIELDS; field++) {
+            String value = properties.get(SIGNED.get(field));
+            if (value == null) {
+                ranges[2 * field] = -1;
+            } else {
+                ranges[2 * field] = values.size();
+                values.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+                ranges[2 * field + 1] = values.size();
+            }
         }
-        return BASE64URL.encodeToString(macs.get().doFinal(input.toByteArray()));
+        return sign(cluster, values.toByteArray(), ranges);
+    }
+
+    /**
+     * The signature of a stamp whose values are written in {@code text}: field {@code f}'s UTF-8 bytes are
+     * {@code text[ranges[2f], ranges[2f + 1])}, or it is absent when {@code ranges[2f]} is -1. For a copy written to
+     * {@code cluster}.
+     */
+    String sign(String cluster, byte[] text, int[] ranges) {
+        Signer signer = signers.get();
+        signer.start();
+        signer.field(VERSION, 0, VERSION.length);
+        byte[] clusterUtf8 = signer.utf8(cluster);
+        signer.field(clusterUtf8, 0, clusterUtf8.length);
+        for (int field = 0; field < FIELDS; field++) {
+            int start = ranges[2 * field];
+            if (start < 0) {
+                signer.field(null, 0, -1);
+            } else {
+                signer.field(text, start, ranges[2 * field + 1] - start);
+            }
+        }
+        return BASE64URL.encodeToString(signer.finish());
+    }
+
+    /**
+     * A thread's {@link Mac} and the buffer its input is put together in (one update per signature), so that signing
+     * allocates nothing but the result.
+     */
+    private static final class Signer {
+        private final Mac mac;
+        private byte[] input = new byte[512];
+        private int at;
+        private String cluster = "";
+        private byte[] clusterUtf8 = new byte[0];
+
+        Signer(Mac mac) {
+            this.mac = mac;
+        }
+
+        void start() {
+            at = 0;
+        }
+
+        /** A field: its length as a 4-byte big-endian int (-1: absent), then its bytes. */
+        void field(byte[] bytes, int from, int length) {
+            int room = 4 + Math.max(length, 0);
+            if (input.length - at < room) {
+                input = Arrays.copyOf(input, Math.max(2 * input.length, at + room));
+            }
+            input[at++] = (byte) (length >>> 24);
+            input[at++] = (byte) (length >>> 16);
+            input[at++] = (byte) (length >>> 8);
+            input[at++] = (byte) length;
+            if (length > 0) {
+                System.arraycopy(bytes, from, input, at, length);
+                at += length;
+            }
+        }
+
+        /** The UTF-8 of a cluster's name: the last one asked for is kept (a link writes to one cluster). */
+        byte[] utf8(String name) {
+            if (!name.equals(cluster)) {
+                clusterUtf8 = name.getBytes(StandardCharsets.UTF_8);
+                cluster = name;
+            }
+            return clusterUtf8;
+        }
+
+        byte[] finish() {
+            mac.update(input, 0, at);
+            return mac.doFinal();
+        }
     }
 
     /** True when {@code properties}, read on {@code cluster}, carry a signature of their stamp under this key. */
@@ -78,16 +167,5 @@ final class StampSignature {
         String signature = properties.get(FerryNames.SIGNATURE);
         return signature != null && MessageDigest.isEqual(sign(cluster, properties).getBytes(StandardCharsets.UTF_8),
             signature.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void field(ByteArrayOutputStream input, byte[] bytes) {
-        int length = bytes == null ? -1 : bytes.length;
-        input.write(length >>> 24);
-        input.write(length >>> 16);
-        input.write(length >>> 8);
-        input.write(length);
-        if (bytes != null) {
-            input.write(bytes, 0, bytes.length);
-        }
     }
 }

@@ -49,7 +49,7 @@ final class TargetSender implements AutoCloseable {
     private final Set<String> brokersWithoutSlave = ConcurrentHashMap.newKeySet();
 
     TargetSender(String group, ClusterConfig target, CopySettings settings, LinkStats stats, String linkName) {
-        this(new DefaultMQProducer(group, ClusterClients.rpcHook(target)), settings, stats, linkName);
+        this(ClusterClients.producer(group, target), settings, stats, linkName);
         ClusterClients.configure(producer, target, "copy");
     }
 

@@ -34,7 +34,7 @@ public final class CheckpointTopic implements AutoCloseable {
     CheckpointTopic(ClusterAdmin target) throws Exception {
         target.ensureTopic(FerryNames.CHECKPOINTS_TOPIC, 1);
         ClusterConfig cluster = target.cluster();
-        producer = new DefaultMQProducer(FerryNames.CHECKPOINTS_GROUP, ClusterClients.rpcHook(cluster));
+        producer = ClusterClients.producer(FerryNames.CHECKPOINTS_GROUP, cluster);
         ClusterClients.configure(producer, cluster, "checkpoints");
         producer.start();
     }

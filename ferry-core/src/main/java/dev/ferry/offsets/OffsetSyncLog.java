@@ -57,7 +57,7 @@ public final class OffsetSyncLog implements AutoCloseable {
         this.targetCluster = target.cluster().name();
         target.ensureTopic(FerryNames.OFFSET_SYNCS_TOPIC, 1);
         ClusterConfig cluster = target.cluster();
-        producer = new DefaultMQProducer(FerryNames.OFFSET_SYNCS_GROUP, ClusterClients.rpcHook(cluster));
+        producer = ClusterClients.producer(FerryNames.OFFSET_SYNCS_GROUP, cluster);
         ClusterClients.configure(producer, cluster, "offset-syncs");
         producer.start();
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -2,11 +2,14 @@ package dev.ferry.copy;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageBatch;
@@ -27,25 +30,32 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one message costs Ferry's CPU on the copy path, apart from the network: decoding a pull as the client does,
- * stamping the copy, and encoding the send batch. Each operation is a pull of 128 messages like the benchmark's
- * (1 KiB body, a tag, a key, three properties), so the figures are per message. Run by hand:
+ * What one message costs Ferry's CPU on the copy path, apart from the network, piece by piece: decoding a pull as
+ * the client does, stamping and encoding each copy, and joining the send batch. Each operation is a pull of 128
+ * messages like the benchmark's (1 KiB body, a tag, a key, three properties), so the figures are per message. Run by
+ * hand (short iterations: a few minutes):
  *
  * <pre>
  *   mvn -q -pl ferry-core test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   java -cp ferry-core/target/test-classes:ferry-core/target/classes:$(cat ferry-core/target/cp.txt) \
- *       org.openjdk.jmh.Main CopyPathBenchmark
+ *       org.openjdk.jmh.Main CopyPathBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
  * </pre>
  *
- * <p>{@code decodeOnly} is the client's share, which Ferry cannot change; {@code copy} adds what Ferry does
- * ({@link OriginStamp}, {@link Batches}); {@code copyWithClientBatching} encodes the same copies the way
- * {@code DefaultMQProducer.send(Collection)} would, for comparison.
+ * <ul>
+ *   <li>{@code decode}: the client's share, which Ferry cannot change;</li>
+ *   <li>{@code stampAndEncode}: {@link OriginStamp} writing each copy's properties (of messages decoded once);
+ *       {@code stampSignedAndEncode} with a signing key;</li>
+ *   <li>{@code join}: {@link Batches#join} writing the batch body of copies stamped once;</li>
+ *   <li>{@code copy}: the three in turn, as {@code QueueCopier} does them;</li>
+ *   <li>{@code copyWithClientBatching}: the same copies as messages with their maps, encoded as
+ *       {@code DefaultMQProducer.send(Collection)} would, for comparison.</li>
+ * </ul>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Xmx256m"})
 @OperationsPerInvocation(CopyPathBenchmark.PULL)
 public class CopyPathBenchmark {
@@ -53,7 +63,12 @@ public class CopyPathBenchmark {
     static final int PULL = 128;
 
     private final OriginStamp stamp = new OriginStamp("source", Map.of());
+    private final OriginStamp signedStamp = new OriginStamp("source", Map.of(), Optional.of(new StampSignature(
+        new SecretKeySpec("the deployment's key, 32 bytes or more".getBytes(StandardCharsets.UTF_8), "HmacSHA256"))));
+    private final Batches.Encoder encoder = new Batches.Encoder();
     private byte[] pulled;
+    private List<MessageExt> decoded;
+    private List<Batches.Entry> stamped;
 
     @Setup
     public void setUp() throws Exception {
@@ -89,6 +104,8 @@ public class CopyPathBenchmark {
             System.arraycopy(one, 0, pulled, at, one.length);
             at += one.length;
         }
+        decoded = pull();
+        stamped = stampAndEncode(decoded, stamp);
     }
 
     /** The client's decoding of a pull, and the offsets it adds to every message. */
@@ -97,22 +114,42 @@ public class CopyPathBenchmark {
         for (MessageExt message : messages) {
             MessageAccessor.putProperty(message, MessageConst.PROPERTY_MIN_OFFSET, "0");
             MessageAccessor.putProperty(message, MessageConst.PROPERTY_MAX_OFFSET, "2000");
+            message.setBrokerName("broker-a");
         }
         return messages;
     }
 
+    private List<Batches.Entry> stampAndEncode(List<MessageExt> messages, OriginStamp with) {
+        List<Batches.Entry> entries = new ArrayList<>(messages.size());
+        for (MessageExt message : messages) {
+            entries.add(with.copy(message, "bench", "target", encoder).entry().orElseThrow());
+        }
+        return entries;
+    }
+
     @Benchmark
-    public List<MessageExt> decodeOnly() {
+    public List<MessageExt> decode() {
         return pull();
     }
 
     @Benchmark
+    public List<Batches.Entry> stampAndEncode() {
+        return stampAndEncode(decoded, stamp);
+    }
+
+    @Benchmark
+    public List<Batches.Entry> stampSignedAndEncode() {
+        return stampAndEncode(decoded, signedStamp);
+    }
+
+    @Benchmark
+    public Message join() {
+        return Batches.join(stamped);
+    }
+
+    @Benchmark
     public Message copy() {
-        List<Batches.Entry> entries = new ArrayList<>(PULL);
-        Batches.Encoder encoder = new Batches.Encoder();
-        for (MessageExt message : pull()) {
-            entries.add(encoder.entry(stamp.stamp(message, "bench", "target").orElseThrow()));
-        }
+        List<Batches.Entry> entries = stampAndEncode(pull(), stamp);
         return Batches.join(Batches.split(entries, Batches.Entry::size, PULL, 1024 * 1024).get(0));
     }
 
