@@ -414,17 +414,8 @@ public final class Bench {
 
     /** Each copy's delay: its store time on the target minus its origin's store time, which Ferry carries. */
     private static long[] delays(String targetNamesrv, Map<MessageQueue, Long> from, long expected) throws Exception {
-        DefaultLitePullConsumer reader = new DefaultLitePullConsumer("ferry-bench-delays");
-        reader.setNamesrvAddr(targetNamesrv);
-        reader.setInstanceName("ferry-bench-delays-" + ProcessHandle.current().pid());
-        reader.setAutoCommit(false);
-        reader.setPullBatchSize(256);
-        reader.start();
+        DefaultLitePullConsumer reader = Seek.reader(targetNamesrv, "ferry-bench-delays", from);
         try {
-            reader.assign(from.keySet());
-            for (Map.Entry<MessageQueue, Long> queue : from.entrySet()) {
-                Seek.to(reader, queue.getKey(), queue.getValue());
-            }
             long[] delays = new long[(int) expected];
             int read = 0;
             long deadline = System.currentTimeMillis() + 120_000;

@@ -139,17 +139,8 @@ public final class DelayAtRates {
 
     /** Per copy from the target's {@code from} offsets on: {total, reading, writing} delays, in ms. */
     private static long[][] read(String namesrv, Map<MessageQueue, Long> from, long expected) throws Exception {
-        DefaultLitePullConsumer reader = new DefaultLitePullConsumer("delay-at-rates-reader");
-        reader.setNamesrvAddr(namesrv);
-        reader.setInstanceName("delay-at-rates-reader-" + System.nanoTime());
-        reader.setAutoCommit(false);
-        reader.setPullBatchSize(256);
-        reader.start();
+        DefaultLitePullConsumer reader = Seek.reader(namesrv, "delay-at-rates-reader", from);
         try {
-            reader.assign(from.keySet());
-            for (Map.Entry<MessageQueue, Long> queue : from.entrySet()) {
-                Seek.to(reader, queue.getKey(), queue.getValue());
-            }
             long[][] delays = new long[3][(int) expected];
             int read = 0;
             long deadline = System.currentTimeMillis() + 60_000;

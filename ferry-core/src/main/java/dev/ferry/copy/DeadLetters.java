@@ -52,7 +52,7 @@ final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
             sourceAdmin.ensureTopic(topic, 1);
             topicReady = true;
         }
-        Message letter = OriginStamp.carried(refused, topic);
+        Message letter = PropertyFates.carried(refused, topic);
         MessageAccessor.putProperty(letter, FerryNames.DEAD_LETTER_REASON, reason);
         MessageAccessor.putProperty(letter, FerryNames.DEAD_LETTER_TARGET, targetCluster);
         MessageAccessor.putProperty(letter, FerryNames.SOURCE_TOPIC, refused.getTopic());

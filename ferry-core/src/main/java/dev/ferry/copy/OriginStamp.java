@@ -12,15 +12,12 @@ import static dev.ferry.names.FerryNames.SOURCE_TOPIC;
 import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 
@@ -66,19 +63,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 public final class OriginStamp {
 
-    /**
-     * RocketMQ system properties that are part of the message itself and travel with the copy: tags, keys, the
-     * message ID, and the FIFO message group (a 5.x FIFO topic's consumers order by it).
-     */
-    private static final List<String> KEPT_SYSTEM_PROPERTIES = List.of(
-        MessageConst.PROPERTY_TAGS, MessageConst.PROPERTY_KEYS, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-        MessageConst.PROPERTY_SHARDING_KEY);
     private static final String ID = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX;
-
-    /** What becomes of a source property with this name; a name not here travels unless it is transient. */
-    private enum Fate { CARRIED, DROPPED, STAMPED }
-
-    private static final Map<String, Fate> FATES = fates();
 
     /** What {@link #copy} returns for a message that would loop. */
     private static final Stamped LOOP = new Stamped(Optional.empty(), false);
@@ -116,7 +101,7 @@ public final class OriginStamp {
         this.sourceCluster = sourceCluster;
         this.sourceClusterUtf8 = utf8(sourceCluster);
         Map<String, String> user = new LinkedHashMap<>(sourceStamp);
-        user.keySet().removeIf(name -> FATES.get(name) == Fate.STAMPED || name.equals(ID));
+        user.keySet().removeIf(name -> PropertyFates.stamped(name) || name.equals(ID));
         this.userStamp = Collections.unmodifiableMap(user);
         this.stampId = sourceStamp.get(ID);
         this.signature = signature;
@@ -197,7 +182,7 @@ public final class OriginStamp {
         for (Map.Entry<String, String> property : from.entrySet()) {
             String name = property.getKey();
             String value = property.getValue();
-            if (value != null && carried(name)) {
+            if (value != null && PropertyFates.carried(name)) {
                 out.name(name);
                 int start = out.position();
                 out.value(value).end();
@@ -209,7 +194,7 @@ public final class OriginStamp {
         }
         for (Map.Entry<String, String> property : userStamp.entrySet()) {
             String name = property.getKey();
-            if (!(from.get(name) != null && carried(name))) {
+            if (!(from.get(name) != null && PropertyFates.carried(name))) {
                 out.name(name).value(property.getValue()).end();
             }
         }
@@ -266,12 +251,6 @@ public final class OriginStamp {
             originTimeMillis)), forged);
     }
 
-    /** Whether a source property with this name travels with the copy as it is. */
-    private static boolean carried(String name) {
-        Fate fate = FATES.get(name);
-        return fate == null ? !name.startsWith(MessageConst.PROPERTY_TRANSIENT_PREFIX) : fate == Fate.CARRIED;
-    }
-
     private static void mark(int[] signed, int field, int start, int end) {
         if (signed != null) {
             signed[2 * field] = start;
@@ -289,25 +268,6 @@ public final class OriginStamp {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * RocketMQ's system properties are carried only when part of the message itself; the stamp's own are written
-     * afresh (a signature read is never carried: it would not match the stamp).
-     */
-    private static Map<String, Fate> fates() {
-        Map<String, Fate> fates = new HashMap<>();
-        for (String name : MessageConst.STRING_HASH_SET) {
-            fates.put(name, KEPT_SYSTEM_PROPERTIES.contains(name) ? Fate.CARRIED : Fate.DROPPED);
-        }
-        for (String name : FerryNames.STAMP) {
-            fates.put(name, Fate.STAMPED);
-        }
-        fates.put(SIGNATURE, Fate.STAMPED);
-        // A HashMap, not Map.copyOf: looked up for every property of every message, and a HashMap compares the
-        // String's cached hash before equals, where the immutable map's probe calls equals on every slot it visits
-        // (a third of the stamping's samples).
-        return Collections.unmodifiableMap(fates);
     }
 
     /** Whether the message carries any property of a stamp: a local message carries none. */
@@ -331,31 +291,5 @@ public final class OriginStamp {
             + source.getQueueId() + '/' + source.getQueueOffset();
         return UUID.nameUUIDFromBytes(where.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "")
             .toUpperCase(Locale.ROOT);
-    }
-
-    /**
-     * A new message on {@code topic} with what travels of {@code source}: the body, tags, keys, message ID and
-     * user properties.
-     */
-    static Message carried(MessageExt source, String topic) {
-        Message copy = new Message(topic, source.getBody());
-        copy.setFlag(source.getFlag());
-        MessageAccessor.setProperties(copy, carriedProperties(source));
-        return copy;
-    }
-
-    /** What travels of the source's properties, its stamp included (a dead letter keeps it as read). */
-    private static Map<String, String> carriedProperties(MessageExt source) {
-        // Straight from the map rather than through putUserProperty: the source may hold values putUserProperty
-        // refuses (blank ones), and a copy must carry what the source has, not what today's client would accept.
-        Map<String, String> from = source.getProperties();
-        Map<String, String> carried = new HashMap<>();
-        for (Map.Entry<String, String> property : from.entrySet()) {
-            String key = property.getKey();
-            if (FATES.get(key) == Fate.STAMPED || carried(key)) {
-                carried.put(key, property.getValue());
-            }
-        }
-        return carried;
     }
 }
