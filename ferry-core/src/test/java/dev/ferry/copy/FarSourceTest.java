@@ -63,12 +63,16 @@ class FarSourceTest {
                 await().atMost(Duration.ofMinutes(1)).until(() -> ferry.status().get(0).retries() > 0);
                 b.proxy().delay(Duration.ZERO);
 
-                // A second process joins the group: half the queues move to it, mid-way; then it leaves again.
-                try (Ferry second = Ferry.start(config)) {
-                    try (TestMessages producer = new TestMessages(a.namesrvAddr())) {
-                        produced.addAll(producer.send(TOPIC, "far", MESSAGES * 3 / 4, MESSAGES / 4, QUEUES));
-                    }
-                    await().atMost(Duration.ofMinutes(2)).until(() -> second.status().get(0).copied() > 0);
+                // A second process joins the group: queues move to it mid-way, while traffic flows (sent until the
+                // second has copied some, which it does once a rebalance and the brokers' locks let it); then it
+                // leaves again and its queues move back.
+                try (Ferry second = Ferry.start(config);
+                     TestMessages producer = new TestMessages(a.namesrvAddr())) {
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        produced.addAll(producer.send(TOPIC, "far", produced.size(), 40, QUEUES));
+                        return second.status().get(0).copied() > 0;
+                    });
+                    produced.addAll(producer.send(TOPIC, "far", produced.size(), MESSAGES / 4, QUEUES));
                 }
                 await().atMost(Duration.ofMinutes(3)).until(() -> ferry.status().get(0).backlog() == 0);
             }
