@@ -1,7 +1,6 @@
 package dev.ferry.bench;
 
 import dev.ferry.embedded.ClusterProcess;
-import dev.ferry.embedded.FastClose;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
@@ -21,7 +20,6 @@ final class StoreCount implements AutoCloseable {
         admin = new DefaultMQAdminExt(10_000);
         admin.setNamesrvAddr(cluster.namesrvAddr());
         admin.setInstanceName("ferry-bench-count-" + cluster.clusterName() + "-" + ProcessHandle.current().pid());
-        FastClose.of(admin);
         admin.start();
     }
 

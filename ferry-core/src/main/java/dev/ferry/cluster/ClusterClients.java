@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.ClientConfig;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -73,14 +72,6 @@ public final class ClusterClients {
         client.setVipChannelEnabled(false);
         cluster.tls().ifPresent(tls -> ClientTls.cover(cluster.name(), tls));
         client.setUseTLS(cluster.tls().isPresent());
-        if (!(client instanceof DefaultMQPushConsumer)) {
-            // A client that listens to its connections' events has a thread that, when the client shuts down, waits
-            // up to 3 s for the next event (RocketMQ's NettyEventExecutor polls every 3 s, and is joined). What the
-            // listener does, a heartbeat and a rebalance as soon as a restarted broker is connected again, matters
-            // to the link's push consumer only; every other client, without it, closes at once. A link stops a
-            // handful of clients: it made every stop of Ferry seconds longer.
-            client.setEnableHeartbeatChannelEventListener(false);
-        }
         return client;
     }
 

@@ -3,7 +3,6 @@ package dev.ferry.testing;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.embedded.EmbeddedCluster;
-import dev.ferry.embedded.FastClose;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,6 @@ public final class TestMessages implements AutoCloseable {
         // Unique per producer: producers sharing an instance name share one client, and its NameServer.
         producer.setInstanceName("test-producer-" + ProcessHandle.current().pid() + "-" + instance);
         producer.setSendMsgTimeout(10_000);
-        FastClose.of(producer);
         producer.start();
     }
 

@@ -637,7 +637,6 @@ public final class EmbeddedCluster implements AutoCloseable {
             // A shared client instance would talk to whichever cluster's NameServer it met first.
             created.setInstanceName("ferry-embedded-admin-" + clusterName + "-" + UUID.randomUUID());
             created.setUseTLS(TlsSystemConfig.tlsMode == TlsMode.ENFORCING);
-            FastClose.of(created);
             created.start();
             admin = created;
         }

@@ -46,7 +46,6 @@ public final class TopicReader {
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("test-reader-" + instance, hook);
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName("test-reader-" + ProcessHandle.current().pid() + "-" + instance);
-        FastClose.of(consumer);
         consumer.setAutoCommit(false);
         consumer.setPullBatchSize(256);
         fastOnManyQueues(consumer);
@@ -109,7 +108,6 @@ public final class TopicReader {
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(name + "-" + ProcessHandle.current().pid());
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName(name + "-" + ProcessHandle.current().pid());
-        FastClose.of(consumer);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setPullBatchSize(256);
         fastOnManyQueues(consumer);

@@ -32,7 +32,6 @@ class DelayProxyClusterTest {
             DefaultMQAdminExt admin = new DefaultMQAdminExt();
             admin.setNamesrvAddr(cluster.namesrvAddr());
             admin.setInstanceName(TestClients.uniqueInstanceName());
-            FastClose.of(admin);
             admin.start();
             try {
                 BrokerData broker = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(cluster.brokerName());
