@@ -247,7 +247,8 @@ class MessageKindsTest {
             LinkStatus status = ferry.status().get(0);
             assertThat(status.reason()).contains("blocked at offset 1").contains("target refuses it")
                 .contains("and so does the dead-letter topic " + FerryNames.deadLetterTopic("poison"));
-            assertThat(ferry.snapshot().healthy()).isFalse();
+            // /health reads the watch's sample, taken every second: it says so at the next one.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ferry.snapshot().healthy());
             assertThat(status.copied()).isEqualTo(1);
             assertThat(status.deadLettered()).isZero();
         }
