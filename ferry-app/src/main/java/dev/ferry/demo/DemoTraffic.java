@@ -1,5 +1,6 @@
 package dev.ferry.demo;
 
+import dev.ferry.cluster.ClientShutdown;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +91,6 @@ final class DemoTraffic implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

@@ -1,10 +1,13 @@
 package dev.ferry.app;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,8 @@ final class FerryProcess implements AutoCloseable {
     private final Path config;
     private final Path log;
     private Process process;
+    /** How many launches have logged that they are running, for {@link #awaitRunning()}. */
+    private int launches;
 
     private FerryProcess(Path config, Path log) {
         this.config = config;
@@ -27,6 +32,7 @@ final class FerryProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
+        launches++;
         Path logDir = log.getParent().resolve("rocketmq-logs");
         Files.createDirectories(logDir);
         String java = ProcessHandle.current().info().command()
@@ -59,6 +65,21 @@ final class FerryProcess implements AutoCloseable {
 
     void restart() throws IOException {
         launch();
+    }
+
+    /**
+     * Waits until the latest launch logs that it is running: signals installed, backups started. A SIGTERM before
+     * that ends the JVM as any JVM ends on one (exit 143), not through Ferry's clean stop.
+     */
+    FerryProcess awaitRunning() {
+        await("ferry run is up (launch " + launches + ")").atMost(Duration.ofMinutes(1))
+            .until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("ferry exited with " + process.exitValue() + " while starting; log: " + log());
+                }
+                return log().split("Ferry is running", -1).length - 1 >= launches;
+            });
+        return this;
     }
 
     boolean isAlive() {

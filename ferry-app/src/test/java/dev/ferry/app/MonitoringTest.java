@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
@@ -294,7 +295,7 @@ class MonitoringTest {
 
         @Override
         public void close() {
-            producer.shutdown();
+            ClientShutdown.shutdown(producer, producer::shutdown);
         }
     }
 }

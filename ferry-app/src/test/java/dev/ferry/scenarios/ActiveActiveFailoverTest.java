@@ -8,6 +8,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.client.ProcessedMessages;
 import dev.ferry.client.consumer.Idempotent;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
@@ -102,7 +103,7 @@ class ActiveActiveFailoverTest {
             hangzhou.kill();
             hangzhouAlive.set(false);
             hzApp.setAwaitTerminationMillisWhenShutdown(0);
-            hzApp.shutdown();
+            ClientShutdown.shutdown(hzApp, hzApp::shutdown);
             hzRunning.set(false);
             hzProducer.join(30_000);
             Set<String> processedBeforeFailover = new HashSet<>(processings.keySet());
@@ -112,7 +113,7 @@ class ActiveActiveFailoverTest {
 
             // Shanghai's application stops, its group moves back to hangzhou's progress, and it starts again
             // processing local traffic and what came from hangzhou.
-            shApp.shutdown();
+            ClientShutdown.shutdown(shApp, shApp::shutdown);
             Map<MessageQueue, Long> before = committed(config, "shanghai");
             StringWriter dryOut = new StringWriter();
             assertThat(Main.execute(new PrintWriter(dryOut), new PrintWriter(new StringWriter()), "failover", "--config",
@@ -164,7 +165,7 @@ class ActiveActiveFailoverTest {
                 await("nothing more is processed").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
                     .until(() -> timesProcessed(processings) == processedSoFar);
             } finally {
-                widened.shutdown();
+                ClientShutdown.shutdown(widened, widened::shutdown);
                 ferry.close();
                 store.close();
             }
@@ -261,7 +262,7 @@ class ActiveActiveFailoverTest {
             } catch (Exception regionGone) {
                 // hangzhou was killed
             } finally {
-                producer.shutdown();
+                ClientShutdown.shutdown(producer, producer::shutdown);
             }
         }, "producer-" + run);
         thread.start();

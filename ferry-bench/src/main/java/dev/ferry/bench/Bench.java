@@ -2,6 +2,7 @@ package dev.ferry.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
@@ -429,7 +430,7 @@ public final class Bench {
             }
             return read == delays.length ? delays : java.util.Arrays.copyOf(delays, read);
         } finally {
-            reader.shutdown();
+            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.bench;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.BackupConfig.OnError;
@@ -133,7 +134,7 @@ public final class DelayAtRates {
             admin.examineTopicStats(TOPIC).getOffsetTable().forEach((q, o) -> ends.put(q, o.getMaxOffset()));
             return ends;
         } finally {
-            admin.shutdown();
+            ClientShutdown.shutdown(admin, admin::shutdown);
         }
     }
 
@@ -161,7 +162,7 @@ public final class DelayAtRates {
             }
             return delays;
         } finally {
-            reader.shutdown();
+            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 }

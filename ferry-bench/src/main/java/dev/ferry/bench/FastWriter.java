@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cluster.ClientShutdown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +117,6 @@ final class FastWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cluster.ClientShutdown;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,6 @@ final class LiveLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cluster.ClientShutdown;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,8 +59,8 @@ final class NaiveRelay {
                 }
             }
         } finally {
-            consumer.shutdown();
-            producer.shutdown();
+            ClientShutdown.shutdown(consumer, consumer::shutdown);
+            ClientShutdown.shutdown(producer, producer::shutdown);
         }
     }
 }

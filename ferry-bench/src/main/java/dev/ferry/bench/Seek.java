@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cluster.ClientShutdown;
 import java.util.Map;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -35,7 +36,7 @@ final class Seek {
             }
             return reader;
         } catch (Exception e) {
-            reader.shutdown();
+            ClientShutdown.shutdown(reader, reader::shutdown);
             throw e;
         }
     }

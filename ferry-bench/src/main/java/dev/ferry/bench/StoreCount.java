@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.embedded.ClusterProcess;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -33,6 +34,6 @@ final class StoreCount implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.shutdown();
+        ClientShutdown.shutdown(admin, admin::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.check;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
@@ -120,7 +121,7 @@ public final class ClusterCheck {
             result.complete(failed(cluster, "not reachable: " + reason(e)));
         } finally {
             if (admin != null) {
-                admin.shutdown();
+                ClientShutdown.shutdown(admin, admin::shutdown);
             }
         }
     }

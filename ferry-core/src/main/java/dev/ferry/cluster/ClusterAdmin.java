@@ -269,6 +269,6 @@ public final class ClusterAdmin implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.shutdown();
+        ClientShutdown.shutdown(admin, admin::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.names.FerryNames;
@@ -63,6 +64,6 @@ final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

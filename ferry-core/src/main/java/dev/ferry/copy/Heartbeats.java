@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.StartFrom;
@@ -129,6 +130,6 @@ final class Heartbeats implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
@@ -211,7 +212,7 @@ public final class Link implements AutoCloseable {
         if (wasStarted) {
             gate.awaitEmpty(STOP_WAIT);
             queues.commitAll();
-            consumer.shutdown();
+            ClientShutdown.shutdown(consumer, consumer::shutdown);
         }
         List<AutoCloseable> producers = new ArrayList<>(List.of(linkTarget, deadLetters));
         if (syncs.log() != null) {

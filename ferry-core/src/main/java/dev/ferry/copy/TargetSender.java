@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
@@ -162,7 +163,7 @@ final class TargetSender implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 
     /** The target queue of the batch, found again after a failure (routes change when brokers come and go). */

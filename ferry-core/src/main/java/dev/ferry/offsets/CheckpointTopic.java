@@ -1,6 +1,7 @@
 package dev.ferry.offsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
@@ -47,7 +48,7 @@ public final class CheckpointTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 
     /**

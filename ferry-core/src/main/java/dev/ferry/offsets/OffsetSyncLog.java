@@ -1,5 +1,6 @@
 package dev.ferry.offsets;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
@@ -140,6 +141,6 @@ public final class OffsetSyncLog implements AutoCloseable {
     public void close() {
         flusher.shutdownNow();
         flush(true);
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

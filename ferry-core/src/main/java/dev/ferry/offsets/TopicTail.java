@@ -1,5 +1,6 @@
 package dev.ferry.offsets;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
@@ -56,7 +57,7 @@ final class TopicTail {
                 }
                 return poll(consumer, starts, ends, total);
             } finally {
-                consumer.shutdown();
+                ClientShutdown.shutdown(consumer, consumer::shutdown);
             }
         }
     }

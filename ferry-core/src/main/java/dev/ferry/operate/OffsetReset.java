@@ -1,5 +1,6 @@
 package dev.ferry.operate;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.names.FerryNames;
@@ -123,7 +124,7 @@ public final class OffsetReset {
             }
             return next;
         } finally {
-            reader.shutdown();
+            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 

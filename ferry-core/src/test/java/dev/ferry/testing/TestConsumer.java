@@ -2,6 +2,7 @@ package dev.ferry.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.embedded.AppConsumer;
 import java.time.Duration;
@@ -102,6 +103,6 @@ public final class TestConsumer implements AutoCloseable {
     public void close() {
         release();
         consumer.setAwaitTerminationMillisWhenShutdown(0);
-        consumer.shutdown();
+        ClientShutdown.shutdown(consumer, consumer::shutdown);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -121,6 +122,6 @@ public final class TestMessages implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.shutdown();
+        ClientShutdown.shutdown(producer, producer::shutdown);
     }
 }

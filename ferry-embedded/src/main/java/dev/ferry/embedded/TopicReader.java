@@ -58,7 +58,7 @@ public final class TopicReader {
             consumer.assign(queues);
             return poll(consumer, expected, quiet, timeout);
         } finally {
-            consumer.shutdown();
+            QuickShutdown.shutdown(consumer, consumer::shutdown);
         }
     }
 
@@ -116,7 +116,7 @@ public final class TopicReader {
         try {
             return poll(consumer, expected, quiet, timeout);
         } finally {
-            consumer.shutdown();
+            QuickShutdown.shutdown(consumer, consumer::shutdown);
         }
     }
 
