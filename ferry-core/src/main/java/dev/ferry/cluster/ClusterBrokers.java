@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -34,18 +35,28 @@ public final class ClusterBrokers {
 
     /**
      * How many clients of the group are connected now, as the master brokers see them (a consumer beats to every
-     * broker; the most any of them counts). A broker that answers "not online" counts none.
+     * broker). A broker that answers "not online" counts none.
      *
      * @throws Exception when no master broker answered at all: "could not ask" is never "no one is online", or a
      *     failover could move a live group under its consumers
      */
     public int onlineClients(String group) throws Exception {
-        int most = 0;
+        return onlineClientIds(group).size();
+    }
+
+    /**
+     * The client IDs ({@code ip@instanceName}) of the group's clients connected now to any master broker.
+     *
+     * @throws Exception when no master broker answered at all (see {@link #onlineClients})
+     */
+    public Set<String> onlineClientIds(String group) throws Exception {
+        Set<String> clients = new TreeSet<>();
         int answered = 0;
         Exception failure = null;
         for (String address : masterAddresses()) {
             try {
-                most = Math.max(most, admin.examineConsumerConnectionInfo(group, address).getConnectionSet().size());
+                admin.examineConsumerConnectionInfo(group, address).getConnectionSet()
+                    .forEach(connection -> clients.add(connection.getClientId()));
                 answered++;
             } catch (MQBrokerException e) {
                 if (e.getResponseCode() != ResponseCode.CONSUMER_NOT_ONLINE) {
@@ -62,7 +73,7 @@ public final class ClusterBrokers {
                 + "' has consumers online: " + (failure == null ? "no master broker online" : failure.getMessage()),
                 failure);
         }
-        return most;
+        return clients;
     }
 
     /** The smallest maxMessageSize among the master brokers: a batch or message above it is refused. */

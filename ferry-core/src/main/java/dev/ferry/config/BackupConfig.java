@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * @param startFrom  where copying starts when the backup has no progress yet
  * @param syncGroups consumer groups whose progress follows to the target; empty means every group
  * @param onError    what to do with a message the target refuses for good
+ * @param delivery   exactly once (the default: what the target holds already is not copied again) or at least once
  * @throws InvalidConfigException naming the key that is wrong. Whether the clusters exist is for the
  *                                {@link FerryConfig} holding it to say.
  */
 public record BackupConfig(String name, Mode mode, String source, String target, List<String> topics,
-                           TopicMapping targetTopic, String filter, StartFrom startFrom, List<String> syncGroups, OnError onError) {
+                           TopicMapping targetTopic, String filter, StartFrom startFrom, List<String> syncGroups, OnError onError,
+                           Delivery delivery) {
 
     /**
      * Backup names end up in consumer group names and metric labels. Their length is bounded by the group names
@@ -43,6 +45,7 @@ public record BackupConfig(String name, Mode mode, String source, String target,
         Objects.requireNonNull(targetTopic, "targetTopic");
         Objects.requireNonNull(startFrom, "startFrom");
         Objects.requireNonNull(onError, "onError");
+        Objects.requireNonNull(delivery, "delivery");
         if (!NAME.matcher(name).matches()) {
             throw new InvalidConfigException("name", "invalid backup name " + Node.quote(name)
                 + " (only A-Z a-z 0-9 _ -)");
@@ -66,6 +69,20 @@ public record BackupConfig(String name, Mode mode, String source, String target,
             }
         }
         syncGroups = distinctNames(syncGroups, "syncGroups", "group", RocketMqRules::groupProblem);
+    }
+
+    /** A backup with exactly-once delivery, the default. */
+    public BackupConfig(String name, Mode mode, String source, String target, List<String> topics,
+                        TopicMapping targetTopic, String filter, StartFrom startFrom, List<String> syncGroups,
+                        OnError onError) {
+        this(name, mode, source, target, topics, targetTopic, filter, startFrom, syncGroups, onError,
+            Delivery.EXACTLY_ONCE);
+    }
+
+    /** This backup with {@code delivery}. */
+    public BackupConfig withDelivery(Delivery delivery) {
+        return new BackupConfig(name, mode, source, target, topics, targetTopic, filter, startFrom, syncGroups,
+            onError, delivery);
     }
 
     /** One way messages go: from the source cluster of a backup's direction to its target. */
@@ -159,6 +176,26 @@ public record BackupConfig(String name, Mode mode, String source, String target,
         private final String text;
 
         OnError(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    public enum Delivery {
+        /**
+         * A message the target holds already is not copied again: after a crash, a timeout or a queue moving to
+         * another process, the link reads what the target holds of the queue first (docs/exactly-once.md).
+         */
+        EXACTLY_ONCE("exactly-once"),
+        /** What was in flight at a crash or a timeout is copied again: duplicates possible, never a loss. */
+        AT_LEAST_ONCE("at-least-once");
+
+        private final String text;
+
+        Delivery(String text) {
             this.text = text;
         }
 

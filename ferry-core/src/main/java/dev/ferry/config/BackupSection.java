@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import dev.ferry.config.BackupConfig.Mode;
+import dev.ferry.config.BackupConfig.Delivery;
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.names.FerryNames;
 import java.time.OffsetDateTime;
@@ -22,7 +23,8 @@ final class BackupSection {
      */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> KEYS =
-        List.of("name", "mode", "source", "target", "topics", "targetTopic", "filter", "startFrom", "syncGroups", "onError");
+        List.of("name", "mode", "source", "target", "topics", "targetTopic", "filter", "startFrom", "syncGroups", "onError",
+            "delivery");
 
     private BackupSection() {
     }
@@ -43,9 +45,11 @@ final class BackupSection {
         StartFrom startFrom = startFrom(backup.get("startFrom"));
         List<String> syncGroups = syncGroups(backup.get("syncGroups"));
         OnError onError = backup.get("onError").choice(OnError.DEAD_LETTER, List.of(OnError.values()), OnError::text);
+        Delivery delivery =
+            backup.get("delivery").choice(Delivery.EXACTLY_ONCE, List.of(Delivery.values()), Delivery::text);
         try {
             return new BackupConfig(name, mode, source, target, topics, targetTopic, filter, startFrom, syncGroups,
-                onError);
+                onError, delivery);
         } catch (InvalidConfigException refused) {
             throw backup.problem(refused);
         }

@@ -12,7 +12,8 @@ import java.time.Duration;
  *                       {@code batchBytes}); 1 to 1024, RocketMQ's own limit. Large by default: a queue has one
  *                       send in flight (a second could be stored before the first), so across a region each
  *                       round trip should carry a lot; not the largest, since a send the target stores but
- *                       answers too late is sent again (possible duplicates), and the larger, the more
+ *                       answers too late must be read back from the target (exactly-once) or is sent again
+ *                       (at-least-once, possible duplicates), and the larger, the more
  * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize; 1 KiB to 16 MiB
  * @param maxInFlightMiB most message bytes (MiB) a link holds between pull and acknowledged send; 1 to 16384
  * @param sendTimeout    one send attempt's timeout; 100ms to 1m

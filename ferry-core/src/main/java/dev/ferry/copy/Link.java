@@ -4,12 +4,15 @@ import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
+import dev.ferry.config.BackupConfig.Delivery;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
 import dev.ferry.config.SigningKey;
-import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.names.FerryNames;
+import dev.ferry.offsets.OffsetSyncLog;
 import dev.ferry.offsets.OffsetSyncStore;
+import dev.ferry.watermark.TargetWatermarks;
+import dev.ferry.watermark.Watermarks;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class Link implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Link.class);
-    /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
-    private static final long LONG_POLL_HOLD_MILLIS = 17_000;
-    /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
-    private static final long HELD_PULL_MIN_MILLIS = 1_000;
     /** A backlog over this many messages is a link catching up rather than running (a few batches' worth). */
     private static final long CATCHING_UP_ABOVE = 1_024;
     /** How long a stopping link waits for the batches in flight. */
@@ -77,8 +76,12 @@ public final class Link implements AutoCloseable {
     private final SourceRights sourceRights;
     private final LinkStartup startup;
     private final LinkProbes probes;
+    /** What of each queue the target holds already; null for at-least-once delivery. */
+    private final TargetWatermarks watermarks;
     /** Null for a link without heartbeats (a failback's copy back, a source that refuses their topic). */
     private volatile Heartbeats heartbeats;
+    /** The consumer's seat on this host (a client ID stable across restarts); taken at start, null before. */
+    private LinkIdentity identity;
     /** Chosen at start; null before. */
     private volatile LinkSubscription subscription;
     private volatile long startedAtMillis;
@@ -111,12 +114,16 @@ public final class Link implements AutoCloseable {
             targetProbe, settings.batchBytes());
         this.deadLetters = new DeadLetters(backup.name(), target.name(), sourceAdmin);
         this.heartbeats = heartbeat ? new Heartbeats(group, sourceAdmin) : null;
-        OriginStamp stamp = new OriginStamp(source.name(), source.stamp(),
-            signingKey.map(key -> new StampSignature(key.hmacKey())));
+        Optional<StampSignature> signature = signingKey.map(key -> new StampSignature(key.hmacKey()));
+        OriginStamp stamp = new OriginStamp(source.name(), source.stamp(), signature);
         this.consumer = LinkConsumer.create(group, source, settings, backup.topics().size(), backup.startFrom());
         this.queues = new ProcessQueues(consumer.getDefaultMQPushConsumerImpl(), group);
+        this.watermarks = backup.delivery() == Delivery.AT_LEAST_ONCE ? null : new TargetWatermarks(name,
+            source.name(), target, settings.sendTimeout().toMillis(),
+            properties -> signature.isEmpty() || signature.get().verifies(target.name(), properties),
+            topics::targetFor, offsetSyncs::newestTarget, queues::tenure);
         QueueCopier copier = new QueueCopier(name, stamp, linkTarget, deadLetters, queues, syncs, stats, settings,
-            backup.onError(), gate);
+            backup.onError(), gate, watermarks == null ? Watermarks.OFF : watermarks);
         consumer.setMessageListener(copier);
         this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate);
         this.sourceRights = new SourceRights(name, queues, stats);
@@ -168,6 +175,9 @@ public final class Link implements AutoCloseable {
             throw new LinkStartup.NotReady("source '" + sourceAdmin.cluster().name() + "' does not report the group's"
                 + " progress yet: " + sourceProbe.why());
         }
+        if (identity == null) {
+            identity = LinkConsumer.takeSeat(consumer, group, sourceAdmin);
+        }
         linkTarget.start();
         deadLetters.start();
         for (String topic : backup.topics()) {
@@ -218,7 +228,13 @@ public final class Link implements AutoCloseable {
         if (syncs.log() != null) {
             producers.add(syncs.log());
         }
+        if (watermarks != null) {
+            producers.add(watermarks);
+        }
         ClusterClients.closeAll(producers);
+        if (identity != null) {
+            identity.close();
+        }
         LOG.info("{}: stopped after copying {} message(s)", name, stats.copied());
     }
 
@@ -265,24 +281,21 @@ public final class Link implements AutoCloseable {
             stats.deadLetteredCount(), stats.retries(), backlog, delayMillis, stats.lastError(), sourceError == null,
             sourceProbe.heldOnReturn(), targetProbe.down() == null, stats.heartbeats(), heartbeatDelay,
             lastHeartbeat == 0 ? -1 : now - lastHeartbeat, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
-            slaveReads.brokers(), stats.forgedStamps());
+            slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
+            watermarks == null ? 0 : watermarks.undecided());
     }
 
     /**
      * True when what the broker still counts as this queue's backlog is only messages the link's SQL-92
-     * subscription (loop check, backup filter) passes over. The broker holds a pull only when it found nothing at
-     * the pull's offset, and wakes it as soon as a matching message arrives; so a pull out for a second or more,
-     * with everything pulled before it copied, means all that arrived since does not match. Before the queue's
-     * first delivery in this process nothing is assumed. (A pull retried after an error also waits, up to 3 s: the
+     * subscription (loop check, backup filter) passes over: everything pulled before is copied, and the broker
+     * holds the queue's pull, which it wakes as soon as a matching message arrives. Before the queue's first
+     * delivery in this process nothing is assumed. (A pull retried after an error also waits, up to 3 s: the
      * backlog may then read 0 that long too early. It is a status figure; copying does not depend on it.)
      */
     private boolean caughtUp(MessageQueue queue, long nowMillis) {
         LinkSubscription chosen = subscription;
-        if (chosen == null || !chosen.filteredAtBroker() || stopping || !stats.hasDelivered(queue)) {
-            return false;
-        }
-        long pullAge = queues.idlePullAgeMillis(queue, nowMillis);
-        return pullAge >= HELD_PULL_MIN_MILLIS && pullAge < LONG_POLL_HOLD_MILLIS;
+        return chosen != null && chosen.filteredAtBroker() && !stopping && stats.hasDelivered(queue)
+            && queues.pullHeldAtBroker(queue, nowMillis);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
@@ -53,5 +54,21 @@ final class LinkConsumer {
             }
         }
         return c;
+    }
+
+    /**
+     * Gives the consumer this host's first free seat of the group (see {@link LinkIdentity}): a client ID the source
+     * brokers know again after a restart. Before the consumer starts.
+     */
+    static LinkIdentity takeSeat(DefaultMQPushConsumer consumer, String group, ClusterAdmin source) {
+        LinkIdentity identity = LinkIdentity.claim(group, clientId -> {
+            try {
+                return source.brokers().onlineClientIds(group).contains(clientId);
+            } catch (Exception cannotTell) {
+                return false; // the lock file on this host decides alone
+            }
+        }, LinkIdentity.defaultSeats());
+        consumer.setInstanceName(identity.instanceName());
+        return identity;
     }
 }

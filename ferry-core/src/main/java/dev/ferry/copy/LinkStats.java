@@ -29,6 +29,8 @@ final class LinkStats {
     private final LongAdder received = new LongAdder();
     /** Messages Ferry itself dropped because the target is on their path (the broker could not filter them). */
     private final LongAdder skippedLoop = new LongAdder();
+    /** Messages not copied because the target held their copies already (exactly-once). */
+    private final LongAdder skippedCopied = new LongAdder();
     /**
      * Messages the source broker's SQL-92 subscription passed over (loop check and the backup's filter), seen
      * as gaps between the offsets of consecutive deliveries of a queue. Messages filtered after a queue's
@@ -101,6 +103,11 @@ final class LinkStats {
 
     void skippedLoop() {
         skippedLoop.increment();
+    }
+
+    /** {@code count} messages not sent: the target holds their copies already (the queue's watermark). */
+    void skippedCopied(long count) {
+        skippedCopied.add(count);
     }
 
     void forgedStampsCopied(long count) {
@@ -220,6 +227,10 @@ final class LinkStats {
 
     long skippedLoopCount() {
         return skippedLoop.sum();
+    }
+
+    long skippedCopiedCount() {
+        return skippedCopied.sum();
     }
 
     long skippedAtSource() {

@@ -35,6 +35,10 @@ import java.util.List;
  *                    slave now (RocketMQ's slave reads, {@code slaveReadEnable=true}); empty normally
  * @param forgedStamps messages copied whose {@code FERRY_*} stamp had no valid signature (with a signing key):
  *                    copied as local messages of the source; always 0 without a key
+ * @param skippedCopied messages not copied because the target held their copies already (exactly-once: written
+ *                    before a crash or a timeout, or by the queue's previous owner)
+ * @param watermarksUndecided how often the link could not tell within its budget what the target held of a queue
+ *                    it took, and copied that queue at least once
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
@@ -42,7 +46,8 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long backlog, long delayMillis, String lastError, boolean sourceReachable,
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
-                         List<String> readFromSlaves, long forgedStamps) {
+                         List<String> readFromSlaves, long forgedStamps, long skippedCopied,
+                         long watermarksUndecided) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

@@ -29,6 +29,11 @@ import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
  */
 final class ProcessQueues implements QueueCopier.SourceQueues {
 
+    /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
+    private static final long LONG_POLL_HOLD_MILLIS = 17_000;
+    /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
+    private static final long HELD_PULL_MIN_MILLIS = 1_000;
+
     private final DefaultMQPushConsumerImpl consumer;
     private final String group;
     /** Made on first use: the consumer has no client instance before it starts. */
@@ -113,15 +118,28 @@ final class ProcessQueues implements QueueCopier.SourceQueues {
     }
 
     /**
-     * How long ago the consumer's last pull of the queue went out, when the queue is held here with nothing
-     * pulled and not yet copied; -1 otherwise.
+     * Whether the consumer's pull of the queue is being held at the broker: the queue is held here with nothing
+     * pulled and not yet copied, and its last pull went out a second or more ago but less than the long poll's
+     * hold (the client's fixed 15 s, with some slack). A pull that finds messages returns in milliseconds; the
+     * broker holds one only when it found nothing to deliver at the pull's offset.
      */
-    long idlePullAgeMillis(MessageQueue source, long nowMillis) {
+    boolean pullHeldAtBroker(MessageQueue source, long nowMillis) {
         ProcessQueue queue = table().get(source);
         if (queue == null || queue.isDropped() || queue.getMsgCount().get() != 0) {
-            return -1;
+            return false;
         }
-        return nowMillis - queue.getLastPullTimestamp();
+        long age = nowMillis - queue.getLastPullTimestamp();
+        return age >= HELD_PULL_MIN_MILLIS && age < LONG_POLL_HOLD_MILLIS;
+    }
+
+    /**
+     * The queue's tenure in this process: an object the consumer makes anew each time it is given the queue (its
+     * process queue), so that one who remembers something of a queue can tell whether the queue left in between;
+     * null when the queue is not held.
+     */
+    Object tenure(MessageQueue source) {
+        ProcessQueue queue = table().get(source);
+        return queue == null || queue.isDropped() ? null : queue;
     }
 
     /** Message bytes pulled from the source and not yet copied, over every queue held. */

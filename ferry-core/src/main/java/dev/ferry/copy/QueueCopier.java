@@ -1,11 +1,14 @@
 package dev.ferry.copy;
 
 import dev.ferry.config.BackupConfig.OnError;
-import dev.ferry.names.FerryNames;
 import dev.ferry.config.CopySettings;
+import dev.ferry.names.FerryNames;
+import dev.ferry.watermark.Watermarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -118,13 +121,18 @@ final class QueueCopier implements MessageListenerOrderly {
     private final CopySettings settings;
     private final OnError onError;
     private final StopGate gate;
+    private final Watermarks watermarks;
+    /** Queues whose watermark the target could not tell: they retry, and say so until it can. */
+    private final Set<MessageQueue> unknownHoldings = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param name the link's name, for log lines
-     * @param gate closed when the link stops: no call copies anything after that
+     * @param name       the link's name, for log lines
+     * @param gate       closed when the link stops: no call copies anything after that
+     * @param watermarks what of each queue the target holds already, skipped ({@link Watermarks#OFF}: at least once)
      */
     QueueCopier(String name, OriginStamp stamp, Target target, DeadLetterTopic deadLetters, SourceQueues queues,
-                OffsetSyncWriter syncs, LinkStats stats, CopySettings settings, OnError onError, StopGate gate) {
+                OffsetSyncWriter syncs, LinkStats stats, CopySettings settings, OnError onError, StopGate gate,
+                Watermarks watermarks) {
         this.name = name;
         this.stamp = stamp;
         this.target = target;
@@ -135,6 +143,7 @@ final class QueueCopier implements MessageListenerOrderly {
         this.settings = settings;
         this.onError = onError;
         this.gate = gate;
+        this.watermarks = watermarks;
     }
 
     @Override
@@ -173,12 +182,29 @@ final class QueueCopier implements MessageListenerOrderly {
             stats.delivered(source, messages);
         }
         long acknowledged = queues.nextOffset(source);
+        long stored;
+        try {
+            // Heartbeats are not worth a read of the target: one copied twice is harmless.
+            stored = heartbeats ? Watermarks.NONE : watermarks.upTo(source);
+        } catch (Watermarks.Unknown unknown) {
+            return targetUnknown(source, unknown);
+        }
+        if (unknownHoldings.remove(source)) {
+            stats.stopRetrying(source);
+            stats.unblock(source);
+            LOG.info("{}: {}: the target tells what it holds of the queue again; copying goes on", name, source);
+        }
         String targetTopic = target.topicFor(source.getTopic());
         List<CopyBatch.Copy> copies = new ArrayList<>(messages.size());
         Batches.Encoder encoder = new Batches.Encoder();
+        long skipped = 0;
         for (MessageExt message : messages) {
             if (message.getQueueOffset() < acknowledged) {
                 continue; // on the target already: an earlier call sent it and was then suspended
+            }
+            if (message.getQueueOffset() <= stored) {
+                skipped++; // on the target already: copied before a crash, or by the queue's previous owner
+                continue;
             }
             OriginStamp.Stamped stamped = stamp.copy(message, targetTopic, target.cluster(), encoder);
             Optional<Batches.Entry> copy = stamped.entry();
@@ -187,6 +213,9 @@ final class QueueCopier implements MessageListenerOrderly {
             } else if (!heartbeats) {
                 stats.skippedLoop();
             }
+        }
+        if (skipped > 0) {
+            skippedCopied(source, skipped, stored, messages);
         }
         for (CopyBatch batch : CopyBatch.split(copies, settings.batchMessages(), target.maxBatchBytes())) {
             long retryIn = send(source, batch, mayCopy);
@@ -209,6 +238,8 @@ final class QueueCopier implements MessageListenerOrderly {
             acknowledged(source, batch, result);
             return DONE;
         } catch (TargetSender.Unsent unsent) {
+            // Maybe stored after all (a timeout, a lost connection): what the target holds decides, not a resend.
+            watermarks.unsure(source);
             return unsent.retryInMillis();
         } catch (TargetSender.Refused refused) {
             if (batch.size() == 1) {
@@ -223,6 +254,36 @@ final class QueueCopier implements MessageListenerOrderly {
             }
             return DONE;
         }
+    }
+
+    /**
+     * Messages up to {@code stored} that the target holds already: not sent again, and the queue's offset moves past
+     * them (so that they are not read again either).
+     */
+    private void skippedCopied(MessageQueue source, long skipped, long stored, List<MessageExt> messages) {
+        stats.skippedCopied(skipped);
+        long last = Math.min(stored, messages.get(messages.size() - 1).getQueueOffset());
+        queues.advance(source, last + 1);
+        LOG.info("{}: {}: the target holds copies up to offset {} already (stored before a crash or a timeout, or by"
+            + " the queue's previous owner): {} message(s) not copied twice", name, source, stored, skipped);
+    }
+
+    /** The target cannot say now what it holds of the queue: nothing of it is sent until it can. */
+    private long targetUnknown(MessageQueue source, Watermarks.Unknown unknown) {
+        if (SendFailure.isPermissionDenied(unknown)) {
+            // An operator must grant it: blocked, and tried again all the same, so it copies on once granted.
+            unknownHoldings.add(source);
+            return block(source, "blocked: the target refuses Ferry's user a read of what it holds of the queue"
+                + " (exactly-once needs Sub on the target topic, see docs/security.md; or delivery: at-least-once): "
+                + unknown.getMessage(), "exactly-once");
+        }
+        String status = "retrying: " + unknown.getMessage();
+        stats.lastError(status);
+        stats.retrying(source, status);
+        if (unknownHoldings.add(source)) {
+            LOG.warn("{}: {}: {}; sending nothing of the queue until it answers", name, source, unknown.getMessage());
+        }
+        return NOT_NOW_MILLIS;
     }
 
     /** The target stored the batch in one piece, from the offset it answers: message i at that plus i. */

@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * confirmed safe, and is counted ({@code ferry_unconfirmed_sends_total}):
  * <ul>
  *   <li>{@code FLUSH_DISK_TIMEOUT} (a {@code SYNC_FLUSH} master's disk was slow) and {@code FLUSH_SLAVE_TIMEOUT}
- *       (a {@code SYNC_MASTER}'s slave was slow): not taken as stored. The batch is sent again after the backoff,
- *       until a send is confirmed; the unconfirmed copy may survive too, so each is a possible duplicate, which
- *       idempotent consumers absorb. Losing the copy to a master crash would be worse.</li>
+ *       (a {@code SYNC_MASTER}'s slave was slow): not taken as stored, thrown as {@link Unsent}. With exactly-once
+ *       delivery the copier then asks the target what it holds before it sends anything again (the unconfirmed
+ *       copy is there: it is not sent twice); at least once, the batch is sent again until a send is confirmed,
+ *       and the unconfirmed copy may survive too: a possible duplicate. Losing the copy to a master crash would
+ *       be worse.</li>
  *   <li>{@code SLAVE_NOT_AVAILABLE} (a {@code SYNC_MASTER} with no slave online): kept. Sending again cannot make
  *       it safer while no slave is there, and would write a duplicate with every attempt; copying goes on, stored
  *       on the master only, and one log line per broker says so.</li>
@@ -123,7 +125,7 @@ final class TargetSender implements AutoCloseable {
     }
 
     /**
-     * A send stored but not confirmed safe: a flush or slave timeout is thrown as {@link Unsent} (sent again);
+     * A send stored but not confirmed safe: a flush or slave timeout is thrown as {@link Unsent} (not taken as stored);
      * no slave available is kept, said once per broker.
      */
     private void unconfirmed(SendResult result, MessageQueue source, int count) throws Unsent {
@@ -140,8 +142,9 @@ final class TargetSender implements AutoCloseable {
         Backoff backoff =
             failing.computeIfAbsent(source, ignored -> new Backoff(100, settings.retryMaxDelay().toMillis()));
         String reason = "to " + broker + " queue " + result.getMessageQueue().getQueueId() + ": stored but not"
-            + " confirmed safe (" + result.getSendStatus() + "); sending the batch of " + count + " again (possible"
-            + " duplicates)";
+            + " confirmed safe (" + result.getSendStatus() + "); the batch of " + count + " is not taken as stored"
+            + " (exactly-once: what the target holds is read before anything is sent again; at-least-once: sent"
+            + " again, possible duplicates)";
         stats.retried(reason);
         stats.retrying(source, "retrying: " + reason);
         LOG.warn("{}: {}: {}", linkName, source, reason);

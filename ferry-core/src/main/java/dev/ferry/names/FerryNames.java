@@ -19,6 +19,7 @@ import java.util.List;
  *   dead letters                  topic FERRY_DLQ_<backup>                 source
  *   Ferry's other clients         groups FERRY_*                           either
  *   a client's instance name      ferry-<cluster>-<role>-<pid>-<n>         in its client ID
+ *   a link consumer's             ferry-<backup>-to-<target>-seat-<n>      the same after a restart on a host
  *   a copy's stamp, dead letters  properties FERRY_*                       on the messages
  * }</pre>
  *
@@ -53,6 +54,8 @@ public final class FerryNames {
     public static final String OFFSET_RESET_GROUP = "FERRY_OFFSET_RESET";
     /** The reader of the newest messages of Ferry's own topics (checkpoints, offset syncs). */
     public static final String TAIL_READER_GROUP = "FERRY_TAIL_READER";
+    /** The reader of target queues that finds what of a source queue is copied already (exactly-once). */
+    public static final String WATERMARK_READER_GROUP = "FERRY_WATERMARK_READER";
     private static final String ADMIN_GROUP_PREFIX = "FERRY_ADMIN_";
 
     /** The cluster the message was first produced in; kept on every later hop. */
@@ -115,6 +118,15 @@ public final class FerryNames {
     /** An admin client's group: each needs one of its own in a JVM, hence the sequence number. */
     public static String adminGroup(long sequence) {
         return ADMIN_GROUP_PREFIX + sequence;
+    }
+
+    /**
+     * The instance name of a link's consumer in seat {@code seat} of a host: stable across restarts, so that the
+     * source brokers hand a dead process's queue locks to its successor on the same host (see the copy package's
+     * {@code LinkIdentity}).
+     */
+    public static String linkInstance(String linkGroup, int seat) {
+        return linkGroup + "-seat-" + seat;
     }
 
     /**

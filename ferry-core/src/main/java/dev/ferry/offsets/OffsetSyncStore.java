@@ -134,6 +134,18 @@ public final class OffsetSyncStore {
             : OptionalLong.of(syncs.newest().source()));
     }
 
+    /** The target offset of a queue's newest sync, when its copies go to {@code target}; empty otherwise. */
+    public OptionalLong newestTarget(MessageQueue source, MessageQueue target) {
+        QueueSyncs entry = queues.get(source);
+        if (entry == null || !entry.target().equals(target)) {
+            return OptionalLong.empty();
+        }
+        synchronized (entry.syncs()) {
+            OffsetSyncs.OffsetSync newest = entry.syncs().newest();
+            return newest == null ? OptionalLong.empty() : OptionalLong.of(newest.target());
+        }
+    }
+
     /** The source queues with at least one sync. */
     public Set<MessageQueue> sourceQueues() {
         return Set.copyOf(queues.keySet());

@@ -82,6 +82,11 @@ public final class FerryMetrics {
         counter(registry, "ferry.skipped.messages",
             "messages not copied: passed over by the source broker's SQL-92 subscription (loop check, backup filter)",
             tags.and("reason", "source_filter"), watch, key, LinkStatus::skippedAtSource);
+        counter(registry, "ferry.skipped.messages", "messages not copied: the target held their copies already"
+            + " (exactly-once, after a crash, a timeout or a queue move)", tags.and("reason", "copied_already"), watch,
+            key, LinkStatus::skippedCopied);
+        counter(registry, "ferry.watermarks.undecided", "queues taken whose copies on the target could not be found"
+            + " within the read budget: copied at least once", tags, watch, key, LinkStatus::watermarksUndecided);
         counter(registry, "ferry.forged.stamps", "messages copied whose FERRY_* stamp had no valid signature (with a"
             + " signingKey): copied as local messages of the source", tags, watch, key, LinkStatus::forgedStamps);
         counter(registry, "ferry.dead.lettered.messages", "messages the target refused for good, dead-lettered",
@@ -89,7 +94,8 @@ public final class FerryMetrics {
         counter(registry, "ferry.send.retries", "send attempts the target did not take and that were tried again",
             tags, watch, key, LinkStatus::retries);
         counter(registry, "ferry.unconfirmed.sends", "sends the target stored without confirming them safe (flush or"
-            + " slave timeout: sent again, a possible duplicate each; no slave available: kept, stored on the master"
+            + " slave timeout: not taken as stored, a possible duplicate each with at-least-once delivery; no slave"
+            + " available: kept, stored on the master"
             + " only)", tags, watch, key, LinkStatus::unconfirmedSends);
         counter(registry, "ferry.heartbeats.copied", "the link's heartbeats copied", tags, watch, key,
             LinkStatus::heartbeats);

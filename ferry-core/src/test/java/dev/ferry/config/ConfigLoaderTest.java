@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.ferry.config.BackupConfig.Delivery;
 import dev.ferry.config.BackupConfig.Mode;
 import dev.ferry.config.BackupConfig.OnError;
 import java.io.IOException;
@@ -41,9 +42,9 @@ class ConfigLoaderTest {
         assertThat(config.backups()).containsExactly(
             new BackupConfig("orders-dr", Mode.TWO_WAY, "hangzhou", "shanghai", List.of("orders", "payments"),
                 TopicMapping.SAME, "region = 'east' AND amount > 100", StartFrom.at(Instant.parse("2026-11-25T02:00:00Z")),
-                List.of("billing", "audit"), OnError.BLOCK),
+                List.of("billing", "audit"), OnError.BLOCK, Delivery.AT_LEAST_ONCE),
             new BackupConfig("aggregate_to_center", Mode.ONE_WAY, "hangzhou", "beijing-center", List.of("orders"),
-                TopicMapping.SAME, null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER));
+                TopicMapping.SAME, null, StartFrom.LATEST, List.of(), OnError.DEAD_LETTER, Delivery.EXACTLY_ONCE));
         assertThat(config.http()).isEqualTo(
             new HttpConfig("0.0.0.0", 8080, Optional.of("t0ken-from-the-environment"), false));
         assertThat(config.http().toString()).isEqualTo("0.0.0.0:8080");

@@ -158,7 +158,7 @@ class ConfigRejectionTest {
                 "backups[0]: expected a map with name, source, target and topics, found 'orders-dr'"),
             arguments("unknown backup key", backupWith("topic", "orders"),
                 "backups[0].topic: unknown key (allowed: name, mode, source, target, topics, targetTopic, filter, startFrom,"
-                    + " syncGroups, onError)"),
+                    + " syncGroups, onError, delivery)"),
             arguments("backup without name", backupWith("name", null),
                 "backups[0].name: missing"),
             arguments("invalid backup name", backupWith("name", "orders.dr"),
@@ -280,6 +280,8 @@ class ConfigRejectionTest {
                 "backups[0].syncGroups[1]: duplicate group 'billing' (also backups[0].syncGroups[0])"),
             arguments("unknown onError", backupWith("onError", "skip"),
                 "backups[0].onError: unknown value 'skip' (allowed: dead-letter, block)"),
+            arguments("unknown delivery", backupWith("delivery", "twice"),
+                "backups[0].delivery: unknown value 'twice' (allowed: exactly-once, at-least-once)"),
             arguments("one-way backups copying a topic twice", CLUSTERS + """
                     backups:
                       - {name: orders-dr, source: hangzhou, target: shanghai, topics: [orders]}

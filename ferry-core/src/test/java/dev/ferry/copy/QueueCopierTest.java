@@ -1,29 +1,23 @@
 package dev.ferry.copy;
 
+import static dev.ferry.copy.CopierFakes.SOURCE;
+import static dev.ferry.copy.CopierFakes.TARGET;
+import static dev.ferry.copy.CopierFakes.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.BackupConfig.OnError;
 import dev.ferry.config.CopySettings;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.ferry.copy.CopierFakes.FakeDeadLetters;
+import dev.ferry.copy.CopierFakes.FakeQueues;
+import dev.ferry.copy.CopierFakes.FakeTarget;
+import dev.ferry.watermark.Watermarks;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.apache.rocketmq.client.exception.MQBrokerException;
-import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageBatch;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
@@ -34,9 +28,6 @@ import org.junit.jupiter.api.Test;
  * with a message the target refuses, a target that does not take a batch, and a queue it no longer owns.
  */
 class QueueCopierTest {
-
-    private static final MessageQueue SOURCE = new MessageQueue("orders", "broker-a", 1);
-    private static final MessageQueue TARGET = new MessageQueue("orders", "broker-a", 1);
 
     private final FakeTarget target = new FakeTarget();
     private final FakeDeadLetters deadLetters = new FakeDeadLetters();
@@ -52,7 +43,7 @@ class QueueCopierTest {
             deadLetters, queues, (source, landed, sourceOffsets, firstTargetOffset) -> {
                 assertThat(landed).isEqualTo(TARGET);
                 syncs.add(new long[] {sourceOffsets[0], sourceOffsets[sourceOffsets.length - 1], firstTargetOffset});
-            }, stats, settings, onError, gate);
+            }, stats, settings, onError, gate, Watermarks.OFF);
     }
 
     private long copy(List<MessageExt> messages) {
@@ -206,125 +197,5 @@ class QueueCopierTest {
         assertThat(stats.copied()).isZero();
         assertThat(stats.received()).isZero();
         assertThat(syncs).isEmpty();
-    }
-
-    private static List<MessageExt> messages(long from, int count) {
-        List<MessageExt> messages = new ArrayList<>();
-        for (long offset = from; offset < from + count; offset++) {
-            MessageExt m = new MessageExt();
-            m.setTopic(SOURCE.getTopic());
-            m.setBrokerName(SOURCE.getBrokerName());
-            m.setQueueId(SOURCE.getQueueId());
-            m.setQueueOffset(offset);
-            m.setBody(("body-" + offset % 10).getBytes(StandardCharsets.UTF_8));
-            m.setMsgId("ID-" + offset);
-            m.setStoreTimestamp(1_700_000_000_000L + offset);
-            m.setBornHost(new InetSocketAddress("127.0.0.1", 1));
-            m.setStoreHost(new InetSocketAddress("127.0.0.1", 2));
-            messages.add(m);
-        }
-        return messages;
-    }
-
-    /** A target queue that stores what it takes, refusing the source offsets {@link #refuses} names. */
-    private static final class FakeTarget implements QueueCopier.Target {
-        final List<Long> stored = new ArrayList<>();
-        final List<Integer> batchSizes = new ArrayList<>();
-        /** Which sends (1 = the first) are not taken. */
-        final Set<Integer> unsentOnSend = new HashSet<>();
-        Predicate<Long> refuses = offset -> false;
-        int maxBatchBytes = 1024 * 1024;
-        int sends;
-
-        @Override
-        public String cluster() {
-            return "B";
-        }
-
-        @Override
-        public String topicFor(String sourceTopic) {
-            return sourceTopic;
-        }
-
-        @Override
-        public int maxBatchBytes() {
-            return maxBatchBytes;
-        }
-
-        @Override
-        public SendResult send(Message batch, int count, MessageQueue source)
-            throws TargetSender.Unsent, TargetSender.Refused {
-            sends++;
-            if (unsentOnSend.contains(sends)) {
-                throw new TargetSender.Unsent("broker busy", 250, null);
-            }
-            List<Message> copies = new ArrayList<>();
-            if (batch instanceof MessageBatch) {
-                copies.addAll(decodeBatch(batch)); // what the target reads: the body
-            } else {
-                copies.add(batch);
-            }
-            assertThat(copies).hasSize(count);
-            List<Long> offsets = copies.stream().map(c -> Long.parseLong(c.getProperty("FERRY_SOURCE_OFFSET"))).toList();
-            if (offsets.stream().anyMatch(refuses)) {
-                throw new TargetSender.Refused("broker answered 13: message too large", null);
-            }
-            SendResult result = new SendResult();
-            result.setSendStatus(SendStatus.SEND_OK);
-            result.setMessageQueue(TARGET);
-            result.setQueueOffset(stored.size());
-            stored.addAll(offsets);
-            batchSizes.add(count);
-            return result;
-        }
-    }
-
-    private static List<Message> decodeBatch(Message batch) {
-        try {
-            return MessageDecoder.decodeMessages(ByteBuffer.wrap(batch.getBody()));
-        } catch (Exception e) {
-            throw new AssertionError("not a batch body", e);
-        }
-    }
-
-    private static final class FakeDeadLetters implements QueueCopier.DeadLetterTopic {
-        final List<Long> written = new ArrayList<>();
-        Exception failure;
-
-        @Override
-        public void write(MessageExt refused, String reason) throws Exception {
-            if (failure != null) {
-                throw failure;
-            }
-            written.add(refused.getQueueOffset());
-        }
-
-        @Override
-        public String describe() {
-            return "FERRY_DLQ_orders-dr on A";
-        }
-    }
-
-    /** One source queue, owned unless a test says not, with the offset the copier moves. */
-    private static final class FakeQueues implements QueueCopier.SourceQueues {
-        final Deque<Long> advances = new ArrayDeque<>();
-        long offset = -1;
-        boolean owned = true;
-
-        @Override
-        public long nextOffset(MessageQueue source) {
-            return offset;
-        }
-
-        @Override
-        public void advance(MessageQueue source, long nextOffset) {
-            offset = nextOffset;
-            advances.add(nextOffset);
-        }
-
-        @Override
-        public boolean owns(MessageQueue source) {
-            return owned;
-        }
     }
 }

@@ -67,7 +67,7 @@ class TargetSenderTest {
         producer.answers.add(SendStatus.SEND_OK);
 
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
-            .hasMessageContaining("FLUSH_SLAVE_TIMEOUT").hasMessageContaining("possible duplicates");
+            .hasMessageContaining("FLUSH_SLAVE_TIMEOUT").hasMessageContaining("not taken as stored");
         assertThat(stats.isRetrying(SOURCE)).isTrue();
         assertThatThrownBy(this::send).isInstanceOf(TargetSender.Unsent.class)
             .satisfies(e -> assertThat(((TargetSender.Unsent) e).retryInMillis()).isEqualTo(200)); // backing off

@@ -27,7 +27,8 @@ public final class FerryGrants {
     /** On a target cluster: write copies, offset syncs and checkpoints; move the application groups. */
     public static void onTarget(EmbeddedAcl acl, String user, List<String> topics) {
         for (String topic : topics) {
-            acl.grant(user, "Topic:" + topic, "Pub", "Create", "Get");
+            // Sub: exactly-once reads what the target holds of a queue before it copies it.
+            acl.grant(user, "Topic:" + topic, "Pub", "Sub", "Create", "Get");
         }
         acl.grant(user, "Topic:FERRY_*", "Pub", "Sub", "Create", "Get");
         acl.grant(user, "Group:FERRY_*", "Pub", "Sub", "Get");
