@@ -264,9 +264,16 @@ public final class Link implements AutoCloseable {
         Heartbeats beats = heartbeats;
         String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now, startedAtMillis,
             beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(FerryNames.HEARTBEAT_TOPIC));
+        List<String> retrying = new ArrayList<>(stats.retryReasons());
+        int waitingForLock = running ? queues.waitingForLock(slaveReads.brokers(), now) : 0;
+        if (waitingForLock > 0) {
+            retrying.add(waitingForLock + " queue(s) wait for their lock on the source broker (another process holds"
+                + " it, or held it and stopped without releasing it: the broker frees it within"
+                + " rocketmq.broker.rebalance.lockMaxLiveTime, 60 s by default)");
+        }
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,
-            targetAdmin.cluster().name(), targetProbe.down(), targetProbe.partlyDown(), stats.retryReasons(), stalled,
+            targetAdmin.cluster().name(), targetProbe.down(), targetProbe.partlyDown(), retrying, stalled,
             backlog, CATCHING_UP_ABOVE, slaveReads.describe()));
         long heartbeatDelay = stats.lastHeartbeatDelayMillis();
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis();

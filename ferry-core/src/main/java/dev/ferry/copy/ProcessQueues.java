@@ -1,8 +1,13 @@
 package dev.ferry.copy;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
@@ -12,6 +17,7 @@ import org.apache.rocketmq.client.impl.FindBrokerResult;
 import org.apache.rocketmq.client.impl.consumer.DefaultMQPushConsumerImpl;
 import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
 import org.apache.rocketmq.client.impl.consumer.PullAPIWrapper;
+import org.apache.rocketmq.client.impl.consumer.RebalanceImpl;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -33,9 +39,13 @@ final class ProcessQueues implements QueueCopier.SourceQueues {
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
     /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
+    /** How long a queue given to this process may go without its lock before the link says it waits for it. */
+    private static final long LOCK_GRACE_MILLIS = 5_000;
 
     private final DefaultMQPushConsumerImpl consumer;
     private final String group;
+    /** Allocated queues this process holds no valid lock for, and since when (see {@link #waitingForLock}). */
+    private final Map<MessageQueue, Long> unlockedSince = new ConcurrentHashMap<>();
     /** Made on first use: the consumer has no client instance before it starts. */
     private volatile PullAPIWrapper pulls;
 
@@ -54,6 +64,59 @@ final class ProcessQueues implements QueueCopier.SourceQueues {
     public boolean owns(MessageQueue source) {
         ProcessQueue queue = table().get(source);
         return queue != null && !queue.isDropped() && queue.isLocked() && !queue.isLockExpired();
+    }
+
+    /**
+     * How many queues RocketMQ's allocation gives this process that it may not copy: their lock on the source broker
+     * not granted (another process holds it, or held it and stopped without releasing it: the broker frees it when it
+     * expires), or no longer renewed. An orderly consumer keeps a queue whose lock it was refused out of its table, so
+     * the allocation is worked out here as the client does it: the group's clients as a broker lists them, and the
+     * consumer's strategy. Queues of the brokers in {@code besides} are left out (their master is down: said
+     * elsewhere), and so are queues waiting less than {@link #LOCK_GRACE_MILLIS} (a lock is asked for as a queue is
+     * given). 0 when the source cannot be asked.
+     */
+    int waitingForLock(Collection<String> besides, long nowMillis) {
+        Set<MessageQueue> allocated;
+        try {
+            allocated = allocatedHere();
+        } catch (Exception cannotTell) {
+            return 0;
+        }
+        unlockedSince.keySet().retainAll(allocated);
+        int waiting = 0;
+        for (MessageQueue queue : allocated) {
+            if (besides.contains(queue.getBrokerName()) || owns(queue)) {
+                unlockedSince.remove(queue);
+                continue;
+            }
+            if (nowMillis - unlockedSince.computeIfAbsent(queue, q -> nowMillis) >= LOCK_GRACE_MILLIS) {
+                waiting++;
+            }
+        }
+        return waiting;
+    }
+
+    private Set<MessageQueue> allocatedHere() throws Exception {
+        RebalanceImpl rebalance = consumer.getRebalanceImpl();
+        MQClientInstance client = consumer.getmQClientFactory();
+        Set<MessageQueue> allocated = new HashSet<>();
+        for (String topic : rebalance.getSubscriptionInner().keySet()) {
+            Set<MessageQueue> queues = rebalance.getTopicSubscribeInfoTable().get(topic);
+            if (topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || queues == null || queues.isEmpty()) {
+                continue;
+            }
+            List<String> clients = client.findConsumerIdList(topic, group);
+            if (clients == null || !clients.contains(client.getClientId())) {
+                continue;
+            }
+            List<MessageQueue> all = new ArrayList<>(queues);
+            Collections.sort(all);
+            List<String> sortedClients = new ArrayList<>(clients);
+            Collections.sort(sortedClients);
+            allocated.addAll(consumer.getDefaultMQPushConsumer().getAllocateMessageQueueStrategy()
+                .allocate(group, client.getClientId(), all, sortedClients));
+        }
+        return allocated;
     }
 
     @Override
