@@ -90,6 +90,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "record Ferry's catch-up with Java Flight Recorder (ferry.jfr in --out)")
     boolean profile;
 
+    @Option(names = "--delivery", defaultValue = "exactly-once", paramLabel = "MODE",
+        description = "the backup's delivery: exactly-once or at-least-once, to compare what exactly-once costs"
+            + " (default: ${DEFAULT-VALUE})")
+    String delivery;
+
     @Spec
     CommandSpec spec;
 
@@ -100,13 +105,17 @@ final class BenchCommand implements Callable<Integer> {
             throw new Failures.BadInput("ferry bench: counts, sizes, rates and durations must be positive"
                 + " (--outage-seconds, --warmup-messages and --rtt-ms may be 0)");
         }
+        if (!delivery.equals("exactly-once") && !delivery.equals("at-least-once")) {
+            throw new Failures.BadInput("ferry bench: --delivery is exactly-once or at-least-once, not '" + delivery
+                + "'");
+        }
         Path home = Path.of(System.getProperty("ferry.home", "."));
         Path outDir = out != null ? out : home.resolve("target").resolve("bench");
         Path doc = docs != null ? docs : home.resolve("docs").resolve("benchmarks.md");
         PrintStream stdout = System.out;
         Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds,
             liveRate, liveSeconds, outageSeconds, rttMillis, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
-            ferryJvmOptions);
+            ferryJvmOptions, delivery);
         // The parse result holds the whole command line, the subcommand's name included.
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<String> own = args.subList(args.indexOf("bench") + 1, args.size());

@@ -3,9 +3,7 @@ package dev.ferry.app;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The local clusters Ferry starts for {@code embedded: true} entries, for trying Ferry out. */
@@ -40,10 +38,7 @@ final class EmbeddedClusters implements AutoCloseable {
 
     @Override
     public void close() {
-        List<EmbeddedCluster> clusters = new ArrayList<>(started.values());
-        for (int i = clusters.size() - 1; i >= 0; i--) {
-            clusters.get(i).close();
-        }
+        EmbeddedCluster.closeAll(started.values().toArray(EmbeddedCluster[]::new));
         started.clear();
     }
 }

@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,7 +294,7 @@ public final class Demo {
 
     private void stopClusters() {
         // Side by side: most of a broker's shutdown is fixed pauses inside RocketMQ.
-        new ArrayList<>(clusters.values()).parallelStream().forEach(EmbeddedCluster::close);
+        EmbeddedCluster.closeAll(clusters.values().toArray(EmbeddedCluster[]::new));
         clusters.clear();
     }
 }

@@ -83,7 +83,7 @@ public final class Bench {
                           int liveRate, int liveSeconds, int outageSeconds, int rttMillis, String ferryHeap,
                           String clusterHeap,
                           Path out, boolean profile, Map<String, String> brokerProperties,
-                          List<String> ferryJvmOptions) {
+                          List<String> ferryJvmOptions, String delivery) {
     }
 
     private final Options options;
@@ -318,8 +318,9 @@ public final class Bench {
               source: {namesrv: "%s"}
               target: {namesrv: "%s"}
             backups:
-              - {name: bench, source: source, target: target, topics: [%s]}
-            """.formatted(namesrvOfFerry(source), namesrvOfFerry(target), TOPIC), StandardCharsets.UTF_8);
+              - {name: bench, source: source, target: target, topics: [%s], delivery: %s}
+            """.formatted(namesrvOfFerry(source), namesrvOfFerry(target), TOPIC, options.delivery()),
+            StandardCharsets.UTF_8);
         return file;
     }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -43,7 +44,16 @@ public final class CheckpointTopic implements AutoCloseable {
     void write(Checkpoint checkpoint) throws Exception {
         Message message = new Message(FerryNames.CHECKPOINTS_TOPIC, checkpoint.source(), checkpoint.group(),
             JSON.writeValueAsBytes(checkpoint));
-        producer.send(message);
+        try {
+            producer.send(message);
+        } catch (MQBrokerException refused) {
+            // A producer that asked for the topic's route before it was routed took the default route's queue
+            // count (4), and the broker refuses a queue the one-queue topic lacks until the route is polled again
+            // (30 s): asked again now, the send goes to a queue that exists.
+            producer.getDefaultMQProducerImpl().getMqClientFactory()
+                .updateTopicRouteInfoFromNameServer(FerryNames.CHECKPOINTS_TOPIC);
+            producer.send(message);
+        }
     }
 
     @Override

@@ -186,15 +186,16 @@ public final class Checkpointer implements AutoCloseable {
             sourceTopic, mapping.apply(sourceTopic, source.cluster().name(), target.cluster().name()),
             System.currentTimeMillis(), List.copyOf(queues), !followGroups);
         String key = group + "|" + sourceTopic;
+        Checkpoint last = lastWritten.get(key);
+        boolean due = !checkpoint.sameProgress(last) || checkpoint.time() - last.time() >= REFRESH_MILLIS;
+        if (due) {
+            topic.write(checkpoint);
+            lastWritten.put(key, checkpoint);
+        }
+        // Shown once stored: status and /status say what a failover would read.
         lagAtTaken.put(key, lag);
         lastTaken.put(key, checkpoint);
-        Checkpoint last = lastWritten.get(key);
-        if (checkpoint.sameProgress(last) && checkpoint.time() - last.time() < REFRESH_MILLIS) {
-            return;
-        }
-        topic.write(checkpoint);
-        lastWritten.put(key, checkpoint);
-        if (followGroups) {
+        if (due && followGroups) {
             follow(checkpoint);
         }
     }
@@ -249,7 +250,8 @@ public final class Checkpointer implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // A round under way finishes: a checkpoint being written is not cut off.
+        timer.shutdown();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -78,7 +78,7 @@ class LeastPrivilegeTest {
 
             // The right to publish to the target topic is revoked while Ferry runs: the link is blocked, saying
             // why, and the copies wait on the source; granted again, they are copied, none lost or twice.
-            b.acl().grant(USER, "Topic:orders", "Create", "Get");
+            b.acl().grant(USER, "Topic:orders", "Sub", "Create", "Get");
             produced.addAll(producer.send("orders", "revoked", 400, 200, 4));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ferry.status())
                 .singleElement().satisfies(link -> {
@@ -88,7 +88,7 @@ class LeastPrivilegeTest {
                     assertThat(link.healthy()).isFalse();
                 }));
             assertThat(b.messageCount("orders")).isEqualTo(400);
-            b.acl().grant(USER, "Topic:orders", "Pub", "Create", "Get");
+            b.acl().grant(USER, "Topic:orders", "Pub", "Sub", "Create", "Get");
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("orders") >= 600);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.status())
                 .singleElement().satisfies(link -> assertThat(link.state()).isEqualTo(LinkState.RUNNING)));

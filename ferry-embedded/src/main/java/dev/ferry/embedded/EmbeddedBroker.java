@@ -151,6 +151,8 @@ final class EmbeddedBroker {
         // A pop revive thread in the middle of a scan notices shutdown only after up to 4 s of polling an
         // empty queue; switched off first (as on a slave) it stops within 100 ms.
         stopping.getAckMessageProcessor().setPopReviveServiceStatus(false);
+        QuickShutdown.stopEventThreads(stopping.getRemotingServer(), stopping.getFastRemotingServer(),
+            stopping.getBrokerOuterAPI() == null ? null : stopping.getBrokerOuterAPI().getRemotingClient());
         try {
             stopping.shutdown();
         } finally {

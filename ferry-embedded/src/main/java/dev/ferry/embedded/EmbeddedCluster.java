@@ -424,11 +424,28 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
-     * Closes the clusters side by side: nearly all of a close is RocketMQ's fixed pauses, so n clusters take
-     * about as long as one. Null entries are skipped; returns when every cluster is closed.
+     * Closes the clusters side by side, each on a thread of its own: nearly all of a close is RocketMQ's fixed
+     * pauses, so n clusters take about as long as one (a parallel stream would not do: on two cores its pool has
+     * one thread, and seven clusters closed two at a time took the demo 30 s). Null entries are skipped; returns
+     * when every cluster is closed.
      */
     public static void closeAll(EmbeddedCluster... clusters) {
-        Arrays.stream(clusters).filter(Objects::nonNull).parallel().forEach(EmbeddedCluster::close);
+        List<Thread> closing = new ArrayList<>();
+        for (EmbeddedCluster cluster : clusters) {
+            if (cluster != null) {
+                Thread closer = new Thread(cluster::close, "ferry-embedded-close-" + cluster.clusterName);
+                closer.start();
+                closing.add(closer);
+            }
+        }
+        for (Thread closer : closing) {
+            try {
+                closer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -594,13 +611,27 @@ public final class EmbeddedCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            QuickShutdown.stopEventThreads(namesrv.getRemotingServer(), namesrv.getRemotingClient());
             shutdownQuietly("NameServer", namesrv::shutdown);
         }, "ferry-embedded-stop-" + clusterName);
         if (namesrvStopper != null) {
             namesrvStopper.start();
         }
-        all.parallelStream().forEach(broker ->
-            shutdownQuietly("broker " + broker.name(), () -> broker.stop(unregistered::countDown)));
+        // Each on a thread of its own (see closeAll).
+        List<Thread> stopping = new ArrayList<>();
+        for (EmbeddedBroker broker : all) {
+            Thread stopper = new Thread(() -> shutdownQuietly("broker " + broker.name(),
+                () -> broker.stop(unregistered::countDown)), "ferry-embedded-stop-" + broker.name());
+            stopper.start();
+            stopping.add(stopper);
+        }
+        for (Thread stopper : stopping) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         all.forEach(broker -> IntStream.of(broker.ports()).forEach(ports));
         if (namesrvStopper != null) {
             try {
