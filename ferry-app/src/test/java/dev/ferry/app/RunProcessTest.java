@@ -69,24 +69,33 @@ class RunProcessTest {
     }
 
     private Path config(String backup, String topic) throws IOException {
+        return config(backup, topic, "one-way");
+    }
+
+    private Path config(String backup, String topic, String mode) throws IOException {
         Path file = dir.resolve(backup + ".yaml");
         Files.writeString(file, """
             clusters:
               proc-src: {namesrv: "%s"}
               proc-dst: {namesrv: "%s"}
             backups:
-              - {name: %s, source: proc-src, target: proc-dst, topics: [%s]}
+              - {name: %s, mode: %s, source: proc-src, target: proc-dst, topics: [%s]}
             http:
               listen: 127.0.0.1:0
-            """.formatted(source.namesrvAddr(), target.namesrvAddr(), backup, topic));
+            """.formatted(source.namesrvAddr(), target.namesrvAddr(), backup, mode, topic));
         return file;
     }
 
     private static long backlog(String backup, String topic) throws Exception {
-        try (ClusterAdmin admin = ClusterAdmin.connect(new ClusterConfig("proc-src", source.namesrvAddr(), null, null,
+        return backlog(source, "proc-src", backup, "proc-dst", topic);
+    }
+
+    /** The backlog of the backup's link from {@code from} (named {@code fromName}) into {@code into}. */
+    private static long backlog(EmbeddedCluster from, String fromName, String backup, String into, String topic) {
+        try (ClusterAdmin admin = ClusterAdmin.connect(new ClusterConfig(fromName, from.namesrvAddr(), null, null,
             Map.of(), false))) {
-            return LinkProgress.of(admin.consumeStats(FerryNames.linkGroup(backup, "proc-dst"), List.of(topic)), List.of(topic),
-                System.currentTimeMillis()).backlog();
+            return LinkProgress.of(admin.consumeStats(FerryNames.linkGroup(backup, into), List.of(topic)),
+                List.of(topic), System.currentTimeMillis()).backlog();
         } catch (Exception notYet) {
             return Long.MAX_VALUE;
         }
@@ -99,9 +108,14 @@ class RunProcessTest {
         final Thread thread;
 
         Load(String topic, int total, int perSecond) throws Exception {
+            this(source, topic, total, perSecond);
+        }
+
+        Load(EmbeddedCluster cluster, String topic, int total, int perSecond) throws Exception {
             producer = new DefaultMQProducer("load-" + topic);
-            producer.setNamesrvAddr(source.namesrvAddr());
-            producer.setInstanceName("load-" + topic + "-" + ProcessHandle.current().pid());
+            producer.setNamesrvAddr(cluster.namesrvAddr());
+            producer.setInstanceName("load-" + topic + "-" + cluster.namesrvAddr().replace(':', '_') + "-"
+                + ProcessHandle.current().pid());
             producer.start();
             List<MessageQueue> queues = producer.fetchPublishMessageQueues(topic);
             queues.sort(MessageQueue::compareTo);
@@ -251,6 +265,46 @@ class RunProcessTest {
             }
         }
         return processed;
+    }
+
+    @Test
+    void aTwoWayPairKilledOnALiveStreamCopiesNothingTwiceEitherWay() throws Exception {
+        int perSide = 12_000;
+        int rate = 2_000;
+        source.createTopic("tw-killed", QUEUES);
+        target.createTopic("tw-killed", QUEUES);
+        try (FerryProcess ferry = FerryProcess.start(config("tw-killed", "tw-killed", "two-way"),
+                dir.resolve("tw-killed.log")).awaitRunning();
+             Load onSource = new Load(source, "tw-killed", perSide, rate);
+             Load onTarget = new Load(target, "tw-killed", perSide, rate)) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> onSource.sent.get() >= perSide / 3
+                && onTarget.sent.get() >= perSide / 3
+                && backlog(source, "proc-src", "tw-killed", "proc-dst", "tw-killed") < rate
+                && backlog(target, "proc-dst", "tw-killed", "proc-src", "tw-killed") < rate);
+            ferry.kill();
+            assertThat(onSource.sent.get()).as("killed while both regions produce").isLessThan(perSide);
+            ferry.restart();
+            ferry.awaitRunning();
+            onSource.awaitDone();
+            onTarget.awaitDone();
+            await().atMost(Duration.ofMinutes(2)).until(() ->
+                backlog(source, "proc-src", "tw-killed", "proc-dst", "tw-killed") == 0
+                    && backlog(target, "proc-dst", "tw-killed", "proc-src", "tw-killed") == 0);
+            assertThat(ferry.terminate()).isZero();
+        }
+        for (EmbeddedCluster region : List.of(source, target)) {
+            List<MessageExt> all = TopicReader.readAll(region.namesrvAddr(), "tw-killed", 2 * perSide,
+                Duration.ofSeconds(3), Duration.ofSeconds(120));
+            List<MessageExt> copies = all.stream().filter(m -> m.getProperty(FerryNames.ORIGIN) != null).toList();
+            Map<String, Long> copiesPerSeq = copies.stream()
+                .collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
+            String peer = region == source ? "proc-dst" : "proc-src";
+            assertThat(copies).as("in %s: the peer's messages, each once, none of its own back", peer)
+                .allSatisfy(copy -> assertThat(copy.getProperty(FerryNames.ORIGIN)).isEqualTo(peer));
+            assertThat(copiesPerSeq).hasSize(perSide).allSatisfy((seq, n) -> assertThat(n).as(seq).isOne());
+            assertThat(all).as("its own and the peer's").hasSize(2 * perSide);
+            assertInSourceOrder(copies);
+        }
     }
 
     /** Each target queue holds its source queues' copies in their source order (read in target offset order). */

@@ -75,6 +75,11 @@ final class LinkTarget implements QueueCopier.Target, AutoCloseable {
         return result;
     }
 
+    @Override
+    public void settled(MessageQueue source) {
+        sender.recovered(source);
+    }
+
     /** Forgets the send troubles of queues this process no longer holds. */
     void forgetAllBut(Set<MessageQueue> held) {
         sender.forgetAllBut(held);

@@ -79,6 +79,12 @@ final class QueueCopier implements MessageListenerOrderly {
          * @throws TargetSender.Refused the target refuses a message of the batch for good
          */
         SendResult send(Message batch, int count, MessageQueue source) throws TargetSender.Unsent, TargetSender.Refused;
+
+        /**
+         * Everything handed for {@code source} is on the target, sent or found there already: a retry of its sends is
+         * over even when nothing was left to send (what the last attempts stored is read back, not sent again).
+         */
+        void settled(MessageQueue source);
     }
 
     /** Where a message goes that the target refuses for good, with {@code onError: dead-letter}. */
@@ -223,6 +229,7 @@ final class QueueCopier implements MessageListenerOrderly {
                 return retryIn;
             }
         }
+        target.settled(source);
         return DONE;
     }
 

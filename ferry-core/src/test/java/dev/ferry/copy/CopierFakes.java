@@ -59,6 +59,7 @@ final class CopierFakes {
         Predicate<Long> refuses = offset -> false;
         int maxBatchBytes = 1024 * 1024;
         int sends;
+        int settled;
 
         @Override
         public String cluster() {
@@ -73,6 +74,11 @@ final class CopierFakes {
         @Override
         public int maxBatchBytes() {
             return maxBatchBytes;
+        }
+
+        @Override
+        public void settled(MessageQueue source) {
+            settled++;
         }
 
         @Override
