@@ -17,7 +17,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * A dead letter keeps the original body, tags, keys and properties, and says where it was read and why it
  * was refused, so an operator can inspect it with the usual tools and send it again once the target is fixed.
  */
-final class DeadLetters implements QueueCopier.DeadLetterTopic, AutoCloseable {
+final class DeadLetters implements DeadLetterTopic, AutoCloseable {
 
     private final String topic;
     private final String targetCluster;

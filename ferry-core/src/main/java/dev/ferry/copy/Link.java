@@ -180,18 +180,8 @@ public final class Link implements AutoCloseable {
         }
         linkTarget.start();
         deadLetters.start();
-        for (String topic : backup.topics()) {
-            consumer.subscribe(topic, chosen.selector());
-        }
-        if (heartbeats != null) {
-            consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeats.tag());
-        }
-        consumer.start();
-        if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), group, settings.pullsInFlight(),
-            settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
-            LOG.info("{}: reads ahead up to {} pulls per queue while a queue has a backlog", name,
-                settings.pullsInFlight());
-        }
+        LinkConsumer.start(consumer, name, backup.topics(), chosen.selector(),
+            heartbeats == null ? null : heartbeats.tag(), settings);
         startedAtMillis = System.currentTimeMillis();
         started = true;
         if (heartbeats != null) {
@@ -265,11 +255,8 @@ public final class Link implements AutoCloseable {
         String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now, startedAtMillis,
             beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(FerryNames.HEARTBEAT_TOPIC));
         List<String> retrying = new ArrayList<>(stats.retryReasons());
-        int waitingForLock = running ? queues.waitingForLock(slaveReads.brokers(), now) : 0;
-        if (waitingForLock > 0) {
-            retrying.add(waitingForLock + " queue(s) wait for their lock on the source broker (another process holds"
-                + " it, or held it and stopped without releasing it: the broker frees it within"
-                + " rocketmq.broker.rebalance.lockMaxLiveTime, 60 s by default)");
+        if (running) {
+            queues.waitingForLock(slaveReads.brokers(), now).ifPresent(retrying::add);
         }
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,

@@ -5,10 +5,16 @@ import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
 import dev.ferry.config.StartFrom;
+import dev.ferry.names.FerryNames;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.MessageSelector;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The RocketMQ push consumer a link reads its source with, tuned for copying: orderly (one queue, one thread, a
@@ -17,6 +23,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
  */
 final class LinkConsumer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LinkConsumer.class);
     private static final DateTimeFormatter CONSUME_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     private LinkConsumer() {
@@ -70,5 +77,25 @@ final class LinkConsumer {
         }, LinkIdentity.defaultSeats());
         consumer.setInstanceName(identity.instanceName());
         return identity;
+    }
+
+    /**
+     * Subscribes the consumer to the link's topics (and its heartbeats, unless {@code heartbeatTag} is null) and
+     * starts it, with {@link ReadAhead} in its pull layer.
+     */
+    static void start(DefaultMQPushConsumer consumer, String linkName, List<String> topics, MessageSelector selector,
+                      String heartbeatTag, CopySettings settings) throws MQClientException {
+        for (String topic : topics) {
+            consumer.subscribe(topic, selector);
+        }
+        if (heartbeatTag != null) {
+            consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeatTag);
+        }
+        consumer.start();
+        if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), consumer.getConsumerGroup(),
+            settings.pullsInFlight(), settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
+            LOG.info("{}: reads ahead up to {} pulls per queue while a queue has a backlog", linkName,
+                settings.pullsInFlight());
+        }
     }
 }

@@ -11,7 +11,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * that sends them ({@link TargetSender}), and the largest batch the target's brokers take. Every batch the target
  * acknowledges tells the {@link TargetProbe} that it answers.
  */
-final class LinkTarget implements QueueCopier.Target, AutoCloseable {
+final class LinkTarget implements CopyTarget, AutoCloseable {
 
     /** Headroom under the target's maxMessageSize for the batch's own framing. */
     private static final int BATCH_HEADROOM_BYTES = 16 * 1024;

@@ -9,7 +9,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * translate with), and each queue's newest into the target's {@link OffsetSyncLog} once the link has one (what
  * a restarted Ferry, failback and status read back).
  */
-final class OffsetSyncRecorder implements QueueCopier.OffsetSyncWriter {
+final class OffsetSyncRecorder implements OffsetSyncWriter {
 
     private final OffsetSyncStore store;
     private volatile OffsetSyncLog log;

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -33,7 +34,7 @@ import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
  * <p>Retry topics ({@code %RETRY%<group>}) are the consumer's own business and never counted here: an orderly
  * consumer retries in place.
  */
-final class ProcessQueues implements QueueCopier.SourceQueues {
+final class ProcessQueues implements SourceQueues {
 
     /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
@@ -73,14 +74,14 @@ final class ProcessQueues implements QueueCopier.SourceQueues {
      * the allocation is worked out here as the client does it: the group's clients as a broker lists them, and the
      * consumer's strategy. Queues of the brokers in {@code besides} are left out (their master is down: said
      * elsewhere), and so are queues waiting less than {@link #LOCK_GRACE_MILLIS} (a lock is asked for as a queue is
-     * given). 0 when the source cannot be asked.
+     * given). Says how many, and why; empty when none waits, or the source cannot be asked.
      */
-    int waitingForLock(Collection<String> besides, long nowMillis) {
+    Optional<String> waitingForLock(Collection<String> besides, long nowMillis) {
         Set<MessageQueue> allocated;
         try {
             allocated = allocatedHere();
         } catch (Exception cannotTell) {
-            return 0;
+            return Optional.empty();
         }
         unlockedSince.keySet().retainAll(allocated);
         int waiting = 0;
@@ -93,7 +94,9 @@ final class ProcessQueues implements QueueCopier.SourceQueues {
                 waiting++;
             }
         }
-        return waiting;
+        return waiting == 0 ? Optional.empty() : Optional.of(waiting + " queue(s) wait for their lock on the source"
+            + " broker (another process holds it, or held it and stopped without releasing it: the broker frees it"
+            + " within rocketmq.broker.rebalance.lockMaxLiveTime, 60 s by default)");
     }
 
     private Set<MessageQueue> allocatedHere() throws Exception {

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>What is left uncommitted is copied by whoever owns the queue next — at least once, never lost.
  *
  * <p>Its collaborators come through small interfaces (a test gives fakes, {@code QueueCopierTest}): the
- * {@link Target} it sends to, the {@link DeadLetterTopic} for what the target refuses for good, the
+ * {@link CopyTarget} it sends to, the {@link DeadLetterTopic} for what the target refuses for good, the
  * {@link SourceQueues} whose offsets and locks say what is copied and who may copy it, and the
  * {@link OffsetSyncWriter} that records where each copy landed.
  */
@@ -60,66 +60,9 @@ final class QueueCopier implements MessageListenerOrderly {
     /** How soon a queue tries again that this process may no longer own, or while the link stops. */
     static final long NOT_NOW_MILLIS = 1_000;
 
-    /** Where the copies go. */
-    interface Target {
-        /** The target cluster's name, as copies' paths carry it. */
-        String cluster();
-
-        /** The target topic of a source topic. */
-        String topicFor(String sourceTopic);
-
-        /** Most encoded bytes in one batch: the settings' limit, lowered to what the target takes. */
-        int maxBatchBytes();
-
-        /**
-         * Sends a batch of {@code count} copies of messages of {@code source} to the target queue of that source
-         * queue, in one piece.
-         *
-         * @throws TargetSender.Unsent  not taken now; try again after its delay
-         * @throws TargetSender.Refused the target refuses a message of the batch for good
-         */
-        SendResult send(Message batch, int count, MessageQueue source) throws TargetSender.Unsent, TargetSender.Refused;
-
-        /**
-         * Everything handed for {@code source} is on the target, sent or found there already: a retry of its sends is
-         * over even when nothing was left to send (what the last attempts stored is read back, not sent again).
-         */
-        void settled(MessageQueue source);
-    }
-
-    /** Where a message goes that the target refuses for good, with {@code onError: dead-letter}. */
-    interface DeadLetterTopic {
-        /** Writes it; throws when that did not succeed. */
-        void write(MessageExt refused, String reason) throws Exception;
-
-        /** The topic and its cluster, for messages: {@code FERRY_DLQ_x on A}. */
-        String describe();
-    }
-
-    /** The source queues as this process holds them. */
-    interface SourceQueues {
-        /** The queue's offset as this process knows it: every message before it is on the target; -1 unknown. */
-        long nextOffset(MessageQueue source);
-
-        /** Moves the queue's offset to {@code nextOffset}: every message before it is on the target. */
-        void advance(MessageQueue source, long nextOffset);
-
-        /** True while this process holds the queue with a lock on the source broker that has not expired. */
-        boolean owns(MessageQueue source);
-    }
-
-    /** Records where copies landed: what checkpoints translate group offsets with. */
-    interface OffsetSyncWriter {
-        /**
-         * The target stored the copies of source messages {@code sourceOffsets} one after the other in
-         * {@code target}, the first at {@code firstTargetOffset}.
-         */
-        void synced(MessageQueue source, MessageQueue target, long[] sourceOffsets, long firstTargetOffset);
-    }
-
     private final String name;
     private final OriginStamp stamp;
-    private final Target target;
+    private final CopyTarget target;
     private final DeadLetterTopic deadLetters;
     private final SourceQueues queues;
     private final OffsetSyncWriter syncs;
@@ -136,7 +79,7 @@ final class QueueCopier implements MessageListenerOrderly {
      * @param gate       closed when the link stops: no call copies anything after that
      * @param watermarks what of each queue the target holds already, skipped ({@link Watermarks#OFF}: at least once)
      */
-    QueueCopier(String name, OriginStamp stamp, Target target, DeadLetterTopic deadLetters, SourceQueues queues,
+    QueueCopier(String name, OriginStamp stamp, CopyTarget target, DeadLetterTopic deadLetters, SourceQueues queues,
                 OffsetSyncWriter syncs, LinkStats stats, CopySettings settings, OnError onError, StopGate gate,
                 Watermarks watermarks) {
         this.name = name;

@@ -49,7 +49,7 @@ final class CopierFakes {
     }
 
     /** A target queue that stores what it takes, refusing the source offsets {@link #refuses} names. */
-    static final class FakeTarget implements QueueCopier.Target {
+    static final class FakeTarget implements CopyTarget {
         final List<Long> stored = new ArrayList<>();
         final List<Integer> batchSizes = new ArrayList<>();
         /** Which sends (1 = the first) are not taken. */
@@ -120,7 +120,7 @@ final class CopierFakes {
         }
     }
 
-    static final class FakeDeadLetters implements QueueCopier.DeadLetterTopic {
+    static final class FakeDeadLetters implements DeadLetterTopic {
         final List<Long> written = new ArrayList<>();
         Exception failure;
 
@@ -139,7 +139,7 @@ final class CopierFakes {
     }
 
     /** One source queue, owned unless a test says not, with the offset the copier moves. */
-    static final class FakeQueues implements QueueCopier.SourceQueues {
+    static final class FakeQueues implements SourceQueues {
         final Deque<Long> advances = new ArrayDeque<>();
         long offset = -1;
         boolean owned = true;
