@@ -430,17 +430,26 @@ public final class EmbeddedCluster implements AutoCloseable {
      * when every cluster is closed.
      */
     public static void closeAll(EmbeddedCluster... clusters) {
-        List<Thread> closing = new ArrayList<>();
+        Map<String, Runnable> closes = new LinkedHashMap<>();
         for (EmbeddedCluster cluster : clusters) {
             if (cluster != null) {
-                Thread closer = new Thread(cluster::close, "ferry-embedded-close-" + cluster.clusterName);
-                closer.start();
-                closing.add(closer);
+                closes.put("ferry-embedded-close-" + cluster.clusterName, cluster::close);
             }
         }
-        for (Thread closer : closing) {
+        sideBySide(closes);
+    }
+
+    /** Runs each task on a thread of its own, named by its key, and returns when all are done. */
+    private static void sideBySide(Map<String, Runnable> tasks) {
+        List<Thread> running = new ArrayList<>();
+        tasks.forEach((name, task) -> {
+            Thread thread = new Thread(task, name);
+            thread.start();
+            running.add(thread);
+        });
+        for (Thread thread : running) {
             try {
-                closer.join();
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -618,20 +627,13 @@ public final class EmbeddedCluster implements AutoCloseable {
             namesrvStopper.start();
         }
         // Each on a thread of its own (see closeAll).
-        List<Thread> stopping = new ArrayList<>();
+        Map<String, Runnable> stops = new LinkedHashMap<>();
         for (EmbeddedBroker broker : all) {
-            Thread stopper = new Thread(() -> shutdownQuietly("broker " + broker.name(),
-                () -> broker.stop(unregistered::countDown)), "ferry-embedded-stop-" + broker.name());
-            stopper.start();
-            stopping.add(stopper);
+            // A master and its slave share a name: the thread's is made unique by the count so far.
+            stops.put("ferry-embedded-stop-" + broker.name() + "-" + stops.size(), () -> shutdownQuietly("broker "
+                + broker.name(), () -> broker.stop(unregistered::countDown)));
         }
-        for (Thread stopper : stopping) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        sideBySide(stops);
         all.forEach(broker -> IntStream.of(broker.ports()).forEach(ports));
         if (namesrvStopper != null) {
             try {
