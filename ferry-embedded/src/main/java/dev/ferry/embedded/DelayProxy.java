@@ -178,13 +178,19 @@ public final class DelayProxy implements AutoCloseable {
         return openConnections;
     }
 
+    private static boolean joined(Thread thread) throws InterruptedException {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        return !thread.isAlive();
+    }
+
     /** Closes every connection and listening socket and stops the proxy's thread. */
     @Override
     public void close() {
         closing = true;
         selector.wakeup();
         try {
-            if (Thread.currentThread() != thread && thread.isAlive() && !stopped.await(10, TimeUnit.SECONDS)) {
+            // Joined, not only awaited: once close returns, the proxy's thread is gone.
+            if (Thread.currentThread() != thread && thread.isAlive() && !joined(thread)) {
                 LOG.warn("delay proxy '{}': its thread did not stop within 10 s", name);
             }
         } catch (InterruptedException e) {
