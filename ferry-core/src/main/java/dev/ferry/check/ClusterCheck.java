@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,22 +104,24 @@ public final class ClusterCheck {
             return;
         }
         DefaultMQAdminExt admin = null;
+        Instant began = Instant.now();
         try {
             admin = ClusterClients.admin(cluster, timeout.toMillis());
             ClusterInfo info = admin.examineBrokerClusterInfo();
             Optional<String> refused = Optional.empty();
-            if (cluster.credentials().isPresent()) {
-                refused = credentialsRefused(cluster, admin, info);
-                if (refused.isEmpty() && !info.getBrokerAddrTable().isEmpty()) {
-                    refused = rights.firstRefusal(admin);
-                }
+            if (cluster.credentials().isPresent() || cluster.tls().isPresent()) {
+                refused = brokerRefuses(cluster, admin, info, began);
+            }
+            if (refused.isEmpty() && cluster.credentials().isPresent() && !info.getBrokerAddrTable().isEmpty()) {
+                refused = rights.firstRefusal(admin);
             }
             result.complete(refused.isPresent() ? failed(cluster, refused.get()) : answered(cluster, info));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.complete(failed(cluster, "check interrupted"));
         } catch (Exception e) {
-            result.complete(failed(cluster, "not reachable: " + reason(e)));
+            result.complete(failed(cluster, "not reachable: "
+                + ClusterClients.tlsRefusal(cluster, began, null).orElse(reason(e))));
         } finally {
             if (admin != null) {
                 ClientShutdown.shutdown(admin, admin::shutdown);
@@ -127,12 +130,13 @@ public final class ClusterCheck {
     }
 
     /**
-     * The NameServer checks no credentials; a broker with ACL on does. Asked for its config (which needs no right,
-     * only a user it knows with the right secret), each master says whether it takes the cluster's credentials.
-     * A broker that does not answer is not this check's to report: running Ferry waits for it.
+     * The NameServer checks no credentials, and its TLS proves nothing of the brokers', which are reached at the
+     * addresses they advertise. Asked for its config (which needs no right, only a user it knows with the right
+     * secret), each master says whether it takes the cluster's credentials, and shows its certificate. A broker that
+     * does not answer for another reason is not this check's to report: running Ferry waits for it.
      */
-    private static Optional<String> credentialsRefused(ClusterConfig cluster, DefaultMQAdminExt admin,
-                                                       ClusterInfo info) throws InterruptedException {
+    private static Optional<String> brokerRefuses(ClusterConfig cluster, DefaultMQAdminExt admin, ClusterInfo info,
+                                                  Instant began) throws InterruptedException {
         for (Map.Entry<String, BrokerData> broker : new TreeMap<>(info.getBrokerAddrTable()).entrySet()) {
             String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
             if (master == null) {
@@ -141,7 +145,7 @@ public final class ClusterCheck {
             try {
                 admin.getBrokerConfig(master);
             } catch (MQBrokerException e) {
-                if (e.getResponseCode() == ResponseCode.NO_PERMISSION) {
+                if (e.getResponseCode() == ResponseCode.NO_PERMISSION && cluster.credentials().isPresent()) {
                     return Optional.of("broker " + quote(broker.getKey()) + " (" + master + ") refuses the"
                         + " credentials of accessKey " + quote(cluster.credentials().orElseThrow().accessKey())
                         + ": " + reason(e) + " (check accessKey and secretKey)");
@@ -149,7 +153,10 @@ public final class ClusterCheck {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                // not answering: not a credentials problem
+                Optional<String> tls = ClusterClients.tlsRefusal(cluster, began, master);
+                if (tls.isPresent()) {
+                    return Optional.of("broker " + quote(broker.getKey()) + " (" + master + "): " + tls.get());
+                }
             }
         }
         return Optional.empty();

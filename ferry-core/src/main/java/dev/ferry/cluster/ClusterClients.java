@@ -2,13 +2,16 @@ package dev.ferry.cluster;
 
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.names.FerryNames;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -64,15 +67,43 @@ public final class ClusterClients {
 
     /**
      * Points a client at the cluster, under an instance name no other client in this JVM uses, over TLS when the
-     * cluster says so (see {@link ClientTls}).
+     * cluster says so. Start it with {@link #start}.
      */
     public static <T extends ClientConfig> T configure(T client, ClusterConfig cluster, String role) {
         client.setNamesrvAddr(cluster.namesrv());
         client.setInstanceName(instanceName(cluster, role));
         client.setVipChannelEnabled(false);
-        cluster.tls().ifPresent(tls -> ClientTls.cover(cluster.name(), tls));
         client.setUseTLS(cluster.tls().isPresent());
         return client;
+    }
+
+    /** A client's {@code start()}. */
+    @FunctionalInterface
+    public interface Start {
+        void run() throws MQClientException;
+    }
+
+    /**
+     * Starts a client {@link #configure configured} for the cluster, once its other settings are made: over TLS, it
+     * first gets the cluster's own TLS context, which checks each server's certificate against the cluster's CA and
+     * the address dialed (see {@link ClientTls}; RocketMQ's own is one per process and checks no name).
+     */
+    public static void start(ClientConfig client, ClusterConfig cluster, Start start) throws MQClientException {
+        if (cluster.tls().isPresent()) {
+            ClientTls.install(client, rpcHook(cluster), cluster);
+        }
+        start.run();
+        if (cluster.tls().isPresent()) {
+            ClientTls.checkInstalled(client, cluster);
+        }
+    }
+
+    /**
+     * Why the cluster's TLS refused a server since {@code since} (of {@code address}, or of any when null): RocketMQ
+     * reports a refused handshake only as a failed connection.
+     */
+    public static Optional<String> tlsRefusal(ClusterConfig cluster, Instant since, String address) {
+        return ClientTls.refusal(cluster, since, address);
     }
 
     /** A started admin client for the cluster; the caller shuts it down. */
@@ -80,7 +111,7 @@ public final class ClusterClients {
         DefaultMQAdminExt admin = new DefaultMQAdminExt(rpcHook(cluster), timeoutMillis);
         configure(admin, cluster, "admin");
         admin.setAdminExtGroup(FerryNames.adminGroup(SEQUENCE.incrementAndGet()));
-        admin.start();
+        start(admin, cluster, admin::start);
         return admin;
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * A whole Ferry configuration, validated: each record checks itself when built, and this constructor checks
  * what involves several of them (every backup names known clusters, backup names are unique, no topic is copied
- * twice along one direction, one client certificate). Whoever builds one (the loader, the demo, the benchmark, a
+ * twice along one direction). Whoever builds one (the loader, the demo, the benchmark, a
  * test), code that holds one never re-checks it. Only what is about the file, such as a file without backups, is
  * the loader's alone.
  *
@@ -48,7 +48,6 @@ public record FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<B
                     + Node.quote(cluster.name()));
             }
         });
-        checkOneClientCertificate(clusters);
         checkBackups(clusters, backups);
     }
 
@@ -88,26 +87,6 @@ public record FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<B
     public BackupConfig backup(String name) {
         return backups.stream().filter(b -> b.name().equals(name)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no backup named '" + name + "'"));
-    }
-
-    /** RocketMQ's client shows one client certificate per process, whichever cluster it talks to. */
-    private static void checkOneClientCertificate(Map<String, ClusterConfig> clusters) {
-        ClusterConfig first = null;
-        for (ClusterConfig cluster : clusters.values()) {
-            Optional<List<Path>> certificate = clientCertificate(cluster);
-            if (certificate.isPresent() && first != null && !certificate.equals(clientCertificate(first))) {
-                throw new InvalidConfigException("clusters." + cluster.name() + ".tls.certPath", "a second client"
-                    + " certificate: RocketMQ's client shows one per process, and cluster " + Node.quote(first.name())
-                    + " names another (use the same certPath and keyPath)");
-            }
-            first = certificate.isPresent() && first == null ? cluster : first;
-        }
-    }
-
-    /** The client certificate and key a cluster's TLS shows, if any. */
-    private static Optional<List<Path>> clientCertificate(ClusterConfig cluster) {
-        return cluster.tls().filter(tls -> tls.certPath().isPresent())
-            .map(tls -> List.of(tls.certPath().get(), tls.keyPath().orElseThrow()));
     }
 
     /** One topic copied from one cluster to another. */

@@ -38,7 +38,7 @@ final class DeadLetters implements DeadLetterTopic, AutoCloseable {
     }
 
     void start() throws Exception {
-        producer.start();
+        ClusterClients.start(producer, sourceAdmin.cluster(), producer::start);
     }
 
     @Override

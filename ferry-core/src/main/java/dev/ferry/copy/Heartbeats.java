@@ -102,7 +102,7 @@ final class Heartbeats implements AutoCloseable {
     }
 
     void start() throws Exception {
-        producer.start();
+        ClusterClients.start(producer, sourceAdmin.cluster(), producer::start);
         timer.scheduleWithFixedDelay(this::beat, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 

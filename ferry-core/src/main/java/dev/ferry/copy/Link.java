@@ -180,7 +180,7 @@ public final class Link implements AutoCloseable {
         }
         linkTarget.start();
         deadLetters.start();
-        LinkConsumer.start(consumer, name, backup.topics(), chosen.selector(),
+        LinkConsumer.start(consumer, sourceAdmin.cluster(), name, backup.topics(), chosen.selector(),
             heartbeats == null ? null : heartbeats.tag(), settings);
         startedAtMillis = System.currentTimeMillis();
         started = true;

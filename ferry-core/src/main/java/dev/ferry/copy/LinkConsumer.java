@@ -83,15 +83,15 @@ final class LinkConsumer {
      * Subscribes the consumer to the link's topics (and its heartbeats, unless {@code heartbeatTag} is null) and
      * starts it, with {@link ReadAhead} in its pull layer.
      */
-    static void start(DefaultMQPushConsumer consumer, String linkName, List<String> topics, MessageSelector selector,
-                      String heartbeatTag, CopySettings settings) throws MQClientException {
+    static void start(DefaultMQPushConsumer consumer, ClusterConfig source, String linkName, List<String> topics,
+                      MessageSelector selector, String heartbeatTag, CopySettings settings) throws MQClientException {
         for (String topic : topics) {
             consumer.subscribe(topic, selector);
         }
         if (heartbeatTag != null) {
             consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeatTag);
         }
-        consumer.start();
+        ClusterClients.start(consumer, source, consumer::start);
         if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), consumer.getConsumerGroup(),
             settings.pullsInFlight(), settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
             LOG.info("{}: reads ahead up to {} pulls per queue while a queue has a backlog", linkName,

@@ -43,6 +43,8 @@ final class TargetSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetSender.class);
 
     private final DefaultMQProducer producer;
+    /** Null for a test's producer. */
+    private final ClusterConfig target;
     private final CopySettings settings;
     private final LinkStats stats;
     private final String linkName;
@@ -52,12 +54,18 @@ final class TargetSender implements AutoCloseable {
     private final Set<String> brokersWithoutSlave = ConcurrentHashMap.newKeySet();
 
     TargetSender(String group, ClusterConfig target, CopySettings settings, LinkStats stats, String linkName) {
-        this(ClusterClients.producer(group, target), settings, stats, linkName);
-        ClusterClients.configure(producer, target, "copy");
+        this(ClusterClients.configure(ClusterClients.producer(group, target), target, "copy"), target, settings,
+            stats, linkName);
     }
 
     /** For tests: a producer of the test's own (a fake that answers as a broker would). */
     TargetSender(DefaultMQProducer producer, CopySettings settings, LinkStats stats, String linkName) {
+        this(producer, null, settings, stats, linkName);
+    }
+
+    private TargetSender(DefaultMQProducer producer, ClusterConfig target, CopySettings settings, LinkStats stats,
+                         String linkName) {
+        this.target = target;
         this.settings = settings;
         this.stats = stats;
         this.linkName = linkName;
@@ -70,7 +78,11 @@ final class TargetSender implements AutoCloseable {
     }
 
     void start() throws Exception {
-        producer.start();
+        if (target == null) {
+            producer.start();
+        } else {
+            ClusterClients.start(producer, target, producer::start);
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public final class CheckpointTopic implements AutoCloseable {
         ClusterConfig cluster = target.cluster();
         producer = ClusterClients.producer(FerryNames.CHECKPOINTS_GROUP, cluster);
         ClusterClients.configure(producer, cluster, "checkpoints");
-        producer.start();
+        ClusterClients.start(producer, cluster, producer::start);
     }
 
     void write(Checkpoint checkpoint) throws Exception {

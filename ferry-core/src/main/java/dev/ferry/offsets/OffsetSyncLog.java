@@ -60,7 +60,7 @@ public final class OffsetSyncLog implements AutoCloseable {
         ClusterConfig cluster = target.cluster();
         producer = ClusterClients.producer(FerryNames.OFFSET_SYNCS_GROUP, cluster);
         ClusterClients.configure(producer, cluster, "offset-syncs");
-        producer.start();
+        ClusterClients.start(producer, cluster, producer::start);
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ferry-offset-syncs-" + sourceCluster + "-to-" + targetCluster);
             thread.setDaemon(true);

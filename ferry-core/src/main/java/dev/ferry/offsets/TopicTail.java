@@ -49,7 +49,7 @@ final class TopicTail {
                 ClusterClients.rpcHook(cluster));
             ClusterClients.configure(consumer, cluster, "tail-reader");
             consumer.setAutoCommit(false);
-            consumer.start();
+            ClusterClients.start(consumer, cluster, consumer::start);
             try {
                 consumer.assign(queues);
                 for (MessageQueue queue : queues) {

@@ -102,7 +102,7 @@ public final class OffsetReset {
             ClusterClients.rpcHook(cluster.cluster()));
         ClusterClients.configure(reader, cluster.cluster(), "offset-reset");
         reader.setAutoCommit(false);
-        reader.start();
+        ClusterClients.start(reader, cluster.cluster(), reader::start);
         try {
             reader.assign(List.of(queue));
             reader.seek(queue, from);

@@ -61,7 +61,7 @@ final class TargetQueueReader implements AutoCloseable {
             DefaultMQPullConsumer started = ClusterClients.configure(new DefaultMQPullConsumer(
                 FerryNames.WATERMARK_READER_GROUP, ClusterClients.rpcHook(target)), target, "watermark-reader");
             started.setConsumerPullTimeoutMillis(timeoutMillis);
-            started.start();
+            ClusterClients.start(started, target, started::start);
             consumer = started;
         }
         return consumer;

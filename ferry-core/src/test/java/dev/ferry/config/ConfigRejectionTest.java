@@ -83,9 +83,16 @@ class ConfigRejectionTest {
             arguments("tls not a boolean or a map", hangzhouWith("tls", "yes"),
                 "clusters.hangzhou.tls: expected true or false, found 'yes'"),
             arguments("tls with an unknown key", hangzhouWith("tls", "{trustCert: /ca.pem}"),
-                "clusters.hangzhou.tls.trustCert: unknown key (allowed: trustCertPath, certPath, keyPath)"),
+                "clusters.hangzhou.tls.trustCert: unknown key (allowed: trustCertPath, certPath, keyPath,"
+                    + " verifyHostname)"),
             arguments("tls trust file that does not exist", hangzhouWith("tls", "{trustCertPath: /no/such/ca.pem}"),
                 "clusters.hangzhou.tls.trustCertPath: cannot read '/no/such/ca.pem' (a PEM file)"),
+            arguments("tls name check off without a CA", hangzhouWith("tls", "{verifyHostname: false}"),
+                "clusters.hangzhou.tls.verifyHostname: false without trustCertPath: without a CA to check against, no"
+                    + " server is verified at all"),
+            arguments("tls name check not a flag", hangzhouWith("tls", "{trustCertPath: '"
+                    + Path.of(System.getProperty("java.home"), "release") + "', verifyHostname: maybe}"),
+                "clusters.hangzhou.tls.verifyHostname: expected true or false, found 'maybe'"),
             arguments("tls client certificate without its key", hangzhouWith("tls", "{certPath: '"
                     + Path.of(System.getProperty("java.home"), "release") + "'}"),
                 "clusters.hangzhou.tls.keyPath: missing (a client certificate needs both certPath and keyPath)"),

@@ -49,7 +49,7 @@ public final class TestMessages implements AutoCloseable {
         producer = ClusterClients.configure(new DefaultMQProducer("test-producer-" + INSTANCES.incrementAndGet(),
             ClusterClients.rpcHook(cluster)), cluster, "test-producer");
         producer.setSendMsgTimeout(10_000);
-        producer.start();
+        ClusterClients.start(producer, cluster, producer::start);
     }
 
     public static Message message(String topic, String run, long seq) {

@@ -277,6 +277,8 @@ public final class ClusterProcess implements AutoCloseable {
                 "-Dtls.server.certPath=" + tlsCertificate, "-Dtls.server.keyPath=" + tlsKey));
             command.addAll(1, tlsClientCa == null ? List.of("-Dtls.server.need.client.auth=none")
                 : List.of("-Dtls.server.need.client.auth=require", "-Dtls.server.trustCertPath=" + clientTrust(),
+                    // Without it RocketMQ's servers ask for a certificate, then take any.
+                    "-Dtls.server.authClient=true",
                     // Its own broker is a client of its NameServer: it shows the server's certificate.
                     "-Dtls.client.certPath=" + tlsCertificate, "-Dtls.client.keyPath=" + tlsKey));
         }
