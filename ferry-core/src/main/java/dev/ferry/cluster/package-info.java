@@ -3,7 +3,8 @@
  * credentials, TLS, an instance name of their own) and closes them side by side; {@link dev.ferry.cluster.ClusterAdmin}
  * is every administrative question and change Ferry puts to a cluster about topics, groups and offsets, and
  * {@link dev.ferry.cluster.ClusterBrokers} about its broker groups (which answer, what they allow, who is
- * connected).
+ * connected). Each TLS cluster's clients get a TLS context of their cluster's ({@code ClientTls}): its CA, its
+ * client certificate, and each server's certificate checked against the address dialed ({@code PeerNames}).
  *
  * <p>It knows clusters, not backups: what is copied where is {@code copy}'s, and validation before a run is
  * {@code check}'s.

@@ -128,7 +128,7 @@ public final class Link implements AutoCloseable {
         this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate);
         this.sourceRights = new SourceRights(name, queues, stats);
         this.probes = new LinkProbes(name, group);
-        this.startup = new LinkStartup(name, probes.scheduler(), this::startNow);
+        this.startup = new LinkStartup(name, probes.scheduler(), this::startNow, List.of(source, target));
     }
 
     /**

@@ -1,6 +1,11 @@
 package dev.ferry.copy;
 
+import dev.ferry.cluster.ClusterClients;
 import dev.ferry.cluster.MasterDown;
+import dev.ferry.config.ClusterConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.remoting.exception.RemotingException;
@@ -40,27 +45,31 @@ final class LinkStartup {
     private final String linkName;
     private final ScheduledExecutorService scheduler;
     private final Attempt attempt;
+    /** Its source and target: a refused TLS handshake is said as such (RocketMQ says "send request failed"). */
+    private final List<ClusterConfig> clusters;
     private volatile boolean closed;
     /** Why the link has not started yet, while it waits for its clusters; null otherwise. */
     private volatile String waitingFor;
     /** Why the link could not start, for good; null otherwise. */
     private volatile String failure;
 
-    LinkStartup(String linkName, ScheduledExecutorService scheduler, Attempt attempt) {
+    LinkStartup(String linkName, ScheduledExecutorService scheduler, Attempt attempt, List<ClusterConfig> clusters) {
         this.linkName = linkName;
         this.scheduler = scheduler;
         this.attempt = attempt;
+        this.clusters = clusters;
     }
 
     /** Starts now, or schedules the retries when a cluster does not answer; throws anything else. */
     void start() throws Exception {
+        Instant tried = Instant.now();
         try {
             attempt.run();
         } catch (Exception e) {
             if (!unreachable(e)) {
                 throw e;
             }
-            waitingFor = SendFailure.describe(e);
+            waitingFor = why(e, tried);
             LOG.warn("{}: cannot start yet, a cluster does not answer ({}); trying again every {} s", linkName,
                 waitingFor, RETRY_MILLIS / 1000);
             scheduler.schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -68,6 +77,7 @@ final class LinkStartup {
     }
 
     private void retry() {
+        Instant tried = Instant.now();
         try {
             attempt.run();
             if (closed) {
@@ -80,13 +90,23 @@ final class LinkStartup {
                 return;
             }
             if (unreachable(e)) {
-                waitingFor = SendFailure.describe(e);
+                waitingFor = why(e, tried);
                 scheduler.schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 failure = SendFailure.describe(e);
                 LOG.error("{}: cannot start: {}", linkName, failure, e);
             }
         }
+    }
+
+    private String why(Exception e, Instant tried) {
+        for (ClusterConfig cluster : clusters) {
+            Optional<String> refusal = ClusterClients.tlsRefusal(cluster, tried, null);
+            if (refusal.isPresent()) {
+                return "cluster '" + cluster.name() + "': TLS refused: " + refusal.get();
+            }
+        }
+        return SendFailure.describe(e);
     }
 
     /** No more tries. */

@@ -1,6 +1,8 @@
 package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,13 @@ final class SourceProbe {
      */
     boolean probe(boolean filteredAtBroker) {
         long backlog;
+        Instant asked = Instant.now();
         try {
             backlog = LinkProgress.of(sourceAdmin.consumeStats(group, topics), topics, System.currentTimeMillis(),
                 queue -> false).backlog();
         } catch (Exception e) {
-            String why = SendFailure.describe(e);
+            String why = ClusterClients.tlsRefusal(sourceAdmin.cluster(), asked, null)
+                .orElseGet(() -> SendFailure.describe(e));
             if (reach.lost(why) == SourceReach.Change.LOST) {
                 LOG.warn("{}: source '{}' does not answer ({}); what it holds waits there and is copied once it is"
                     + " back", linkName, cluster(), why);

@@ -1,6 +1,8 @@
 package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.ClusterClients;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,7 @@ final class TargetProbe {
     /** Asks the target's NameServer and brokers whether they answer. */
     void probe() {
         long probeStarted = System.nanoTime();
+        Instant asked = Instant.now();
         try {
             List<String> silent = new ArrayList<>(targetAdmin.brokers().ping());
             silent.removeIf(broker -> lastAnswerByBroker.getOrDefault(broker, probeStarted - 1) - probeStarted > 0);
@@ -83,7 +86,8 @@ final class TargetProbe {
                 return; // the target took a batch while this probe waited: it answers
             }
             partlyDown = null;
-            String why = SendFailure.describe(e);
+            String why = ClusterClients.tlsRefusal(targetAdmin.cluster(), asked, null)
+                .orElseGet(() -> SendFailure.describe(e));
             if (down == null) {
                 LOG.warn("{}: target '{}' does not answer ({}); copies wait on the source until it is back", linkName,
                     cluster(), why);

@@ -88,6 +88,10 @@ class TlsTest {
         }
     }
 
+    private static ClusterConfig chainOnlyOf(ClusterProcess a, Optional<ClusterTls> tls) {
+        return new ClusterConfig("chainOnly", a.namesrvAddr(), null, null, Map.of(), false, tls);
+    }
+
     /** A cluster that asks every client for a certificate: refused without one, reached with the one it trusts. */
     @Test
     void aClusterThatAsksForAClientCertificateIsReachedWithOne() throws Exception {
@@ -145,6 +149,24 @@ class TlsTest {
                 + " not 127.0.0.1 (give the certificate a subjectAltName IP:127.0.0.1, or set tls.verifyHostname: false"
                 + " on cluster 'byName')");
             assertThat(results.get(2).line()).isEqualTo("cluster 'chainOnly' (" + a.namesrvAddr() + "): OK, 1 broker");
+
+            // Running, the link says why it cannot read its source (the same cluster, its name check off, is the
+            // target: the refused source gives it nothing to copy).
+            try (ClusterAdmin admin = ClusterAdmin.connect(chainOnlyOf(a, chainOnly))) {
+                admin.ensureTopic("orders", 2);
+            }
+            FerryConfig run = TestConfigs.config(List.of(
+                    new ClusterConfig("byName", byName, null, null, Map.of(), false, verified),
+                    chainOnlyOf(a, chainOnly)),
+                List.of(TestConfigs.oneWay("orders-dr", "byName", "chainOnly", List.of("orders"))));
+            try (Ferry ferry = Ferry.start(run)) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ferry.status()).singleElement()
+                    .satisfies(link -> {
+                        assertThat(link.state()).isNotEqualTo(LinkState.RUNNING);
+                        assertThat(link.reason()).contains("the certificate of " + a.brokerAddr()
+                            + " names DNS:localhost, CN=localhost, not 127.0.0.1");
+                    }));
+            }
         }
     }
 }
