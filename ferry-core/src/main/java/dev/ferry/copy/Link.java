@@ -264,9 +264,10 @@ public final class Link implements AutoCloseable {
             backlog, CATCHING_UP_ABOVE, slaveReads.describe()));
         long heartbeatDelay = stats.lastHeartbeatDelayMillis();
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis();
+        // A heartbeat acknowledged since 'now' was read is of age 0, not of a negative one.
+        long heartbeatAge = lastHeartbeat == 0 ? -1 : Math.max(0, now - lastHeartbeat);
         if (progress != null) {
-            delayMillis = LinkDelay.of(progress, heartbeatDelay, lastHeartbeat == 0 ? -1 : now - lastHeartbeat,
-                settings.batchMessages());
+            delayMillis = LinkDelay.of(progress, heartbeatDelay, heartbeatAge, settings.batchMessages());
         }
         LinkSubscription chosen = subscription;
         return new LinkStatus(backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name(), group,
@@ -274,7 +275,7 @@ public final class Link implements AutoCloseable {
             stats.copied(), stats.copiedBytes(), stats.skippedLoopCount(), stats.skippedAtSource(),
             stats.deadLetteredCount(), stats.retries(), backlog, delayMillis, stats.lastError(), sourceError == null,
             sourceProbe.heldOnReturn(), targetProbe.down() == null, stats.heartbeats(), heartbeatDelay,
-            lastHeartbeat == 0 ? -1 : now - lastHeartbeat, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
+            heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
             watermarks == null ? 0 : watermarks.undecided());
     }
