@@ -36,17 +36,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * hand (short iterations: a few minutes):
  *
  * <pre>
- *   mvn -q -pl ferry-core test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- *   java -cp ferry-core/target/test-classes:ferry-core/target/classes:$(cat ferry-core/target/cp.txt) \
+ *   mvn -q -pl ferry-core -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ *   java -cp ferry-core/target/test-classes:ferry-core/target/classes:ferry-embedded/target/classes:$(cat \
+ *       ferry-core/target/cp.txt) \
  *       org.openjdk.jmh.Main CopyPathBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
  * </pre>
  *
  * <ul>
- *   <li>{@code decode}: the client's share, which Ferry cannot change;</li>
+ *   <li>{@code decode}: the client's decoding of a pull ({@code MessageDecoder.decodesBatch});</li>
+ *   <li>{@code decodeAsFerry}: {@link PullDecoder}'s, which {@link ReadAhead} uses in its place;</li>
  *   <li>{@code stampAndEncode}: {@link OriginStamp} writing each copy's properties (of messages decoded once);
  *       {@code stampSignedAndEncode} with a signing key;</li>
  *   <li>{@code join}: {@link Batches#join} writing the batch body of copies stamped once;</li>
- *   <li>{@code copy}: the three in turn, as {@code QueueCopier} does them;</li>
+ *   <li>{@code copy}: the three in turn, as {@code QueueCopier} does them, decoded as Ferry does;</li>
  *   <li>{@code copyWithClientBatching}: the same copies as messages with their maps, encoded as
  *       {@code DefaultMQProducer.send(Collection)} would, for comparison.</li>
  * </ul>
@@ -66,6 +68,7 @@ public class CopyPathBenchmark {
     private final OriginStamp signedStamp = new OriginStamp("source", Map.of(), Optional.of(new StampSignature(
         new SecretKeySpec("the deployment's key, 32 bytes or more".getBytes(StandardCharsets.UTF_8), "HmacSHA256"))));
     private final Batches.Encoder encoder = new Batches.Encoder();
+    private final PullDecoder decoder = new PullDecoder();
     private byte[] pulled;
     private List<MessageExt> decoded;
     private List<Batches.Entry> stamped;
@@ -119,6 +122,17 @@ public class CopyPathBenchmark {
         return messages;
     }
 
+    /** {@link PullDecoder}'s decoding of the pull, and the same offsets. */
+    private List<MessageExt> pullAsFerry() {
+        List<MessageExt> messages = decoder.decode(pulled, true);
+        for (MessageExt message : messages) {
+            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MIN_OFFSET, "0");
+            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MAX_OFFSET, "2000");
+            message.setBrokerName("broker-a");
+        }
+        return messages;
+    }
+
     private List<Batches.Entry> stampAndEncode(List<MessageExt> messages, OriginStamp with) {
         List<Batches.Entry> entries = new ArrayList<>(messages.size());
         for (MessageExt message : messages) {
@@ -130,6 +144,11 @@ public class CopyPathBenchmark {
     @Benchmark
     public List<MessageExt> decode() {
         return pull();
+    }
+
+    @Benchmark
+    public List<MessageExt> decodeAsFerry() {
+        return pullAsFerry();
     }
 
     @Benchmark
@@ -149,7 +168,7 @@ public class CopyPathBenchmark {
 
     @Benchmark
     public Message copy() {
-        List<Batches.Entry> entries = stampAndEncode(pull(), stamp);
+        List<Batches.Entry> entries = stampAndEncode(pullAsFerry(), stamp);
         return Batches.join(Batches.split(entries, Batches.Entry::size, PULL, 1024 * 1024).get(0));
     }
 

@@ -1,0 +1,149 @@
+package dev.ferry.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.apache.rocketmq.common.compression.CompressionType;
+import org.apache.rocketmq.common.compression.CompressorFactory;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageClientExt;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageDecoder;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.sysflag.MessageSysFlag;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Ferry's decoding of a pull gives exactly what the client's {@code MessageDecoder.decodesBatch} gives. */
+class PullDecoderTest {
+
+    private static final Random SEEDS = new Random();
+
+    @RepeatedTest(20)
+    void decodesAPullAsTheClientDoes() throws Exception {
+        long seed = SEEDS.nextLong();
+        Random random = new Random(seed);
+        byte[] pull = pull(random, 1 + random.nextInt(40));
+
+        List<MessageExt> client = MessageDecoder.decodesBatch(ByteBuffer.wrap(pull), true, true, true);
+        List<MessageExt> ferry = new PullDecoder().decode(pull, true);
+
+        assertThat(ferry).as("seed %d", seed).hasSameSizeAs(client);
+        for (int i = 0; i < client.size(); i++) {
+            assertSame(ferry.get(i), client.get(i), "seed " + seed + ", message " + i);
+        }
+    }
+
+    @Test
+    void aDecoderKeepsNoStateThatLeaksFromOnePullIntoTheNext() throws Exception {
+        PullDecoder decoder = new PullDecoder();
+        Random random = new Random(7);
+        for (int round = 0; round < 50; round++) {
+            byte[] pull = pull(random, 1 + random.nextInt(10));
+            List<MessageExt> client = MessageDecoder.decodesBatch(ByteBuffer.wrap(pull), true, true, true);
+            List<MessageExt> ferry = decoder.decode(pull, true);
+            for (int i = 0; i < client.size(); i++) {
+                assertSame(ferry.get(i), client.get(i), "round " + round + ", message " + i);
+            }
+        }
+    }
+
+    @Test
+    void leavesAPullWithAnInnerBatchToTheClient() throws Exception {
+        MessageExt message = message(new Random(1), 0);
+        message.setSysFlag(MessageSysFlag.INNER_BATCH_FLAG | MessageSysFlag.NEED_UNWRAP_FLAG);
+
+        assertThat(new PullDecoder().decode(MessageDecoder.encode(message, false), true)).isNull();
+    }
+
+    @Test
+    void leavesAPullItCannotReadToTheClient() {
+        assertThat(new PullDecoder().decode(new byte[] {0, 0, 0, 9, 1, 2}, true)).isNull();
+    }
+
+    private static void assertSame(MessageExt ferry, MessageExt client, String which) {
+        assertThat(ferry).as(which).isInstanceOf(MessageClientExt.class);
+        assertThat(ferry.getTopic()).as(which).isEqualTo(client.getTopic());
+        assertThat(ferry.getBody()).as(which).isEqualTo(client.getBody());
+        assertThat(ferry.getProperties()).as(which).isEqualTo(client.getProperties());
+        assertThat(ferry.getFlag()).as(which).isEqualTo(client.getFlag());
+        assertThat(ferry.getSysFlag()).as(which).isEqualTo(client.getSysFlag());
+        assertThat(ferry.getQueueId()).as(which).isEqualTo(client.getQueueId());
+        assertThat(ferry.getQueueOffset()).as(which).isEqualTo(client.getQueueOffset());
+        assertThat(ferry.getCommitLogOffset()).as(which).isEqualTo(client.getCommitLogOffset());
+        assertThat(ferry.getStoreSize()).as(which).isEqualTo(client.getStoreSize());
+        assertThat(ferry.getBodyCRC()).as(which).isEqualTo(client.getBodyCRC());
+        assertThat(ferry.getBornTimestamp()).as(which).isEqualTo(client.getBornTimestamp());
+        assertThat(ferry.getStoreTimestamp()).as(which).isEqualTo(client.getStoreTimestamp());
+        assertThat(ferry.getBornHost()).as(which).isEqualTo(client.getBornHost());
+        assertThat(ferry.getStoreHost()).as(which).isEqualTo(client.getStoreHost());
+        assertThat(ferry.getReconsumeTimes()).as(which).isEqualTo(client.getReconsumeTimes());
+        assertThat(ferry.getPreparedTransactionOffset()).as(which).isEqualTo(client.getPreparedTransactionOffset());
+        assertThat(((MessageClientExt) ferry).getOffsetMsgId()).as(which)
+            .isEqualTo(((MessageClientExt) client).getOffsetMsgId());
+        assertThat(ferry.getMsgId()).as(which).isEqualTo(client.getMsgId());
+        assertThat(ferry.getTags()).as(which).isEqualTo(client.getTags());
+        assertThat(ferry.getKeys()).as(which).isEqualTo(client.getKeys());
+    }
+
+    /** Messages as a broker stores them, one after another, as a pull answers them. */
+    private static byte[] pull(Random random, int count) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            out.write(MessageDecoder.encode(message(random, i), false));
+        }
+        return out.toByteArray();
+    }
+
+    private static MessageExt message(Random random, int seq) throws Exception {
+        MessageExt message = new MessageExt();
+        message.setTopic(random.nextInt(4) == 0 ? "other-" + random.nextInt(3) : "orders");
+        byte[] body = new byte[random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(2048)];
+        random.nextBytes(body);
+        int sysFlag = 0;
+        if (body.length > 0 && random.nextInt(4) == 0) {
+            body = CompressorFactory.getCompressor(CompressionType.ZLIB).compress(body, 5);
+            sysFlag |= MessageSysFlag.COMPRESSED_FLAG | CompressionType.ZLIB.getCompressionFlag();
+        }
+        message.setBody(body);
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                // no property at all
+            }
+            case 1 -> {
+                message.setTags("tag-" + seq % 3);
+                MessageClientIDSetter.setUniqID(message);
+            }
+            default -> {
+                message.setTags("tag-" + seq % 3);
+                message.setKeys("key-" + seq + " other-key");
+                MessageClientIDSetter.setUniqID(message);
+                message.putUserProperty("région", "été " + random.nextInt(100));
+                message.putUserProperty("seq", Integer.toString(seq));
+                message.putUserProperty("seq", "again-" + seq);
+                MessageAccessor.putProperty(message, MessageConst.PROPERTY_WAIT_STORE_MSG_OK, "true");
+                MessageAccessor.putProperty(message, "x", "");
+                message.putUserProperty("a", Integer.toString(seq % 10));
+            }
+        }
+        message.setFlag(random.nextInt(8));
+        message.setSysFlag(sysFlag);
+        message.setQueueId(random.nextInt(16));
+        message.setQueueOffset(random.nextInt(1_000_000));
+        message.setCommitLogOffset(random.nextLong() & Long.MAX_VALUE);
+        message.setBornTimestamp(random.nextLong() & Long.MAX_VALUE);
+        message.setStoreTimestamp(random.nextLong() & Long.MAX_VALUE);
+        message.setBornHost(new InetSocketAddress("127.0.0." + (1 + random.nextInt(3)), 40_000 + random.nextInt(3)));
+        message.setStoreHost(new InetSocketAddress("127.0.0.1", 10_911));
+        message.setReconsumeTimes(random.nextInt(3));
+        message.setPreparedTransactionOffset(random.nextInt(5));
+        message.setBodyCRC(Integer.hashCode(new String(body, StandardCharsets.ISO_8859_1).hashCode()));
+        return message;
+    }
+}
