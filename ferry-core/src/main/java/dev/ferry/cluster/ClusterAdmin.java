@@ -4,10 +4,13 @@ import dev.ferry.config.ClusterConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -102,6 +105,18 @@ public final class ClusterAdmin implements AutoCloseable {
      * @return true when this call created it
      */
     public boolean ensureTopic(String topic, int queueCount) throws Exception {
+        return ensureTopic(topic, queueCount, null);
+    }
+
+    /**
+     * As {@link #ensureTopic(String, int)}, and a topic created here takes {@code like}'s type and attributes
+     * ({@code message.type} FIFO, DELAY, TRANSACTION..., the order flag, the filter type), so that the clients and
+     * proxies of this cluster treat it as the source's; never its permission (a read-only source topic must not
+     * make a target topic nothing can be copied into).
+     *
+     * @param like the topic config to follow; null: a plain topic
+     */
+    public boolean ensureTopic(String topic, int queueCount, TopicConfig like) throws Exception {
         if (route(topic) != null) {
             return false;
         }
@@ -113,6 +128,13 @@ public final class ClusterAdmin implements AutoCloseable {
         int perBroker = Math.max(1, (queueCount + masters.size() - 1) / masters.size());
         for (String address : masters) {
             TopicConfig config = new TopicConfig(topic, perBroker, perBroker, PermName.PERM_READ | PermName.PERM_WRITE);
+            if (like != null) {
+                Map<String, String> attributes = new HashMap<>();
+                like.getAttributes().forEach((key, value) -> attributes.put("+" + key, value));
+                config.setAttributes(attributes);
+                config.setOrder(like.isOrder());
+                config.setTopicFilterType(like.getTopicFilterType());
+            }
             admin.createAndUpdateTopicConfig(address, config);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -123,9 +145,35 @@ public final class ClusterAdmin implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        LOG.info("Created topic {} with {} queue(s) on each of {} broker(s) of cluster {}", topic, perBroker,
-            masters.size(), cluster.name());
+        LOG.info("Created topic {} with {} queue(s) on each of {} broker(s) of cluster {}{}", topic, perBroker,
+            masters.size(), cluster.name(), like == null || like.getAttributes().isEmpty() ? ""
+                : " (attributes " + new TreeMap<>(like.getAttributes()) + ")");
         return true;
+    }
+
+    /**
+     * The topic's config as the master of its first broker group keeps it (type, attributes, order flag); empty
+     * when the cluster does not route the topic or no master answers.
+     */
+    public Optional<TopicConfig> topicConfig(String topic) throws Exception {
+        TopicRouteData route = route(topic);
+        if (route == null) {
+            return Optional.empty();
+        }
+        List<QueueData> groups = new ArrayList<>(route.getQueueDatas());
+        groups.sort(Comparator.comparing(QueueData::getBrokerName));
+        for (QueueData group : groups) {
+            try {
+                return Optional.ofNullable(admin.examineTopicConfig(brokers.masterAddress(group.getBrokerName()),
+                    topic));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.debug("cluster {}: topic {}'s config not read from {}: {}", cluster.name(), topic,
+                    group.getBrokerName(), e.toString());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Creates the consumer group on every master broker when it is missing there. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where each source queue's messages go on the target: the target topic's name, and per source queue the one
  * target queue {@link QueueMapping} chooses and keeps. A target topic that does not exist is created with the
- * source's queue count, before its first message is sent. Heartbeats keep their topic's name whatever the
- * backup's mapping.
+ * source's queue count and the source topic's type and attributes ({@code message.type} FIFO, DELAY...), before
+ * its first message is sent; one that exists is left as it is, with a warning when its type is not the source's.
+ * Heartbeats keep their topic's name whatever the backup's mapping.
  *
  * <p>Routes are asked of the NameServers when a queue is met that is not known yet, after a send failed, and
  * otherwise at most every {@value #ROUTE_MAX_AGE_MILLIS} ms, so that a grown topic or a broker made read-only is
@@ -93,7 +95,10 @@ final class TargetTopics {
         String targetTopic = targetTopic(sourceTopic);
         boolean first = !topic.mapping.knowsTargets();
         if (first) {
-            targetAdmin.ensureTopic(targetTopic, sources.size());
+            TopicConfig like = sourceConfig(sourceTopic);
+            if (!targetAdmin.ensureTopic(targetTopic, sources.size(), like) && like != null) {
+                warnIfTypesDiffer(sourceTopic, targetTopic, like);
+            }
         }
         List<MessageQueue> newSources = topic.mapping.learnSources(sources);
         // A queue met for the first time (at start, or when its broker is back) goes on where its copies went.
@@ -116,6 +121,40 @@ final class TargetTopics {
                 sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic, brief(newSources),
                 brief(newTargets));
         }
+    }
+
+    /** The source topic's config, to create the target topic like it; null (a plain topic) when it cannot be read. */
+    private TopicConfig sourceConfig(String sourceTopic) {
+        try {
+            return sourceAdmin.topicConfig(sourceTopic).orElse(null);
+        } catch (Exception e) {
+            LOG.warn("{} -> {}: topic {}: its config cannot be read on the source ({}): a target topic Ferry creates"
+                + " for it is a plain one", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic,
+                SendFailure.describe(e));
+            return null;
+        }
+    }
+
+    /** An existing target topic of another type takes copies all the same, but its consumers may not read them. */
+    private void warnIfTypesDiffer(String sourceTopic, String targetTopic, TopicConfig source) {
+        try {
+            Optional<TopicConfig> target = targetAdmin.topicConfig(targetTopic);
+            if (target.isPresent() && !messageType(target.get()).equals(messageType(source))) {
+                LOG.warn("{} -> {}: topic {} is a {} topic on the source, but {} is a {} topic on the target: Ferry"
+                    + " leaves a topic that exists as it is; its consumers read the copies as {} messages (to align"
+                    + " it: mqadmin updateTopic -t {} -a +message.type={})", sourceAdmin.cluster().name(),
+                    targetAdmin.cluster().name(), sourceTopic, messageType(source), targetTopic,
+                    messageType(target.get()), messageType(target.get()), targetTopic, messageType(source));
+            }
+        } catch (Exception e) {
+            LOG.debug("target topic {}: type not compared: {}", targetTopic, e.toString());
+        }
+    }
+
+    /** {@code message.type}, a topic without one being NORMAL. */
+    static String messageType(TopicConfig config) {
+        String type = config.getAttributes().get("message.type");
+        return type == null || type.equals("UNSPECIFIED") ? "NORMAL" : type;
     }
 
     /** {@code broker-a/0, broker-a/1}: queues as an operator reads them in a log line. */

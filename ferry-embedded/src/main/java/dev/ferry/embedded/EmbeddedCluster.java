@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,8 +231,27 @@ public final class EmbeddedCluster implements AutoCloseable {
         createTopic(topic, queueCount, brokerNames());
     }
 
+    /**
+     * Creates (or updates) a topic on every broker with topic attributes, as {@code mqadmin updateTopic -a} does:
+     * {@code message.type=FIFO}, for instance.
+     */
+    public void createTopic(String topic, int queueCount, Map<String, String> attributes) {
+        createTopic(topic, queueCount, brokerNames(), attributes);
+    }
+
     /** Creates (or updates) a topic on the named brokers only, {@code queueCount} queues on each. */
-    public synchronized void createTopic(String topic, int queueCount, List<String> onBrokers) {
+    public void createTopic(String topic, int queueCount, List<String> onBrokers) {
+        createTopic(topic, queueCount, onBrokers, Map.of());
+    }
+
+    /** The topic's attributes as its first running broker keeps them ({@code message.type}, ...); empty if none. */
+    public Map<String, String> topicAttributes(String topic) throws Exception {
+        TopicConfig config = admin().examineTopicConfig(runningAddresses().get(0), topic);
+        return config == null ? Map.of() : Map.copyOf(config.getAttributes());
+    }
+
+    private synchronized void createTopic(String topic, int queueCount, List<String> onBrokers,
+                                          Map<String, String> attributes) {
         if (closed) {
             throw new IllegalStateException(prefix() + "closed");
         }
@@ -242,7 +262,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         List<EmbeddedBroker> chosen = onBrokers.stream().map(this::broker).toList();
         for (EmbeddedBroker broker : chosen) {
             try {
-                admin().createAndUpdateTopicConfig(broker.address(), new TopicConfig(topic, queueCount, queueCount));
+                TopicConfig config = new TopicConfig(topic, queueCount, queueCount);
+                Map<String, String> added = new HashMap<>();
+                attributes.forEach((key, value) -> added.put("+" + key, value));
+                config.setAttributes(added);
+                admin().createAndUpdateTopicConfig(broker.address(), config);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(prefix() + "interrupted while creating topic '" + topic + "'", e);
