@@ -75,9 +75,7 @@ final class ClientTls {
         SslContext context = context(cluster.name(), tls).context();
         MQClientInstance instance = MQClientManager.getInstance().getOrCreateMQClientInstance(client, rpcHook);
         try {
-            Field field = NettyRemotingAbstract.class.getDeclaredField("sslContext");
-            field.setAccessible(true);
-            field.set(instance.getMQClientAPIImpl().getRemotingClient(), context);
+            sslContextField().set(instance.getMQClientAPIImpl().getRemotingClient(), context);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("cluster '" + cluster.name() + "': cannot give RocketMQ's client Ferry's"
                 + " TLS context (" + e + "); this RocketMQ client version is not supported with tls", e);
@@ -89,9 +87,8 @@ final class ClientTls {
         MQClientInstance instance = MQClientManager.getInstance().getFactoryTable().get(client.buildMQClientId());
         Object context;
         try {
-            Field field = NettyRemotingAbstract.class.getDeclaredField("sslContext");
-            field.setAccessible(true);
-            context = instance == null ? null : field.get(instance.getMQClientAPIImpl().getRemotingClient());
+            context = instance == null ? null
+                : sslContextField().get(instance.getMQClientAPIImpl().getRemotingClient());
         } catch (ReflectiveOperationException e) {
             context = null;
         }
@@ -99,6 +96,13 @@ final class ClientTls {
             throw new IllegalStateException("cluster '" + cluster.name() + "': client " + client.buildMQClientId()
                 + " started without Ferry's TLS context");
         }
+    }
+
+    /** Where a RocketMQ client keeps the TLS context its connections are made with. */
+    private static Field sslContextField() throws NoSuchFieldException {
+        Field field = NettyRemotingAbstract.class.getDeclaredField("sslContext");
+        field.setAccessible(true);
+        return field;
     }
 
     /** Why the cluster's TLS refused a server since {@code since}: of {@code address}, or (null) of any. */
