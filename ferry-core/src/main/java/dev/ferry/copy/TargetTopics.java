@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,10 +152,10 @@ final class TargetTopics {
         }
     }
 
-    /** {@code message.type}, a topic without one being NORMAL. */
+    /** {@code message.type} as RocketMQ reads it (a topic without one is NORMAL), UNSPECIFIED counted as NORMAL. */
     static String messageType(TopicConfig config) {
-        String type = config.getAttributes().get("message.type");
-        return type == null || type.equals("UNSPECIFIED") ? "NORMAL" : type;
+        TopicMessageType type = config.getTopicMessageType();
+        return (type == TopicMessageType.UNSPECIFIED ? TopicMessageType.NORMAL : type).name();
     }
 
     /** {@code broker-a/0, broker-a/1}: queues as an operator reads them in a log line. */
