@@ -83,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
         description = "a setting of both brokers, as in broker.conf (repeatable)")
     Map<String, String> brokerProperties = new LinkedHashMap<>();
 
+    @Option(names = "--copy", paramLabel = "KEY=VALUE",
+        description = "a key of the config's copy section, e.g. pullsInFlight=8, to compare settings (repeatable)")
+    Map<String, String> copySettings = new LinkedHashMap<>();
+
     @Option(names = "--ferry-jvm-option", paramLabel = "OPTION",
         description = "an option of Ferry's JVM, e.g. -XX:+UseSerialGC (repeatable)")
     List<String> ferryJvmOptions = new ArrayList<>();
@@ -115,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         Bench.Options options = new Bench.Options(messages, warmupMessages, rounds, bodyBytes, queues, naiveSeconds,
             liveRate, liveSeconds, outageSeconds, rttMillis, ferryHeap, clusterHeap, outDir, profile, brokerProperties,
-            ferryJvmOptions, delivery);
+            ferryJvmOptions, delivery, copySettings);
         // The parse result holds the whole command line, the subcommand's name included.
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<String> own = args.subList(args.indexOf("bench") + 1, args.size());

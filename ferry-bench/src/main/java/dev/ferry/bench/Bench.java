@@ -78,12 +78,14 @@ public final class Bench {
      * @param profile          whether Ferry records a Java Flight Recording of the run
      * @param brokerProperties further settings of both brokers, as in broker.conf
      * @param ferryJvmOptions  further options of Ferry's JVM (a garbage collector, say)
+     * @param delivery         the backup's delivery
+     * @param copySettings     keys of the config's {@code copy} section (Ferry checks them as it loads the file)
      */
     public record Options(int messages, int warmupMessages, int rounds, int bodyBytes, int queues, int naiveSeconds,
                           int liveRate, int liveSeconds, int outageSeconds, int rttMillis, String ferryHeap,
                           String clusterHeap,
                           Path out, boolean profile, Map<String, String> brokerProperties,
-                          List<String> ferryJvmOptions, String delivery) {
+                          List<String> ferryJvmOptions, String delivery, Map<String, String> copySettings) {
     }
 
     private final Options options;
@@ -319,9 +321,20 @@ public final class Bench {
               target: {namesrv: "%s"}
             backups:
               - {name: bench, source: source, target: target, topics: [%s], delivery: %s}
-            """.formatted(namesrvOfFerry(source), namesrvOfFerry(target), TOPIC, options.delivery()),
+            %s""".formatted(namesrvOfFerry(source), namesrvOfFerry(target), TOPIC, options.delivery(), copySection()),
             StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** The {@code copy} section of Ferry's config, from {@code --copy KEY=VALUE}; empty without any. */
+    private String copySection() {
+        if (options.copySettings().isEmpty()) {
+            return "";
+        }
+        StringBuilder section = new StringBuilder("copy:\n");
+        options.copySettings().forEach((key, value) -> section.append("  ").append(key).append(": ").append(value)
+            .append('\n'));
+        return section.toString();
     }
 
     /** Behind its proxy, where a far cluster's NameServer is far too. */

@@ -28,7 +28,7 @@ class SmallBenchTest {
     @Test
     void everyPhaseCountsWhatItMovedAndTheReportSaysSo() throws Exception {
         Bench.Options options = new Bench.Options(3_000, 1_000, 2, 256, 4, 60, 500, 4, 3, 20, "128m", "256m", dir.resolve("out"), false,
-            Map.of(), List.of(), "exactly-once");
+            Map.of(), List.of(), "exactly-once", Map.of("pullsInFlight", "4", "commitInterval", "500ms"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchReport report = new Bench(options, new PrintStream(printed, true, StandardCharsets.UTF_8))
             .run("bin/ferry bench --messages 3000 --rtt-ms 20");

@@ -22,8 +22,9 @@ import java.time.Duration;
  * @param commitInterval how often committed source offsets are written to the source broker: a crash re-copies at
  *                       most this much (plus what was in flight); 100ms to 5m
  * @param pullsInFlight  most pulls a queue has out at once while it has a backlog: across a region each pull takes a
- *                       round trip and brings at most 32 messages (8 from disk); 1 (one at a time, as RocketMQ's
- *                       consumer) to 64
+ *                       round trip and brings at most 32 messages (8 from disk). A queue keeps as many out as a round
+ *                       trip needs at the pace it is copied (two on loopback), up to this; 1 (one at a time, as
+ *                       RocketMQ's consumer) to 64
  * @throws InvalidConfigException naming the key out of its range
  */
 public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
@@ -33,7 +34,7 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
     public static final CopySettings DEFAULT = new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8);
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32);
 
     public CopySettings {
         Limits.within("batchMessages", batchMessages, 1, 1024);

@@ -94,8 +94,8 @@ final class LinkConsumer {
         ClusterClients.start(consumer, source, consumer::start);
         if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), consumer.getConsumerGroup(),
             settings.pullsInFlight(), settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
-            LOG.info("{}: reads ahead up to {} pulls per queue while a queue has a backlog", linkName,
-                settings.pullsInFlight());
+            LOG.info("{}: reads ahead while a queue has a backlog: as many pulls per queue as a round trip needs, up"
+                + " to {}", linkName, settings.pullsInFlight());
         }
     }
 }

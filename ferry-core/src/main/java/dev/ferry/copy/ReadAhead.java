@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * Several pulls in flight per source queue, for a source far away. RocketMQ's push consumer has one pull out per
  * queue at a time, and a broker answers at most 32 messages from memory (8 from disk) per pull: across a 50 ms
  * round trip a queue would move 640 messages a second at best. This takes the place of the consumer's pull
- * layer ({@link PullAPIWrapper}): while a queue has a backlog, it keeps up to {@code depth} pulls out ahead of
- * the consumer, puts their answers back in offset order ({@link PullWindow}), and answers each of the consumer's
- * pulls with everything contiguous it holds from the offset asked, as one large pull would.
+ * layer ({@link PullAPIWrapper}): while a queue has a backlog, it keeps pulls out ahead of the consumer (as many
+ * as a round trip needs at the pace the queue is copied, {@link PullDepth}, up to {@code depth}), puts their
+ * answers back in offset order ({@link PullWindow}), and answers each of the consumer's pulls with everything
+ * contiguous it holds from the offset asked, as one large pull would.
  *
  * <pre>
  *   consumer:   pull 100 ---------------------------------&gt; answered 100..227, asks 228 ...
@@ -150,7 +151,7 @@ final class ReadAhead extends PullAPIWrapper {
                 maxSizeInBytes, sysFlag, commitOffset, brokerSuspendMaxTimeMillis, timeoutMillis, mode, callback);
         }
         sweepNowAndThen();
-        ReadAheadLane lane = lanes.computeIfAbsent(queue, q -> new ReadAheadLane(depth, budgetBytes, buffered));
+        ReadAheadLane lane = lanes.computeIfAbsent(queue, q -> new ReadAheadLane(depth, budgetBytes, buffered, System::nanoTime));
         ReadAheadLane.Step step = lane.consumerPulls(offset, new ReadAheadLane.Request(subExpression, expressionType,
             subVersion, maxNums, maxSizeInBytes, sysFlag, brokerSuspendMaxTimeMillis, timeoutMillis), callback);
         if (step.consumer() != null && step.answer() == null) {

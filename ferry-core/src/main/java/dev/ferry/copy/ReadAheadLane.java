@@ -1,11 +1,14 @@
 package dev.ferry.copy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.rocketmq.client.consumer.PullCallback;
 
 /**
@@ -19,6 +22,9 @@ import org.apache.rocketmq.client.consumer.PullCallback;
  *   streaming -- a pull ahead fails, or reaches the queue's end ---------------&gt; idle (what is held is still used)
  *   any -------- the consumer asks another offset or with a new subscription --&gt; idle, everything forgotten
  * </pre>
+ *
+ * <p>How many pulls are out while streaming is {@link PullDepth}'s to say, from the round trips and the pace the
+ * lane measures here: few on loopback, many across a region.
  */
 final class ReadAheadLane {
 
@@ -48,10 +54,14 @@ final class ReadAheadLane {
     }
 
     private final PullWindow window = new PullWindow();
-    private final int depth;
+    private final PullDepth depth;
     private final long budgetBytes;
     /** Bytes held ahead over every lane of the link. */
     private final AtomicLong linkBuffered;
+    private final LongSupplier nanoClock;
+    /** When each pull out was made, by its start offset; and the consumer's own pull ({@code direct}). */
+    private final Map<Long, Long> sentNanos = new HashMap<>();
+    private long directSentNanos = -1;
     private long generation;
     private long consumerAt = -1;
     private boolean streaming;
@@ -59,10 +69,22 @@ final class ReadAheadLane {
     private PullCallback waiter;
     private long waiterOffset;
 
-    ReadAheadLane(int depth, long budgetBytes, AtomicLong linkBuffered) {
-        this.depth = depth;
+    /**
+     * @param most         the most pulls out at once
+     * @param budgetBytes  the most message bytes the link holds read ahead, over every lane
+     * @param linkBuffered what the link holds now
+     * @param nanoClock    {@link System#nanoTime}, or a test's clock
+     */
+    ReadAheadLane(int most, long budgetBytes, AtomicLong linkBuffered, LongSupplier nanoClock) {
+        this.depth = new PullDepth(most);
         this.budgetBytes = budgetBytes;
         this.linkBuffered = linkBuffered;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The pulls this lane keeps out while streaming, as measured now. */
+    synchronized int depth() {
+        return depth.depth();
     }
 
     /** The consumer pulls from {@code offset}. */
@@ -77,12 +99,14 @@ final class ReadAheadLane {
         Optional<PullWindow.Answer> ready = window.take(offset);
         if (ready.isPresent()) {
             consumerAt = ready.get().next();
+            depth.taken(consumerAt - offset, nanoClock.getAsLong());
             step = new Step(callback, ready.get(), -1, null, plan());
         } else if (streaming) {
             waiter = callback;
             waiterOffset = offset;
             step = Step.only(plan());
         } else {
+            directSentNanos = nanoClock.getAsLong();
             step = new Step(callback, null, offset, asked, Plan.NONE);
         }
         linkBuffered.addAndGet(window.bufferedBytes() - before);
@@ -95,6 +119,7 @@ final class ReadAheadLane {
         if (consumerAt != offset || next >= maxOffset) {
             return Plan.NONE;
         }
+        depth.pulled(directSentNanos < 0 ? -1 : nanoClock.getAsLong() - directSentNanos, next - offset);
         window.learn(offset, next, maxOffset);
         consumerAt = next;
         streaming = true;
@@ -108,20 +133,24 @@ final class ReadAheadLane {
             return Step.only(Plan.NONE);
         }
         long before = window.bufferedBytes();
+        Long sent = sentNanos.remove(start);
         if (range == null) {
             window.failed(start);
-            streaming = false;
+            stopStreaming();
         } else {
             window.pulled(range);
+            depth.pulled(sent == null ? -1 : nanoClock.getAsLong() - sent, range.next() - range.start());
         }
         Step step = Step.only(Plan.NONE);
         if (waiter != null) {
             Optional<PullWindow.Answer> ready = window.take(waiterOffset);
             if (ready.isPresent()) {
                 consumerAt = ready.get().next();
+                depth.taken(consumerAt - waiterOffset, nanoClock.getAsLong());
                 step = new Step(waiter, ready.get(), -1, null, Plan.NONE);
                 waiter = null;
             } else if (!streaming && !window.mayCover(waiterOffset)) {
+                directSentNanos = nanoClock.getAsLong();
                 step = new Step(waiter, null, waiterOffset, request, Plan.NONE);
                 waiter = null;
             }
@@ -140,29 +169,38 @@ final class ReadAheadLane {
     private void reset() {
         generation++;
         window.clear();
-        streaming = false;
+        sentNanos.clear();
+        stopStreaming();
         waiter = null;
+    }
+
+    private void stopStreaming() {
+        streaming = false;
+        depth.idle();
     }
 
     /**
      * The pulls to make now, marked as out: the consumer's waiting pull when nothing out covers it, then pulls
-     * ahead up to {@code depth}, while the link holds less than its budget.
+     * ahead up to the depth measured, while the link holds less than its budget.
      */
     private Plan plan() {
         if (!streaming) {
             return Plan.NONE;
         }
         List<Long> starts = new ArrayList<>();
+        long now = nanoClock.getAsLong();
         if (waiter != null && !window.mayCover(waiterOffset)) {
             window.pulling(waiterOffset);
+            sentNanos.put(waiterOffset, now);
             starts.add(waiterOffset);
         }
         while (linkBuffered.get() < budgetBytes) {
-            OptionalLong next = window.nextAhead(consumerAt, depth);
+            OptionalLong next = window.nextAhead(consumerAt, depth.depth());
             if (next.isEmpty()) {
                 break;
             }
             window.pulling(next.getAsLong());
+            sentNanos.put(next.getAsLong(), now);
             starts.add(next.getAsLong());
         }
         return new Plan(starts, request, generation);

@@ -93,7 +93,7 @@ class CopySettingsTest {
         FerryConfig config = load(FILE + "copy: {sendTimeout: 10s}\n");
 
         assertThat(config.copy()).isEqualTo(new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8));
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32));
         assertThat(config.checkpointInterval()).isEqualTo(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(load(FILE).copy()).isEqualTo(CopySettings.DEFAULT);
     }
