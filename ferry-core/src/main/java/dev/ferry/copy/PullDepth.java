@@ -19,8 +19,8 @@ package dev.ferry.copy;
  * (a slow target, flow control) does not empty the pipe a round trip before the copier wants it full again.
  *
  * <p>Why not always the most: what is read ahead sits on the heap until it is taken. Across a region that is
- * what keeps the pipe full; on loopback it would only be garbage to collect (the benchmark measured 30% more CPU
- * per message at a fixed 16 than at 8, and no more speed).
+ * what keeps the pipe full; on loopback, where an answer comes back before the copier wants the next, it buys
+ * nothing (docs/benchmarks.md, "Reading ahead by the round trip").
  */
 final class PullDepth {
 

@@ -151,7 +151,8 @@ final class ReadAhead extends PullAPIWrapper {
                 maxSizeInBytes, sysFlag, commitOffset, brokerSuspendMaxTimeMillis, timeoutMillis, mode, callback);
         }
         sweepNowAndThen();
-        ReadAheadLane lane = lanes.computeIfAbsent(queue, q -> new ReadAheadLane(depth, budgetBytes, buffered, System::nanoTime));
+        ReadAheadLane lane = lanes.computeIfAbsent(queue,
+            q -> new ReadAheadLane(depth, budgetBytes, buffered, System::nanoTime));
         ReadAheadLane.Step step = lane.consumerPulls(offset, new ReadAheadLane.Request(subExpression, expressionType,
             subVersion, maxNums, maxSizeInBytes, sysFlag, brokerSuspendMaxTimeMillis, timeoutMillis), callback);
         if (step.consumer() != null && step.answer() == null) {

@@ -59,8 +59,9 @@ final class ReadAheadLane {
     /** Bytes held ahead over every lane of the link. */
     private final AtomicLong linkBuffered;
     private final LongSupplier nanoClock;
-    /** When each pull out was made, by its start offset; and the consumer's own pull ({@code direct}). */
+    /** When each pull out ahead was made, by its start offset: its round trip is measured when it is answered. */
     private final Map<Long, Long> sentNanos = new HashMap<>();
+    /** When the consumer's own last pull was made; -1 before any. */
     private long directSentNanos = -1;
     private long generation;
     private long consumerAt = -1;

@@ -21,17 +21,8 @@ class PullDepthTest {
 
     @Test
     void acrossARegionItDeepensEachRoundTripUntilTheMost() {
-        PullDepth depth = new PullDepth(32);
-        depth.pulled(50 * MS, 32);
-        depth.taken(0, now); // starts the measure
-        List<Integer> depths = new ArrayList<>();
-        for (int roundTrip = 0; roundTrip < 6; roundTrip++) {
-            // Supply sets the pace: each round trip brings what the pulls out carried, and the copier takes it all.
-            now += 50 * MS;
-            depth.taken(depth.depth() * 32L, now);
-            depths.add(depth.depth());
-        }
-        assertThat(depths).as("2 x depth + 1 each round trip, up to the most").containsExactly(5, 11, 23, 32, 32, 32);
+        assertThat(deepened(new PullDepth(32), 6)).as("2 x depth + 1 each round trip, up to the most")
+            .containsExactly(5, 11, 23, 32, 32, 32);
     }
 
     @Test
@@ -62,13 +53,7 @@ class PullDepthTest {
     @Test
     void aSlowerPaceShrinksItOnePullAtATime() {
         PullDepth depth = new PullDepth(32);
-        depth.pulled(50 * MS, 32);
-        depth.taken(0, now);
-        for (int i = 0; i < 5; i++) {
-            now += 50 * MS;
-            depth.taken(depth.depth() * 32L, now);
-        }
-        assertThat(depth.depth()).isEqualTo(32);
+        assertThat(deepened(depth, 5)).endsWith(32);
         now += 50 * MS;
         depth.taken(0, now); // the copier paused (a slow target)
         assertThat(depth.depth()).isEqualTo(31);
@@ -93,5 +78,21 @@ class PullDepthTest {
         now += 50 * MS;
         depth.taken(64, now);
         assertThat(depth.depth()).isEqualTo(5);
+    }
+
+    /**
+     * A queue 50 ms away whose pace the supply sets: each round trip the copier takes all that the pulls out
+     * brought. The depths after each round trip.
+     */
+    private List<Integer> deepened(PullDepth depth, int roundTrips) {
+        depth.pulled(50 * MS, 32);
+        depth.taken(0, now); // starts the measure
+        List<Integer> depths = new ArrayList<>();
+        for (int roundTrip = 0; roundTrip < roundTrips; roundTrip++) {
+            now += 50 * MS;
+            depth.taken(depth.depth() * 32L, now);
+            depths.add(depth.depth());
+        }
+        return depths;
     }
 }
