@@ -23,7 +23,7 @@ import java.time.Duration;
  *                       most this much (plus what was in flight); 100ms to 5m
  * @param pullsInFlight  most pulls a queue has out at once while it has a backlog: across a region each pull takes a
  *                       round trip and brings at most 32 messages (8 from disk). A queue keeps as many out as a round
- *                       trip needs at the pace it is copied (two on loopback), up to this; 1 (one at a time, as
+ *                       trip needs at the pace it is copied (few on loopback), up to this; 1 (one at a time, as
  *                       RocketMQ's consumer) to 64
  * @throws InvalidConfigException naming the key out of its range
  */
