@@ -217,11 +217,16 @@ public final class Checkpointer implements AutoCloseable {
                 targetEnds.put(targetQueue, end);
             }
             // Never past the target queue's end. Just after a send the end may lag (the broker indexes what it
-            // stored a moment later); after the topic was deleted and created again it is far below syncs that
-            // point into the old one. Either way the group resumes at the end: it skips nothing, re-reads nothing
-            // more. (The syncs start anew with the first copy into a new topic: OffsetSyncStore.record.)
-            if (translated.get().targetOffset() > end) {
-                return Optional.of(new OffsetSyncStore.Translation(targetQueue, end, translated.get().reReadAtMost()));
+            // stored a moment later: hundreds of messages on a busy broker); after the topic was deleted and
+            // created again it is far below syncs that point into the old one. Either way the group resumes at the
+            // end, which skips nothing, and may read again every copy from there up to the translation: they count
+            // in its bound. (The syncs start anew with the first copy into a new topic: OffsetSyncStore.record.)
+            //
+            //   target:  ... [end] ..... [translated]     end lagging: the copies in between were consumed
+            long beyond = translated.get().targetOffset() - end;
+            if (beyond > 0) {
+                return Optional.of(new OffsetSyncStore.Translation(targetQueue, end,
+                    translated.get().reReadAtMost() + beyond));
             }
             return translated;
         }
