@@ -3,7 +3,6 @@ package dev.ferry.copy;
 import dev.ferry.names.FerryNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -94,6 +93,12 @@ final class Batches {
      */
     static final class Encoder {
         private final PropertyWriter writer = new PropertyWriter();
+        private final PropertyScan scan = new PropertyScan();
+
+        /** Reads a source message's stored properties for the copy written next ({@link OriginStamp}). */
+        PropertyScan scan() {
+            return scan;
+        }
 
         /**
          * Encodes the copy's properties; gives it a message ID first if it has none, as the producer would (copies
@@ -133,14 +138,37 @@ final class Batches {
 
         /** The copy whose properties were just written, with message ID {@code id} (one of them). */
         Entry written(String topic, byte[] body, int flag, String id, long originTimeMillis) {
-            Message copy = new Message();
+            Message copy = new IdOnly(id);
             copy.setTopic(topic);
             copy.setBody(body);
             copy.setFlag(flag);
-            Map<String, String> idOnly = new HashMap<>(2);
-            idOnly.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, id);
-            MessageAccessor.setProperties(copy, idOnly);
             return new Entry(copy, writer.toByteArray(), originTimeMillis, false);
+        }
+    }
+
+    /**
+     * A copy in a batch, whose properties are its entry's bytes: it answers for its message ID only (what the client
+     * asks of each copy of a batch, to name the send in its result), without a map per copy, until it is given
+     * its map ({@link Entry#message()}).
+     */
+    private static final class IdOnly extends Message {
+        private final String id;
+
+        IdOnly(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String getProperty(String name) {
+            if (super.getProperties() == null) {
+                return MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.equals(name) ? id : null;
+            }
+            return super.getProperty(name);
+        }
+
+        @Override
+        public boolean hasProperty(String name) {
+            return super.getProperties() == null ? getProperty(name) != null : super.hasProperty(name);
         }
     }
 

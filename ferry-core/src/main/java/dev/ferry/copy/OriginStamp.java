@@ -158,48 +158,42 @@ public final class OriginStamp {
     /**
      * As {@link #stamp}, saying whether the source's stamp was forged, the copy encoded by {@code encoder}.
      *
-     * <p>The copy's properties are written straight from the source's map, then the stamp, into the encoder's
-     * buffer: no map, and no string for a number or the path. This runs for every message copied, and the profile
-     * showed building a property map per copy and walking it again to encode it as the copy threads' largest cost.
-     * A property is written once: a source property the stamp sets is left out of the first pass.
+     * <p>The copy's properties are written straight from the source's, then the stamp, into the encoder's buffer:
+     * no map, and no string for a number or the path. This runs for every message copied, and the profile showed
+     * building a property map per copy and walking it again to encode it as the copy threads' largest cost. A
+     * message read by Ferry's pull layer still holds its properties as stored ({@link ReadMessage}): those that
+     * travel are copied byte for byte, and the few the stamp needs are looked up in the bytes. A property is written
+     * once: a source property the stamp sets is left out of the first pass.
      */
     Stamped copy(MessageExt source, String targetTopic, String targetCluster, Batches.Encoder encoder) {
         if (targetCluster.equals(sourceCluster)) {
             return LOOP;
         }
-        Map<String, String> from = source.getProperties() != null ? source.getProperties() : Map.of();
-        boolean forged = signature.isPresent() && claimsStamp(from)
-            && !signature.get().verifies(sourceCluster, from);
+        byte[] stored = storedProperties(source, encoder);
+        PropertyWriter out = encoder.writer();
+        PropertyScan read = encoder.scan();
+        read.scan(stored, out);
+        boolean forged = signature.isPresent() && read.claimsStamp()
+            && !signature.get().verifies(sourceCluster, source.getProperties());
         // A forged stamp says nothing: the message is taken as produced here.
-        String path = forged ? null : from.get(PATH);
+        String path = forged ? null : read.path();
         if (onPath(path, targetCluster)) {
             return LOOP;
         }
-        PropertyWriter out = encoder.writer();
         // Each signed value's place in the buffer: start, end.
         int[] signed = signature.isPresent() ? new int[2 * StampSignature.FIELDS] : null;
-        String id = null;
-        for (Map.Entry<String, String> property : from.entrySet()) {
-            String name = property.getKey();
-            String value = property.getValue();
-            if (value != null && PropertyFates.carried(name)) {
-                out.name(name);
-                int start = out.position();
-                out.value(value).end();
-                if (name.equals(ID)) {
-                    id = value;
-                    mark(signed, StampSignature.ID, start, out.position() - 1);
-                }
-            }
+        String id = read.id();
+        if (id != null) {
+            mark(signed, StampSignature.ID, read.idStart(), read.idEnd());
         }
         for (Map.Entry<String, String> property : userStamp.entrySet()) {
             String name = property.getKey();
-            if (!(from.get(name) != null && PropertyFates.carried(name))) {
+            if (!(RawProperties.has(stored, name) && PropertyFates.carried(name))) {
                 out.name(name).value(property.getValue()).end();
             }
         }
-        String origin = forged ? null : from.get(ORIGIN);
-        String originTime = forged ? null : from.get(ORIGIN_TIME);
+        String origin = forged ? null : read.origin();
+        String originTime = forged ? null : read.originTime();
         int start = out.name(ORIGIN_NAME).position();
         if (origin != null) {
             out.value(origin);
@@ -251,6 +245,27 @@ public final class OriginStamp {
             originTimeMillis)), forged);
     }
 
+    /**
+     * The source's properties as stored: as read by Ferry's pull layer, when nothing that travels was put on them
+     * since (the client marks the last message of a pull with the queue's offsets, which do not); else its map,
+     * encoded.
+     */
+    private static byte[] storedProperties(MessageExt source, Batches.Encoder encoder) {
+        if (source instanceof ReadMessage read && read.rawProperties() != null && !travels(read.putSinceRead())) {
+            return read.rawProperties();
+        }
+        return source.getProperties() == null ? new byte[0] : encoder.properties(source.getProperties());
+    }
+
+    private static boolean travels(Map<String, String> put) {
+        for (String name : put.keySet()) {
+            if (PropertyFates.carried(name) || PropertyFates.stamped(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void mark(int[] signed, int field, int start, int end) {
         if (signed != null) {
             signed[2 * field] = start;
@@ -268,16 +283,6 @@ public final class OriginStamp {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Whether the message carries any property of a stamp: a local message carries none. */
-    private static boolean claimsStamp(Map<String, String> properties) {
-        for (String name : FerryNames.STAMP) {
-            if (properties.containsKey(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

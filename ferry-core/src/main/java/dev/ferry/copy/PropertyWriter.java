@@ -73,6 +73,14 @@ final class PropertyWriter {
         return this;
     }
 
+    /** A whole property as stored, {@code name 0x01 value} in {@code stored[from, to)}, then its end. */
+    void entry(byte[] stored, int from, int to) {
+        room(to - from + 1);
+        System.arraycopy(stored, from, buffer, at, to - from);
+        at += to - from;
+        end();
+    }
+
     /** One ASCII character. */
     PropertyWriter value(char ascii) {
         return put((byte) ascii);

@@ -6,13 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.rocketmq.common.compression.CompressorFactory;
-import org.apache.rocketmq.common.message.MessageAccessor;
-import org.apache.rocketmq.common.message.MessageClientExt;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageVersion;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
@@ -26,8 +21,8 @@ import org.apache.rocketmq.common.sysflag.MessageSysFlag;
  *
  * <pre>
  *   client's decoding                                 here
- *   properties: a String of them all, then a map      a map sized for them, straight from the bytes; the names,
- *   of 128 slots, new name and value Strings          which repeat from message to message, shared
+ *   properties: a String of them all, then a map      the bytes as stored, read where they lie
+ *   of 128 slots, new name and value Strings          ({@link ReadMessage}, {@link RawProperties})
  *   topic, hosts: new objects per message             shared while they repeat (they do, within a pull)
  *   offset message ID: computed per message           computed when asked ({@link ReadMessage})
  * </pre>
@@ -36,30 +31,10 @@ import org.apache.rocketmq.common.sysflag.MessageSysFlag;
  */
 final class PullDecoder {
 
-    private static final byte NAME_VALUE = 1;
-    private static final byte PROPERTY_END = 2;
-    /** Slots for property names (a power of two): names repeat, so one String per name, not one per message. */
-    private static final int NAME_SLOTS = 64;
-
-    private final byte[][] nameBytes = new byte[NAME_SLOTS][];
-    private final String[] names = new String[NAME_SLOTS];
     private byte[] topicBytes = new byte[0];
     private String topic;
     private InetSocketAddress lastBornHost;
     private InetSocketAddress lastStoreHost;
-
-    /** A message the client reads from a pull: its offset message ID computed when first asked. */
-    static final class ReadMessage extends MessageClientExt {
-        @Override
-        public String getOffsetMsgId() {
-            String id = super.getOffsetMsgId();
-            if (id == null && getStoreHost() != null) {
-                id = MessageDecoder.createMessageId(getStoreHost(), getCommitLogOffset());
-                setOffsetMsgId(id);
-            }
-            return id;
-        }
-    }
 
     /**
      * Every message of the pull, in order; null when one cannot be decoded here (the caller decodes the pull as the
@@ -119,7 +94,9 @@ final class PullDecoder {
         message.setTopic(topic(buffer, version.getTopicLength(buffer)));
         short propertiesLength = buffer.getShort();
         if (propertiesLength > 0) {
-            properties(buffer, propertiesLength, message);
+            byte[] properties = new byte[propertiesLength];
+            buffer.get(properties);
+            message.setRawProperties(properties);
         }
         return message;
     }
@@ -143,63 +120,5 @@ final class PullDecoder {
         }
         buffer.position(at + length);
         return topic;
-    }
-
-    /**
-     * {@code name 0x01 value 0x02 ...}, read as the client's {@code string2messageProperties} reads it: an entry
-     * shorter than three characters, or without a name or a value, is skipped; a later entry of a name wins.
-     */
-    private void properties(ByteBuffer buffer, int length, MessageExt message) {
-        byte[] bytes = buffer.array();
-        int start = buffer.position();
-        int end = start + length;
-        buffer.position(end);
-        Map<String, String> properties = new HashMap<>(Math.max(4, count(bytes, start, end) * 4 / 3 + 1));
-        int index = start;
-        while (index < end) {
-            int entryEnd = indexOf(bytes, PROPERTY_END, index, end);
-            int separator = indexOf(bytes, NAME_VALUE, index, entryEnd);
-            if (entryEnd - index >= 3 && separator > index && separator < entryEnd - 1) {
-                properties.put(name(bytes, index, separator),
-                    new String(bytes, separator + 1, entryEnd - separator - 1, StandardCharsets.UTF_8));
-            }
-            index = entryEnd + 1;
-        }
-        MessageAccessor.setProperties(message, properties);
-    }
-
-    /** The name in {@code bytes[from, to)}: the String made for it before, when its slot still holds it. */
-    private String name(byte[] bytes, int from, int to) {
-        int hash = 1;
-        for (int i = from; i < to; i++) {
-            hash = 31 * hash + bytes[i];
-        }
-        int slot = (hash ^ (hash >>> 16)) & (NAME_SLOTS - 1);
-        byte[] known = nameBytes[slot];
-        if (known != null && Arrays.equals(known, 0, known.length, bytes, from, to)) {
-            return names[slot];
-        }
-        nameBytes[slot] = Arrays.copyOfRange(bytes, from, to);
-        names[slot] = new String(bytes, from, to - from, StandardCharsets.UTF_8);
-        return names[slot];
-    }
-
-    private static int count(byte[] bytes, int from, int to) {
-        int entries = 1;
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == PROPERTY_END) {
-                entries++;
-            }
-        }
-        return entries;
-    }
-
-    private static int indexOf(byte[] bytes, byte wanted, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        return to;
     }
 }

@@ -121,19 +121,23 @@ final class ReadAhead extends PullAPIWrapper {
             messages.removeIf(message -> message.getTags() == null
                 || !subscription.getTagsSet().contains(message.getTags()));
         }
-        String minOffset = Long.toString(pull.getMinOffset());
-        String maxOffset = Long.toString(pull.getMaxOffset());
         for (MessageExt message : messages) {
             if (Boolean.parseBoolean(message.getProperty(MessageConst.PROPERTY_TRANSACTION_PREPARED))) {
                 message.setTransactionId(message.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX));
             }
-            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MIN_OFFSET, minOffset);
-            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MAX_OFFSET, maxOffset);
             message.setBrokerName(queue.getBrokerName());
             message.setQueueId(queue.getQueueId());
             if (pull.getOffsetDelta() != null) {
                 message.setQueueOffset(pull.getOffsetDelta() + message.getQueueOffset());
             }
+        }
+        if (!messages.isEmpty()) {
+            // The client marks every message with the queue's offsets; its consumer reads them off the last of a
+            // pull only (ProcessQueue, for the queue's lag). A put lands in a map beside the properties a message
+            // keeps as stored (ReadMessage): on the last one only.
+            MessageExt last = messages.get(messages.size() - 1);
+            MessageAccessor.putProperty(last, MessageConst.PROPERTY_MIN_OFFSET, Long.toString(pull.getMinOffset()));
+            MessageAccessor.putProperty(last, MessageConst.PROPERTY_MAX_OFFSET, Long.toString(pull.getMaxOffset()));
         }
         pull.setMsgFoundList(messages);
         pull.setMessageBinary(null);

@@ -45,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code decode}: the client's decoding of a pull ({@code MessageDecoder.decodesBatch});</li>
  *   <li>{@code decodeAsFerry}: {@link PullDecoder}'s, which {@link ReadAhead} uses in its place;</li>
- *   <li>{@code stampAndEncode}: {@link OriginStamp} writing each copy's properties (of messages decoded once);
+ *   <li>{@code stampAndEncode}: {@link OriginStamp} writing each copy's properties (of messages decoded once, as
+ *       Ferry decodes them: their properties as stored);
  *       {@code stampSignedAndEncode} with a signing key;</li>
  *   <li>{@code join}: {@link Batches#join} writing the batch body of copies stamped once;</li>
  *   <li>{@code copy}: the three in turn, as {@code QueueCopier} does them, decoded as Ferry does;</li>
@@ -107,7 +108,7 @@ public class CopyPathBenchmark {
             System.arraycopy(one, 0, pulled, at, one.length);
             at += one.length;
         }
-        decoded = pull();
+        decoded = pullAsFerry();
         stamped = stampAndEncode(decoded, stamp);
     }
 
@@ -122,14 +123,15 @@ public class CopyPathBenchmark {
         return messages;
     }
 
-    /** {@link PullDecoder}'s decoding of the pull, and the same offsets. */
+    /** {@link PullDecoder}'s decoding of the pull, the offsets on its last message as {@link ReadAhead} puts them. */
     private List<MessageExt> pullAsFerry() {
         List<MessageExt> messages = decoder.decode(pulled, true);
         for (MessageExt message : messages) {
-            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MIN_OFFSET, "0");
-            MessageAccessor.putProperty(message, MessageConst.PROPERTY_MAX_OFFSET, "2000");
             message.setBrokerName("broker-a");
         }
+        MessageExt last = messages.get(messages.size() - 1);
+        MessageAccessor.putProperty(last, MessageConst.PROPERTY_MIN_OFFSET, "0");
+        MessageAccessor.putProperty(last, MessageConst.PROPERTY_MAX_OFFSET, "2000");
         return messages;
     }
 

@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.rocketmq.common.compression.CompressionType;
 import org.apache.rocketmq.common.compression.CompressorFactory;
 import org.apache.rocketmq.common.message.MessageAccessor;
@@ -55,6 +57,22 @@ class PullDecoderTest {
     }
 
     @Test
+    void whatIsPutOnAMessageReadIsSeenBeforeItsStoredPropertiesAndKeptWhenTheyAreDecoded() throws Exception {
+        MessageExt stored = message(new Random(3), 1);
+        stored.setTags("tag-1");
+        stored.putUserProperty("seq", "1");
+        MessageExt read = new PullDecoder().decode(MessageDecoder.encode(stored, false), true).get(0);
+        MessageAccessor.putProperty(read, "seq", "put");
+        MessageAccessor.putProperty(read, MessageConst.PROPERTY_MAX_OFFSET, "9");
+
+        assertThat(read.getProperty("seq")).isEqualTo("put");
+        assertThat(read.getTags()).as("still read from the stored bytes").isEqualTo("tag-1");
+        assertThat(read.getProperties()).containsEntry("seq", "put").containsEntry(MessageConst.PROPERTY_MAX_OFFSET,
+            "9").containsKey(MessageConst.PROPERTY_TAGS);
+        assertThat(((ReadMessage) read).rawProperties()).as("decoded once, an ordinary message since").isNull();
+    }
+
+    @Test
     void leavesAPullWithAnInnerBatchToTheClient() throws Exception {
         MessageExt message = message(new Random(1), 0);
         message.setSysFlag(MessageSysFlag.INNER_BATCH_FLAG | MessageSysFlag.NEED_UNWRAP_FLAG);
@@ -69,9 +87,20 @@ class PullDecoderTest {
 
     private static void assertSame(MessageExt ferry, MessageExt client, String which) {
         assertThat(ferry).as(which).isInstanceOf(MessageClientExt.class);
+        // Looked up one by one while still as stored, then all at once (the client's message makes an empty map
+        // for a lookup where it had none).
+        Map<String, String> properties = client.getProperties() == null ? null : Map.copyOf(client.getProperties());
+        for (String name : properties == null ? Set.<String>of() : properties.keySet()) {
+            assertThat(ferry.getProperty(name)).as(which + ", " + name).isEqualTo(client.getProperty(name));
+            assertThat(ferry.hasProperty(name)).as(which + ", " + name).isTrue();
+        }
+        assertThat(ferry.getProperty("absent")).as(which).isNull();
+        assertThat(ferry.getTags()).as(which).isEqualTo(client.getTags());
+        assertThat(ferry.getKeys()).as(which).isEqualTo(client.getKeys());
+        assertThat(ferry.getMsgId()).as(which).isEqualTo(client.getMsgId());
         assertThat(ferry.getTopic()).as(which).isEqualTo(client.getTopic());
         assertThat(ferry.getBody()).as(which).isEqualTo(client.getBody());
-        assertThat(ferry.getProperties()).as(which).isEqualTo(client.getProperties());
+        assertThat(ferry.getProperties()).as(which).isEqualTo(properties);
         assertThat(ferry.getFlag()).as(which).isEqualTo(client.getFlag());
         assertThat(ferry.getSysFlag()).as(which).isEqualTo(client.getSysFlag());
         assertThat(ferry.getQueueId()).as(which).isEqualTo(client.getQueueId());
@@ -87,9 +116,6 @@ class PullDecoderTest {
         assertThat(ferry.getPreparedTransactionOffset()).as(which).isEqualTo(client.getPreparedTransactionOffset());
         assertThat(((MessageClientExt) ferry).getOffsetMsgId()).as(which)
             .isEqualTo(((MessageClientExt) client).getOffsetMsgId());
-        assertThat(ferry.getMsgId()).as(which).isEqualTo(client.getMsgId());
-        assertThat(ferry.getTags()).as(which).isEqualTo(client.getTags());
-        assertThat(ferry.getKeys()).as(which).isEqualTo(client.getKeys());
     }
 
     /** Messages as a broker stores them, one after another, as a pull answers them. */
