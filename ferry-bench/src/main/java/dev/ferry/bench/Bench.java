@@ -36,8 +36,9 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *   <li>measured <b>rounds</b>, each with Ferry paused while the producer writes the round's messages into the
  *       source and then straight into the target (the <b>ceiling</b>), and then <b>Ferry catching up</b> that
  *       backlog;</li>
- *   <li><b>Ferry under live load</b>: a steady rate into the source ({@link LiveLoad}); each copy's delay from
- *       the source's store time to the target's;</li>
+ *   <li><b>Ferry under live load</b>: steady rates into the source ({@link LiveLoad}), 100 msg/s and the live
+ *       rate, on loopback and (with a round trip) with the source far; each copy's delay from the source's store
+ *       time to the target's;</li>
  *   <li><b>the target down</b> under that load: Ferry's memory, the backlog, and how fast it drains.</li>
  * </ol>
  *
@@ -57,6 +58,8 @@ public final class Bench {
     static final String TOPIC = "bench";
     private static final String CEILING_TOPIC = "bench-ceiling";
     private static final String NAIVE_TOPIC = "bench-naive";
+    /** The quiet topic's rate of the live load (msg/s), beside the live rate. */
+    static final int LOW_RATE = 100;
 
     /**
      * What to run.
@@ -161,7 +164,8 @@ public final class Bench {
                     double ferryCpu = caughtUp.cpuSeconds().getOrDefault("Ferry", -1.0);
                     double cpuPerMillion = ferryCpu < 0 ? -1 : ferryCpu / (caughtUp.messages() / 1e6);
 
-                    BenchReport.Live live = live(sourceCluster, targetCluster, targetAdmin, ferry);
+                    List<BenchReport.Live> live = live(sourceCluster, targetCluster, targetAdmin,
+                        far() ? sourceCluster.proxy() : null);
                     BenchReport.Outage outage = options.outageSeconds() > 0
                         ? outage(sourceCluster, targetCluster, sourceAdmin, targetAdmin, ferry) : null;
                     long peakHeap = ferry.since(0).stream().mapToLong(Stat::heapUsed).max().orElse(0);
@@ -406,9 +410,36 @@ public final class Bench {
         return total;
     }
 
-    private BenchReport.Live live(ClusterProcess source, ClusterProcess target, ClusterAdmin targetAdmin,
-                                  FerryChild ferry) throws Exception {
-        say(String.format("Ferry under live load: %,d msg/s for %d s ...", options.liveRate(), options.liveSeconds()));
+    /**
+     * Ferry's delay under steady loads: {@value #LOW_RATE} msg/s (a quiet topic, where a copier that waits to fill
+     * batches would show) and the live rate, on loopback and, with a round trip, with the source far (Ferry in the
+     * target's region, its pulls held at the far broker until a message arrives).
+     */
+    private List<BenchReport.Live> live(ClusterProcess source, ClusterProcess target, ClusterAdmin targetAdmin,
+                                        DelayProxy sourceProxy) throws Exception {
+        List<Integer> rates = options.liveRate() > LOW_RATE ? List.of(LOW_RATE, options.liveRate())
+            : List.of(options.liveRate());
+        List<BenchReport.Live> live = new ArrayList<>();
+        for (int rate : rates) {
+            live.add(liveAt(rate, 0, source, target, targetAdmin));
+        }
+        if (sourceProxy != null) {
+            sourceProxy.delay(Duration.ofNanos(Duration.ofMillis(options.rttMillis()).toNanos() / 2));
+            try {
+                for (int rate : rates) {
+                    live.add(liveAt(rate, options.rttMillis(), source, target, targetAdmin));
+                }
+            } finally {
+                sourceProxy.delay(Duration.ZERO);
+            }
+        }
+        return live;
+    }
+
+    private BenchReport.Live liveAt(int rate, int rttMillis, ClusterProcess source, ClusterProcess target,
+                                    ClusterAdmin targetAdmin) throws Exception {
+        say(String.format("Ferry under live load: %,d msg/s for %d s%s ...", rate, options.liveSeconds(),
+            rttMillis == 0 ? "" : ", the source " + rttMillis + " ms round trip away"));
         List<MessageQueue> queues = targetAdmin.queues(TOPIC);
         Map<MessageQueue, Long> from = new HashMap<>();
         for (MessageQueue queue : queues) {
@@ -417,14 +448,14 @@ public final class Bench {
         long before = count(targetAdmin, queues);
         long sent;
         try (LiveLoad load = new LiveLoad(source.namesrvAddr(), messages)) {
-            sent = load.run(TOPIC, "live", options.liveRate(), options.liveSeconds());
+            sent = load.run(TOPIC, "live-" + rate + "-" + rttMillis, rate, options.liveSeconds());
         }
         awaitCount(targetAdmin, queues, before + sent, "the live load's copies");
         long[] delays = delays(target.namesrvAddr(), from, sent);
         Delays summary = Delays.of(delays);
         say(String.format("  delay: p50 %d ms, p99 %d ms, max %d ms over %,d messages", summary.p50(), summary.p99(),
             summary.max(), summary.count()));
-        return new BenchReport.Live(options.liveRate(), options.liveSeconds(), sent, delays.length, summary);
+        return new BenchReport.Live(rate, rttMillis, options.liveSeconds(), sent, delays.length, summary);
     }
 
     /** Each copy's delay: its store time on the target minus its origin's store time, which Ferry carries. */

@@ -25,7 +25,7 @@ final class Chart {
             + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         throughput(svg, report);
-        delays(svg, report.live().delays());
+        delays(svg, report.mainLive().delays());
         svg.append("</svg>\n");
         return svg.toString();
     }

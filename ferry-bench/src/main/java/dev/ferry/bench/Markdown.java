@@ -64,10 +64,12 @@ final class Markdown {
         }
         t.append(String.format(Locale.ROOT, "| peak heap (limit %s) / peak RSS | %d MiB / %s |%n", r.cost().heapLimit(),
             r.cost().peakHeapMiB(), r.cost().peakRssMiB() < 0 ? "n/a" : r.cost().peakRssMiB() + " MiB"));
-        Delays d = r.live().delays();
-        t.append(String.format(Locale.ROOT, "| delay under %,d msg/s for %d s (%,d messages): p50 / p90 / p99 / p99.9 / max |"
-            + " %d / %d / %d / %d / %d ms |%n", r.live().rate(), r.live().seconds(), d.count(), d.p50(), d.p90(), d.p99(),
-            d.p999(), d.max()));
+        for (BenchReport.Live live : r.live()) {
+            Delays d = live.delays();
+            t.append(String.format(Locale.ROOT, "| delay under %,d msg/s %s for %d s (%,d messages): p50 / p90 / p99 /"
+                + " p99.9 / max | %d / %d / %d / %d / %d ms |%n", live.rate(), live.where(), live.seconds(), d.count(),
+                d.p50(), d.p90(), d.p99(), d.p999(), d.max()));
+        }
         BenchReport.Outage o = r.outage();
         if (o != null) {
             t.append(String.format(Locale.ROOT, "| target down %d s under load: peak backlog | %,d messages |%n",

@@ -1,6 +1,7 @@
 package dev.ferry.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,18 +70,24 @@ class SmallBenchTest {
         assertThat(report.cost().cpuSecondsPerMillion()).isPositive();
         assertThat(report.cost().peakHeapMiB()).isPositive().isLessThanOrEqualTo(128);
 
-        // 500 msg/s for 4 s: every message sent is copied, and each copy has a delay.
-        assertThat(report.live().sent()).isEqualTo(2_000);
-        assertThat(report.live().copied()).isEqualTo(2_000);
-        Delays delays = report.live().delays();
-        assertThat(delays.count()).isEqualTo(2_000);
-        assertThat(delays.p50()).isNotNegative().isLessThanOrEqualTo(delays.p99());
-        assertThat(delays.p99()).isLessThanOrEqualTo(delays.max());
-        assertThat(java.util.Arrays.stream(delays.bucketCounts()).sum()).isEqualTo(2_000);
+        // 100 and 500 msg/s for 4 s, on loopback and with the source far: every message sent is copied, and each
+        // copy has a delay.
+        assertThat(report.live()).extracting(BenchReport.Live::rate, BenchReport.Live::rttMillis)
+            .containsExactly(tuple(100, 0), tuple(500, 0), tuple(100, 20), tuple(500, 20));
+        for (BenchReport.Live live : report.live()) {
+            assertThat(live.sent()).isEqualTo(live.rate() * 4L);
+            assertThat(live.copied()).isEqualTo(live.sent());
+            Delays delays = live.delays();
+            assertThat(delays.count()).isEqualTo(live.sent());
+            assertThat(delays.p50()).isNotNegative().isLessThanOrEqualTo(delays.p99());
+            assertThat(delays.p99()).isLessThanOrEqualTo(delays.max());
+            assertThat(java.util.Arrays.stream(delays.bucketCounts()).sum()).isEqualTo(live.sent());
+        }
+        long liveSent = report.live().stream().mapToLong(BenchReport.Live::sent).sum();
 
         // The outage: 2 s of load, 3 s down, 2 s more, at 500 msg/s; all of it on the target afterwards.
         BenchReport.Outage outage = report.outage();
-        assertThat(outage.sourceMessages()).isEqualTo(1_000 + 2 * 3 * 3_000 + 2_000 + 500 * 7);
+        assertThat(outage.sourceMessages()).isEqualTo(1_000 + 2 * 3 * 3_000 + liveSent + 500 * 7);
         assertThat(outage.targetMessages()).isGreaterThanOrEqualTo(outage.sourceMessages());
         assertThat(outage.duplicates()).isEqualTo(outage.targetMessages() - outage.sourceMessages());
         assertThat(outage.peakBacklog()).isPositive();
@@ -92,14 +99,18 @@ class SmallBenchTest {
         assertThat(json.path("rounds")).hasSize(2);
         assertThat(json.path("sourceFar").path("messages").asLong()).isEqualTo(6_000);
         assertThat(json.path("options").path("rttMillis").asInt()).isEqualTo(20);
-        assertThat(json.path("live").path("delays").path("p99").asLong()).isEqualTo(delays.p99());
+        assertThat(json.path("live")).hasSize(4);
+        assertThat(json.path("live").path(1).path("delays").path("p99").asLong())
+            .isEqualTo(report.live().get(1).delays().p99());
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("bench.svg").toFile());
         assertThat(output).contains("| Ferry catching up the backlog | 6,000 |").contains("| ... round 2: ceiling ").contains("held:").contains("bench.json");
         assertThat(output).contains("| Ferry catching up, the **source** 20 ms round trip away: ")
             .contains("| Ferry catching up, the **target** 20 ms round trip away: ");
-        assertThat(report.verdicts()).hasSize(6);
-        assertThat(report.verdicts().get(4)).contains("source 20 ms round trip away").containsPattern("rounds: \\d+%, \\d+%\\)");
+        assertThat(report.verdicts()).hasSize(9);
+        assertThat(report.verdicts().get(3)).contains("p99 delay").contains("at 100 msg/s on loopback (target <= 100 ms)");
+        assertThat(report.verdicts().get(6)).contains("at 500 msg/s with the source 20 ms round trip away (target <= 120 ms)");
+        assertThat(report.verdicts().get(7)).contains("catch-up with the source 20 ms round trip away").containsPattern("rounds: \\d+%, \\d+%\\)");
         assertThat(report.verdicts().get(0)).as("every round's ratio is shown").containsPattern("rounds: \\d+%, \\d+%\\)");
 
         // The docs section is replaced, not appended, on a second run.
