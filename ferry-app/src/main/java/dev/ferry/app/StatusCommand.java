@@ -66,11 +66,21 @@ final class StatusCommand implements Callable<Integer> {
             out.print(clusterTable(running.path("clusters")));
             out.println();
             rows = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
             for (JsonNode link : running.path("links")) {
                 LinkStatus s = JSON.treeToValue(link, LinkStatus.class);
+                if (s.warnings() != null) {
+                    s.warnings().forEach(w -> warnings.add(s.backup() + ", " + s.source() + " -> " + s.target() + ": "
+                        + w));
+                }
                 rows.add(new Row(s.backup(), s.source() + " -> " + s.target(),
                     s.state().text() + (s.reason() == null ? "" : " (" + s.reason() + ")"),
                     Long.toString(s.copied()), number(s.backlog()), number(s.delayMillis()), number(s.heldOnReturn())));
+            }
+            if (!warnings.isEmpty()) {
+                out.println("To align by hand:");
+                warnings.stream().distinct().forEach(w -> out.println("  " + w));
+                out.println();
             }
             checkpoints = new ArrayList<>();
             for (JsonNode checkpoint : running.path("checkpoints")) {

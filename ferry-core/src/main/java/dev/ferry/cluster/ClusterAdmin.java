@@ -152,6 +152,41 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
+     * Grows {@code topic} to at least {@code queueCount} queues, the same number on each master that has it (as
+     * {@link #ensureTopic} spreads them), keeping everything else of each broker's config of it (type, attributes,
+     * order flag, permission); never shrinks a broker's. Returns once the NameServer routes the new queues; false
+     * when no broker needed more.
+     */
+    public boolean growTopic(String topic, int queueCount) throws Exception {
+        List<String> masters = brokers.masterAddresses();
+        int perBroker = Math.max(1, (queueCount + masters.size() - 1) / masters.size());
+        boolean grew = false;
+        for (String address : masters) {
+            TopicConfig now;
+            try {
+                now = admin.examineTopicConfig(address, topic);
+            } catch (MQBrokerException notThere) {
+                continue; // a broker without the topic: the operator's to add it to
+            }
+            if (now == null || now.getReadQueueNums() >= perBroker && now.getWriteQueueNums() >= perBroker) {
+                continue;
+            }
+            TopicConfig grown = new TopicConfig(now);
+            grown.setReadQueueNums(Math.max(perBroker, now.getReadQueueNums()));
+            grown.setWriteQueueNums(Math.max(perBroker, now.getWriteQueueNums()));
+            // No attributes in the update: the broker keeps the ones it has (message.type among them).
+            grown.setAttributes(new HashMap<>());
+            admin.createAndUpdateTopicConfig(address, grown);
+            grew = true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (grew && queues(topic).size() < queueCount && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        return grew;
+    }
+
+    /**
      * The topic's config as the master of its first broker group keeps it (type, attributes, order flag); empty
      * when the cluster does not route the topic or no master answers.
      */

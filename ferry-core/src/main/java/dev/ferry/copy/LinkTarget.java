@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
+import java.util.List;
 import java.util.Set;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
@@ -40,6 +41,11 @@ final class LinkTarget implements CopyTarget, AutoCloseable {
 
     void start() throws Exception {
         sender.start();
+    }
+
+    /** What an operator should align on the target's topics by hand ({@link TargetTopics}). */
+    List<String> warnings() {
+        return topics.warnings();
     }
 
     @Override

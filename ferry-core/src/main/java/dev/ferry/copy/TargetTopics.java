@@ -19,8 +19,22 @@ import org.slf4j.LoggerFactory;
  * Where each source queue's messages go on the target: the target topic's name, and per source queue the one
  * target queue {@link QueueMapping} chooses and keeps. A target topic that does not exist is created with the
  * source's queue count and the source topic's type and attributes ({@code message.type} FIFO, DELAY...), before
- * its first message is sent; one that exists is left as it is, with a warning when its type is not the source's.
- * Heartbeats keep their topic's name whatever the backup's mapping.
+ * its first message is sent. Heartbeats keep their topic's name whatever the backup's mapping.
+ *
+ * <p>A target topic in step with its source (created here, or found with as many queues) grows with it: when the
+ * source topic gains queues, so does the target, on every broker alike. One that exists out of step is the
+ * operator's, and is left as it is with a warning, in the log once and in the link's status while it lasts:
+ *
+ * <pre>
+ *   target topic            source grows 8 -&gt; 16    warning
+ *   created here / 8 queues  grown to 16              -
+ *   existing, 4 queues       left at 4                "... has 4 queues, the source's 16: ..."
+ *   existing, another type   left as it is            "... is a FIFO topic on the source, but ... NORMAL ..."
+ * </pre>
+ *
+ * A target with fewer queues still takes every copy: several source queues share a target queue, each in its
+ * order. After a restart a target found with fewer queues than the source is taken as out of step: whether the
+ * source grew meanwhile cannot be told.
  *
  * <p>Routes are asked of the NameServers when a queue is met that is not known yet, after a send failed, and
  * otherwise at most every {@value #ROUTE_MAX_AGE_MILLIS} ms, so that a grown topic or a broker made read-only is
@@ -42,12 +56,16 @@ final class TargetTopics {
     private final TopicMapping mapping;
     private final Function<MessageQueue, Optional<MessageQueue>> syncedTarget;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    /** What an operator should align by hand, per source topic and kind ("type", "queues"). */
+    private final Map<String, String> warnings = new ConcurrentHashMap<>();
 
     /** One source topic's mapping and when its routes were last asked for. */
     private static final class Topic {
         final QueueMapping mapping = new QueueMapping();
         long routesAskedAt;
         boolean stale = true;
+        /** The target topic has as many queues as the source's, or was created here: it grows with it. */
+        boolean inStep;
     }
 
     /**
@@ -97,10 +115,13 @@ final class TargetTopics {
         boolean first = !topic.mapping.knowsTargets();
         if (first) {
             TopicConfig like = sourceConfig(sourceTopic);
-            if (!targetAdmin.ensureTopic(targetTopic, sources.size(), like) && like != null) {
+            boolean created = targetAdmin.ensureTopic(targetTopic, sources.size(), like);
+            if (!created && like != null) {
                 warnIfTypesDiffer(sourceTopic, targetTopic, like);
             }
+            topic.inStep = created || targetAdmin.queues(targetTopic).size() >= sources.size();
         }
+        keepInStep(sourceTopic, targetTopic, sources.size(), topic);
         List<MessageQueue> newSources = topic.mapping.learnSources(sources);
         // A queue met for the first time (at start, or when its broker is back) goes on where its copies went.
         for (MessageQueue source : newSources) {
@@ -124,6 +145,45 @@ final class TargetTopics {
         }
     }
 
+    /**
+     * Grows a target topic in step with a source topic that gained queues; names one out of step that has fewer.
+     */
+    private void keepInStep(String sourceTopic, String targetTopic, int sourceQueues, Topic topic) throws Exception {
+        int targetQueues = targetAdmin.queues(targetTopic).size();
+        if (targetQueues >= sourceQueues) {
+            warnings.remove(sourceTopic + "/queues");
+            return;
+        }
+        String why = "Ferry leaves a topic it did not create as it is";
+        if (topic.inStep) {
+            try {
+                if (targetAdmin.growTopic(targetTopic, sourceQueues)) {
+                    LOG.info("{} -> {}: topic {} grew to {} queues on the source: target topic {} grown from {} to"
+                        + " match", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic,
+                        sourceQueues, targetTopic, targetQueues);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // Copies go on into the queues there are: a topic not grown is named, never a reason to stop.
+                why = "Ferry could not grow it (" + SendFailure.describe(e) + ")";
+            }
+        }
+        String warning = String.format("target topic %s has %d queues, the source's %s has %d: %s, and source queues"
+            + " share target queues (each in its order); consumers on %s read with fewer queues (to align it: mqadmin"
+            + " updateTopic -c <cluster> -t %s -r <n> -w <n>, n per broker)", targetTopic, targetQueues, sourceTopic,
+            sourceQueues, why, targetAdmin.cluster().name(), targetTopic);
+        if (warnings.put(sourceTopic + "/queues", warning) == null) {
+            LOG.warn("{} -> {}: {}", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), warning);
+        }
+    }
+
+    /** What an operator should align on the target by hand, one line each; empty when nothing. */
+    List<String> warnings() {
+        return warnings.values().stream().sorted().toList();
+    }
+
     /** The source topic's config, to create the target topic like it; null (a plain topic) when it cannot be read. */
     private TopicConfig sourceConfig(String sourceTopic) {
         try {
@@ -141,11 +201,13 @@ final class TargetTopics {
         try {
             Optional<TopicConfig> target = targetAdmin.topicConfig(targetTopic);
             if (target.isPresent() && !messageType(target.get()).equals(messageType(source))) {
-                LOG.warn("{} -> {}: topic {} is a {} topic on the source, but {} is a {} topic on the target: Ferry"
-                    + " leaves a topic that exists as it is; its consumers read the copies as {} messages (to align"
-                    + " it: mqadmin updateTopic -t {} -a +message.type={})", sourceAdmin.cluster().name(),
-                    targetAdmin.cluster().name(), sourceTopic, messageType(source), targetTopic,
-                    messageType(target.get()), messageType(target.get()), targetTopic, messageType(source));
+                String warning = String.format("topic %s is a %s topic on the source, but %s is a %s topic on the"
+                    + " target: Ferry leaves a topic that exists as it is; its consumers read the copies as %s messages"
+                    + " (to align it: mqadmin updateTopic -t %s -a +message.type=%s)", sourceTopic,
+                    messageType(source), targetTopic, messageType(target.get()), messageType(target.get()),
+                    targetTopic, messageType(source));
+                warnings.put(sourceTopic + "/type", warning);
+                LOG.warn("{} -> {}: {}", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), warning);
             }
         } catch (Exception e) {
             LOG.debug("target topic {}: type not compared: {}", targetTopic, e.toString());

@@ -57,6 +57,8 @@ public final class Checkpointer implements AutoCloseable {
     private final Map<String, Checkpoint> lastTaken = new ConcurrentHashMap<>();
     /** Per key of {@link #lastTaken}: the group's lag on the translated queues when it was taken. */
     private final Map<String, Long> lagAtTaken = new ConcurrentHashMap<>();
+    /** Groups this process gave the target the source's settings of (or tried to): once each. */
+    private final Set<String> groupsOnTarget = ConcurrentHashMap.newKeySet();
     /** Groups (and topics) the last round could not checkpoint: logged once when it starts, once when it ends. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
@@ -189,6 +191,7 @@ public final class Checkpointer implements AutoCloseable {
         Checkpoint last = lastWritten.get(key);
         boolean due = !checkpoint.sameProgress(last) || checkpoint.time() - last.time() >= REFRESH_MILLIS;
         if (due) {
+            groupOnTarget(group);
             topic.write(checkpoint);
             lastWritten.put(key, checkpoint);
         }
@@ -233,6 +236,31 @@ public final class Checkpointer implements AutoCloseable {
         Optional<MessageQueue> targetQueue = syncs.targetOf(queue);
         return targetQueue.isEmpty() ? Optional.empty()
             : syncs.fromTargetStart(queue, target.minOffset(targetQueue.get()));
+    }
+
+    /**
+     * Before a group's first checkpoint, in every mode: the group is created on the target with the source's
+     * settings (orderly consumption, retries, broadcast...) where it is missing, so that whatever later moves its
+     * offsets there (a failover, following) finds it as the applications know it, not as a default. A target that
+     * refuses (a user without the right to create groups) is logged once; the checkpoint is written all the same,
+     * and a failover creates the group with RocketMQ's defaults.
+     */
+    private void groupOnTarget(String group) {
+        if (!groupsOnTarget.add(group)) {
+            return;
+        }
+        try {
+            SubscriptionGroupConfig settings = source.groupConfig(group);
+            if (settings != null) {
+                target.ensureGroupLike(settings);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("{}: group {} not created on {} with its settings on {} ({}); a failover there creates it with"
+                + " RocketMQ's defaults", name, group, target.cluster().name(), source.cluster().name(),
+                e.toString());
+        }
     }
 
     /** Moves a group that is not live on the target forward to the checkpoint there. */

@@ -111,6 +111,8 @@ public final class FerryMetrics {
             tags, watch, key, LinkStatus::inFlightBytes);
         gauge(registry, "ferry.link.healthy", null, "1 while the link runs or catches up, 0 otherwise", tags, watch,
             key, s -> s.healthy() ? 1 : 0);
+        gauge(registry, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
+            tags, watch, key, s -> s.warnings() == null ? 0 : s.warnings().size());
         for (LinkState state : LinkState.values()) {
             gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
                 state.text()), watch, key, s -> s.state() == state ? 1 : 0);

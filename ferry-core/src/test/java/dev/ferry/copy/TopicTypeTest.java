@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A target topic Ferry creates is of the source topic's type ({@code message.type}): a FIFO topic's copies land in
  * a FIFO topic, which the 5.x clients and proxy of the target region treat as one. A target topic that exists with
- * another type is left as it is, with a warning that names both types and the command that aligns them.
+ * another type is left as it is, with a warning that names both types and the command that aligns them, in the log
+ * and in the link's status.
  */
 class TopicTypeTest {
 
@@ -43,6 +44,9 @@ class TopicTypeTest {
             onA.send("fifo-here-only", "types", 0, 40, 4);
             await().atMost(Duration.ofSeconds(60)).until(() -> b.messageCount("fifo-receipts") >= 40
                 && b.messageCount("fifo-here-only") >= 40);
+            assertThat(ferry.status().get(0).warnings()).as("in the link's status while it lasts").singleElement()
+                .asString().contains("topic fifo-here-only is a FIFO topic on the source, but fifo-here-only is a"
+                    + " NORMAL topic on the target");
         } finally {
             logger.detachAppender(log);
         }
