@@ -190,6 +190,7 @@ public final class Link implements AutoCloseable {
         LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
             sourceAdmin.cluster().name(), backup.startFrom(), chosen.loopCheck());
         probes.start(() -> sourceProbe.probe(chosen.filteredAtBroker()), sourceRights, targetProbe, slaveReads);
+        probes.commitEvery(settings.commitInterval(), consumer.getDefaultMQPushConsumerImpl()::persistConsumerOffset);
     }
 
     /**

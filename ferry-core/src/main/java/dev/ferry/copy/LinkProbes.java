@@ -1,5 +1,6 @@
 package dev.ferry.copy;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,16 @@ final class LinkProbes implements AutoCloseable {
                 LOG.warn("{}: reading from source slaves failed: {}", linkName, SendFailure.describe(e), e);
             }
         }, SLAVE_READS_MILLIS, SLAVE_READS_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes the consumer's offsets to the source every {@code interval} from now. RocketMQ's client does so too,
+     * but first 10 s after it starts, and with read-ahead the consumer's own pulls, which also carry its offset,
+     * are rare: a process that died in its first seconds re-read everything it had copied.
+     */
+    void commitEvery(Duration interval, Runnable commit) {
+        long millis = interval.toMillis();
+        probes.scheduleWithFixedDelay(commit, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
