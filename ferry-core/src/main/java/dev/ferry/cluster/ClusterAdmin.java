@@ -211,6 +211,15 @@ public final class ClusterAdmin implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Timer messages this cluster holds for {@code topics} and has not delivered yet (see {@link PendingTimers});
+     * empty when a master does not say.
+     */
+    public OptionalLong pendingTimerMessages(Collection<String> topics) throws Exception {
+        return PendingTimers.count(admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
+            .getRemotingClient(), brokers.masterAddresses(), topics, TIMEOUT_MILLIS);
+    }
+
     /** Creates the consumer group on every master broker when it is missing there. */
     public void ensureGroup(String group, boolean orderly) throws Exception {
         for (String address : brokers.masterAddresses()) {

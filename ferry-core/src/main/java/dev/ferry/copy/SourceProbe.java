@@ -10,17 +10,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks a link's source for its group's progress, to notice the source going and coming back: one log line when
  * it stops answering, one when it answers again with what it holds that is not yet copied (see
- * {@link SourceReach}).
+ * {@link SourceReach}). Now and then also how many timer messages the source holds for the link's topics, not
+ * yet due: Ferry copies them once due, so until then they are in the source region only.
  */
 final class SourceProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
+    /** How often the pending timer messages are asked for: one request per source master. */
+    private static final long TIMERS_EVERY_MILLIS = 10_000;
 
     private final ClusterAdmin sourceAdmin;
     private final String group;
     private final List<String> topics;
     private final String linkName;
     private final SourceReach reach = new SourceReach();
+    private long timersAskedAt;
+    private volatile long pendingTimers = -1;
 
     SourceProbe(ClusterAdmin sourceAdmin, String group, List<String> topics, String linkName) {
         this.sourceAdmin = sourceAdmin;
@@ -49,6 +54,7 @@ final class SourceProbe {
             }
             return false;
         }
+        askTimersNowAndThen();
         SourceReach.Change change = reach.reached(backlog);
         if (change == SourceReach.Change.BACK || change == SourceReach.Change.FIRST_REACHED && backlog > 0) {
             // Through a broker-side filter the link reads past messages it does not copy: the figure counts them.
@@ -57,6 +63,26 @@ final class SourceProbe {
                 filteredAtBroker ? "read by this link (its filter passes over some)" : "copied");
         }
         return true;
+    }
+
+    private void askTimersNowAndThen() {
+        long now = System.currentTimeMillis();
+        if (now - timersAskedAt < TIMERS_EVERY_MILLIS) {
+            return;
+        }
+        timersAskedAt = now;
+        try {
+            pendingTimers = sourceAdmin.pendingTimerMessages(topics).orElse(-1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            pendingTimers = -1;
+        }
+    }
+
+    /** Timer messages the source holds for the link's topics, not yet due; -1 when it does not say. */
+    long pendingTimers() {
+        return pendingTimers;
     }
 
     /** Why the source is not reached; null while it is. */

@@ -111,6 +111,9 @@ public final class FerryMetrics {
             tags, watch, key, LinkStatus::inFlightBytes);
         gauge(registry, "ferry.link.healthy", null, "1 while the link runs or catches up, 0 otherwise", tags, watch,
             key, s -> s.healthy() ? 1 : 0);
+        gauge(registry, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
+            + " topics, not yet due (copied once due)", tags, watch, key,
+            s -> s.pendingTimers() < 0 ? Double.NaN : s.pendingTimers());
         gauge(registry, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
             tags, watch, key, s -> s.warnings() == null ? 0 : s.warnings().size());
         for (LinkState state : LinkState.values()) {

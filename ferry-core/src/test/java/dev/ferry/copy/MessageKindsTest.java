@@ -83,6 +83,25 @@ class MessageKindsTest {
     }
 
     @Test
+    void timerMessagesNotYetDueAreShownPendingAndCopiedOnceDue() throws Exception {
+        source.createTopic("timer-pending", 2);
+        try (TestMessages producer = new TestMessages(source.namesrvAddr());
+             Ferry ferry = Ferry.start(config(backup("timer-pending", "timer-pending")))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 0);
+            Message timed = TestMessages.message("timer-pending", "timer", 1);
+            long dueAt = System.currentTimeMillis() + 20_000;
+            timed.setDeliverTimeMs(dueAt);
+            producer.sendOne(timed);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 1);
+            assertThat(ferry.status().get(0).copied()).as("not before it is due").isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() == 1
+                && ferry.status().get(0).pendingTimers() == 0);
+            MessageExt copy = TopicReader.readAll(target.namesrvAddr(), "timer-pending", 1).get(0);
+            assertThat(copy.getStoreTimestamp()).as("copied once due").isGreaterThanOrEqualTo(dueAt - 1_000);
+        }
+    }
+
+    @Test
     void transactionalMessagesAreCopiedOnlyOnceCommitted() throws Exception {
         source.createTopic("tx", 2);
         TransactionMQProducer producer = new TransactionMQProducer("tx-producer");
