@@ -4,7 +4,6 @@ import dev.ferry.config.ClusterConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.exception.OffsetNotFoundException;
@@ -41,11 +39,13 @@ public final class ClusterAdmin implements AutoCloseable {
     private final ClusterConfig cluster;
     private final DefaultMQAdminExt admin;
     private final ClusterBrokers brokers;
+    private final TopicCreation topics;
 
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
         this.admin = admin;
         this.brokers = new ClusterBrokers(cluster, admin);
+        this.topics = new TopicCreation(cluster, admin, brokers);
     }
 
     public static ClusterAdmin connect(ClusterConfig cluster) throws Exception {
@@ -105,85 +105,51 @@ public final class ClusterAdmin implements AutoCloseable {
      * @return true when this call created it
      */
     public boolean ensureTopic(String topic, int queueCount) throws Exception {
-        return ensureTopic(topic, queueCount, null);
+        return ensureTopic(topic, queueCount, null, Map.of());
     }
 
     /**
-     * As {@link #ensureTopic(String, int)}, and a topic created here takes {@code like}'s type and attributes
-     * ({@code message.type} FIFO, DELAY, TRANSACTION..., the order flag, the filter type), so that the clients and
-     * proxies of this cluster treat it as the source's; never its permission (a read-only source topic must not
-     * make a target topic nothing can be copied into).
-     *
-     * @param like the topic config to follow; null: a plain topic
+     * As {@link #ensureTopic(String, int)}, shaped like another cluster's topic (see {@link TopicCreation}): its
+     * type and attributes ({@code like}; null: a plain topic) and its queues per broker ({@code layout}, from
+     * {@link #queueLayout}; empty: {@code queueCount} spread evenly).
      */
-    public boolean ensureTopic(String topic, int queueCount, TopicConfig like) throws Exception {
+    public boolean ensureTopic(String topic, int queueCount, TopicConfig like, Map<String, QueueLayout.Queues> layout)
+        throws Exception {
         if (route(topic) != null) {
             return false;
         }
-        List<String> masters = brokers.masterAddresses();
-        if (masters.isEmpty()) {
-            throw new IllegalStateException("cluster '" + cluster.name() + "' has no master broker to create topic '"
-                + topic + "' on");
-        }
-        int perBroker = Math.max(1, (queueCount + masters.size() - 1) / masters.size());
-        for (String address : masters) {
-            TopicConfig config = new TopicConfig(topic, perBroker, perBroker, PermName.PERM_READ | PermName.PERM_WRITE);
-            if (like != null) {
-                Map<String, String> attributes = new HashMap<>();
-                like.getAttributes().forEach((key, value) -> attributes.put("+" + key, value));
-                config.setAttributes(attributes);
-                config.setOrder(like.isOrder());
-                config.setTopicFilterType(like.getTopicFilterType());
-            }
-            admin.createAndUpdateTopicConfig(address, config);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (route(topic) == null) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("cluster '" + cluster.name() + "': topic '" + topic
-                    + "' was created but is not routed by the NameServer after 30 s");
-            }
-            Thread.sleep(200);
-        }
-        LOG.info("Created topic {} with {} queue(s) on each of {} broker(s) of cluster {}{}", topic, perBroker,
-            masters.size(), cluster.name(), like == null || like.getAttributes().isEmpty() ? ""
-                : " (attributes " + new TreeMap<>(like.getAttributes()) + ")");
+        topics.create(topic, queueCount, like, layout, () -> routedQueues(topic));
         return true;
     }
 
     /**
-     * Grows {@code topic} to at least {@code queueCount} queues, the same number on each master that has it (as
-     * {@link #ensureTopic} spreads them), keeping everything else of each broker's config of it (type, attributes,
-     * order flag, permission); never shrinks a broker's. Returns once the NameServer routes the new queues; false
+     * Grows {@code topic} to at least {@code queueCount} queues, shaped as {@code layout} where the clusters have the
+     * same broker groups (see {@link TopicCreation#grow}). Returns once the NameServer routes the new queues; false
      * when no broker needed more.
      */
-    public boolean growTopic(String topic, int queueCount) throws Exception {
-        List<String> masters = brokers.masterAddresses();
-        int perBroker = Math.max(1, (queueCount + masters.size() - 1) / masters.size());
-        boolean grew = false;
-        for (String address : masters) {
-            TopicConfig now;
-            try {
-                now = admin.examineTopicConfig(address, topic);
-            } catch (MQBrokerException notThere) {
-                continue; // a broker without the topic: the operator's to add it to
+    public boolean growTopic(String topic, int queueCount, Map<String, QueueLayout.Queues> layout) throws Exception {
+        return topics.grow(topic, queueCount, layout, () -> routedQueues(topic));
+    }
+
+    /** The topic's read and write queues per broker, by broker name; empty when the topic does not exist. */
+    public Map<String, QueueLayout.Queues> queueLayout(String topic) throws Exception {
+        TopicRouteData route = route(topic);
+        Map<String, QueueLayout.Queues> layout = new TreeMap<>();
+        if (route != null) {
+            for (QueueData data : route.getQueueDatas()) {
+                layout.put(data.getBrokerName(), new QueueLayout.Queues(data.getReadQueueNums(),
+                    data.getWriteQueueNums()));
             }
-            if (now == null || now.getReadQueueNums() >= perBroker && now.getWriteQueueNums() >= perBroker) {
-                continue;
-            }
-            TopicConfig grown = new TopicConfig(now);
-            grown.setReadQueueNums(Math.max(perBroker, now.getReadQueueNums()));
-            grown.setWriteQueueNums(Math.max(perBroker, now.getWriteQueueNums()));
-            // No attributes in the update: the broker keeps the ones it has (message.type among them).
-            grown.setAttributes(new HashMap<>());
-            admin.createAndUpdateTopicConfig(address, grown);
-            grew = true;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (grew && queues(topic).size() < queueCount && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        return layout;
+    }
+
+    private int routedQueues(String topic) {
+        try {
+            return queues(topic).size();
+        } catch (Exception notYet) {
+            return 0;
         }
-        return grew;
     }
 
     /**

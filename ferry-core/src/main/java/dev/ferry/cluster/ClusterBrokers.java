@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -137,15 +138,20 @@ public final class ClusterBrokers {
 
     /** Every master broker address the NameServer knows, sorted. */
     public List<String> masterAddresses() throws Exception {
+        return List.copyOf(new TreeSet<>(masters().values()));
+    }
+
+    /** Each broker group with a master online: its name and its master's address, by name. */
+    public SortedMap<String, String> masters() throws Exception {
         ClusterInfo info = admin.examineBrokerClusterInfo();
-        TreeSet<String> masters = new TreeSet<>();
+        SortedMap<String, String> masters = new TreeMap<>();
         for (Map.Entry<String, BrokerData> broker : info.getBrokerAddrTable().entrySet()) {
             String master = broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID);
             if (master != null) {
-                masters.add(master);
+                masters.put(broker.getKey(), master);
             }
         }
-        return List.copyOf(masters);
+        return masters;
     }
 
     String masterAddress(String brokerName) throws Exception {

@@ -162,8 +162,9 @@ public final class OriginStamp {
      * no map, and no string for a number or the path. This runs for every message copied, and the profile showed
      * building a property map per copy and walking it again to encode it as the copy threads' largest cost. A
      * message read by Ferry's pull layer still holds its properties as stored ({@link ReadMessage}): those that
-     * travel are copied byte for byte, and the few the stamp needs are looked up in the bytes. A property is written
-     * once: a source property the stamp sets is left out of the first pass.
+     * travel are copied byte for byte, in the one pass that notes the few the stamp reads ({@link PropertyScan}); a
+     * message with a map has it encoded first. A property is written once: a source property the stamp sets is left
+     * out of the first pass.
      */
     Stamped copy(MessageExt source, String targetTopic, String targetCluster, Batches.Encoder encoder) {
         if (targetCluster.equals(sourceCluster)) {

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * source's queue count and the source topic's type and attributes ({@code message.type} FIFO, DELAY...), before
  * its first message is sent. Heartbeats keep their topic's name whatever the backup's mapping.
  *
- * <p>A target topic in step with its source (created here, or found with as many queues) grows with it: when the
- * source topic gains queues, so does the target, on every broker alike. One that exists out of step is the
+ * <p>Where both clusters have the same broker groups (RocketMQ's default names in every region), the target topic
+ * gets on each broker the read and write queues the source topic has on the broker of that name; else the source's
+ * count spread evenly ({@code QueueLayout}). A target topic in step with its source (created here, or found with as
+ * many queues) grows with it: when the source topic gains queues, so does the target, broker by broker alike. One that exists out of step is the
  * operator's, and is left as it is with a warning, in the log once and in the link's status while it lasts:
  *
  * <pre>
@@ -115,7 +117,8 @@ final class TargetTopics {
         boolean first = !topic.mapping.knowsTargets();
         if (first) {
             TopicConfig like = sourceConfig(sourceTopic);
-            boolean created = targetAdmin.ensureTopic(targetTopic, sources.size(), like);
+            boolean created = targetAdmin.ensureTopic(targetTopic, sources.size(), like,
+                sourceAdmin.queueLayout(sourceTopic));
             if (!created && like != null) {
                 warnIfTypesDiffer(sourceTopic, targetTopic, like);
             }
@@ -157,7 +160,7 @@ final class TargetTopics {
         String why = "Ferry leaves a topic it did not create as it is";
         if (topic.inStep) {
             try {
-                if (targetAdmin.growTopic(targetTopic, sourceQueues)) {
+                if (targetAdmin.growTopic(targetTopic, sourceQueues, sourceAdmin.queueLayout(sourceTopic))) {
                     LOG.info("{} -> {}: topic {} grew to {} queues on the source: target topic {} grown from {} to"
                         + " match", sourceAdmin.cluster().name(), targetAdmin.cluster().name(), sourceTopic,
                         sourceQueues, targetTopic, targetQueues);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.QueueLayout;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -15,11 +16,13 @@ import dev.ferry.testing.TestMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Regions with two brokers each and RocketMQ's default names. A target topic Ferry created grows with its source
- * topic: queues added on the source are added on the target, and the messages of the new queues are copied. A
+ * topic: queues added on a source broker are added on the target broker of the same name, and the messages of the
+ * new queues are copied. A
  * target topic that existed with fewer queues is left as it is and named in the link's status, and still takes
  * every copy.
  */
@@ -52,14 +55,16 @@ class TargetTopicsInStepTest {
                 .contains("target topic " + FEWER + " has 2 queues, the source's " + FEWER + " has 4")
                 .contains("mqadmin updateTopic");
 
-            a.createTopic(GROWS, 4);
-            grows.addAll(onA.send(GROWS, "after", 0, 80, 8));
-            await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(GROWS) >= 120);
-            assertThat(targetAdmin.queues(GROWS)).as("grown with the source").hasSize(8);
+            // broker-a grows from 2 queues to 4; broker-b keeps 2.
+            a.createTopic(GROWS, 4, List.of("broker-a"));
+            grows.addAll(onA.send(GROWS, "after", 0, 60, 6));
+            await().atMost(Duration.ofSeconds(90)).until(() -> b.messageCount(GROWS) >= 100);
+            assertThat(targetAdmin.queueLayout(GROWS)).as("grown with the source, broker by broker").containsOnly(
+                Map.entry("broker-a", new QueueLayout.Queues(4, 4)), Map.entry("broker-b", new QueueLayout.Queues(2, 2)));
             assertThat(targetAdmin.queues(FEWER)).as("not Ferry's to grow").hasSize(2);
             assertThat(ferry.status().get(0).warnings()).hasSize(1);
         }
-        MessageIds.assertExactlyOnce(TopicReader.readAll(b.namesrvAddr(), GROWS, 120), grows, "B " + GROWS);
+        MessageIds.assertExactlyOnce(TopicReader.readAll(b.namesrvAddr(), GROWS, 100), grows, "B " + GROWS);
         MessageIds.assertExactlyOnce(TopicReader.readAll(b.namesrvAddr(), FEWER, 40), fewer, "B " + FEWER);
     }
 }
