@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where each source queue's messages go on the target: the target topic's name, and per source queue the one
- * target queue {@link QueueMapping} chooses and keeps. A target topic that does not exist is created with the
- * source's queue count and the source topic's type and attributes ({@code message.type} FIFO, DELAY...), before
- * its first message is sent. Heartbeats keep their topic's name whatever the backup's mapping.
+ * target queue {@link QueueMapping} chooses and keeps. A target topic that does not exist is created like the source
+ * topic, queues and type ({@code message.type} FIFO, DELAY...), before its first message is sent. Heartbeats keep
+ * their topic's name whatever the backup's mapping.
  *
  * <p>Where both clusters have the same broker groups (RocketMQ's default names in every region), the target topic
  * gets on each broker the read and write queues the source topic has on the broker of that name; else the source's
  * count spread evenly ({@code QueueLayout}). A target topic in step with its source (created here, or found with as
- * many queues) grows with it: when the source topic gains queues, so does the target, broker by broker alike. One that exists out of step is the
- * operator's, and is left as it is with a warning, in the log once and in the link's status while it lasts:
+ * many queues) grows with it: when the source topic gains queues, so does the target, broker by broker alike. One
+ * that exists out of step is the operator's, and is left as it is with a warning, in the log once and in the link's
+ * status while it lasts:
  *
  * <pre>
  *   target topic            source grows 8 -&gt; 16    warning
@@ -169,7 +170,9 @@ final class TargetTopics {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                // Copies go on into the queues there are: a topic not grown is named, never a reason to stop.
+                // Copies go on into the queues there are: a topic not grown is named, never a reason to stop; and
+                // not tried again every few seconds (a right missing stays missing until an operator grants it).
+                topic.inStep = false;
                 why = "Ferry could not grow it (" + SendFailure.describe(e) + ")";
             }
         }
