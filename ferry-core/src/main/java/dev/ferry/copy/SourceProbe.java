@@ -17,7 +17,7 @@ final class SourceProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
     /** How often the pending timer messages are asked for: one request per source master. */
-    private static final long TIMERS_EVERY_MILLIS = 10_000;
+    private static final long TIMERS_EVERY_MILLIS = 5_000;
 
     private final ClusterAdmin sourceAdmin;
     private final String group;

@@ -89,7 +89,7 @@ class MessageKindsTest {
              Ferry ferry = Ferry.start(config(backup("timer-pending", "timer-pending")))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 0);
             Message timed = TestMessages.message("timer-pending", "timer", 1);
-            long dueAt = System.currentTimeMillis() + 20_000;
+            long dueAt = System.currentTimeMillis() + 10_000;
             timed.setDeliverTimeMs(dueAt);
             producer.sendOne(timed);
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 1);
