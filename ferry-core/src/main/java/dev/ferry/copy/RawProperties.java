@@ -83,6 +83,36 @@ final class RawProperties {
         return false;
     }
 
+    /**
+     * The lengths of the names that count, as bits: bit {@code n} for a name of {@code n} bytes (63: 63 or more),
+     * and bit 0 always, so that 0 means "not yet known". A name whose length is not among them is not there: the
+     * client looks up properties a read message seldom has (its retry topic, a transaction flag) for every
+     * message, and each such miss would otherwise walk every entry.
+     */
+    static long nameLengths(byte[] raw) {
+        long lengths = 1;
+        for (int from = 0; from < raw.length; ) {
+            int end = entryEnd(raw, from);
+            int separator = separator(raw, from, end);
+            if (separator > 0) {
+                lengths |= 1L << Math.min(63, separator - from);
+            }
+            from = end + 1;
+        }
+        return lengths;
+    }
+
+    /** Whether a name of this many chars may be among {@code nameLengths}; always true for a non-ASCII name. */
+    static boolean mayHold(long nameLengths, String name) {
+        int length = name.length();
+        for (int i = 0; i < length; i++) {
+            if (name.charAt(i) >= 0x80) {
+                return true; // its UTF-8 length differs from its length in chars
+            }
+        }
+        return (nameLengths & (1L << Math.min(63, length))) != 0;
+    }
+
     /** Every entry that counts, the later of two with one name winning: the client's map. */
     static Map<String, String> toMap(byte[] raw) {
         Map<String, String> map = new HashMap<>();

@@ -24,9 +24,12 @@ final class ReadMessage extends MessageClientExt {
 
     /** The stored properties, until decoded into the map; null after, or when the message had none. */
     private byte[] raw;
+    /** {@link RawProperties#nameLengths} of {@code raw}, worked out at the first lookup; 0 before. */
+    private long nameLengths;
 
     void setRawProperties(byte[] raw) {
         this.raw = raw;
+        this.nameLengths = 0;
     }
 
     /** The properties as stored, or null once decoded into the map (or when the message had none). */
@@ -44,13 +47,24 @@ final class ReadMessage extends MessageClientExt {
     public String getProperty(String name) {
         Map<String, String> put = super.getProperties();
         String value = put == null ? null : put.get(name);
-        return value != null || raw == null ? value : RawProperties.get(raw, name);
+        return value != null || !mayHold(name) ? value : RawProperties.get(raw, name);
     }
 
     @Override
     public boolean hasProperty(String name) {
         Map<String, String> put = super.getProperties();
-        return put != null && put.containsKey(name) || raw != null && RawProperties.has(raw, name);
+        return put != null && put.containsKey(name) || mayHold(name) && RawProperties.has(raw, name);
+    }
+
+    /** Whether the stored properties may hold {@code name}: false for most names they do not. */
+    private boolean mayHold(String name) {
+        if (raw == null) {
+            return false;
+        }
+        if (nameLengths == 0) {
+            nameLengths = RawProperties.nameLengths(raw);
+        }
+        return RawProperties.mayHold(nameLengths, name);
     }
 
     @Override

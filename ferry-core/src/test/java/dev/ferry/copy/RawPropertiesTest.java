@@ -51,9 +51,15 @@ class RawPropertiesTest {
         for (String piece : PIECES) {
             names.add(piece);
         }
+        long lengths = RawProperties.nameLengths(raw);
         for (String name : names) {
             assertThat(RawProperties.get(raw, name)).as(which + ", " + name).isEqualTo(client.get(name));
             assertThat(RawProperties.has(raw, name)).as(which + ", " + name).isEqualTo(client.containsKey(name));
+            if (client.containsKey(name)) {
+                assertThat(RawProperties.mayHold(lengths, name)).as(which + ", never passed over: " + name).isTrue();
+            }
         }
+        assertThat(RawProperties.mayHold(lengths, "X".repeat(40))).as(which + ", a length none has")
+            .isEqualTo(client.keySet().stream().anyMatch(n -> n.getBytes(StandardCharsets.UTF_8).length == 40));
     }
 }
