@@ -70,17 +70,9 @@ final class RawProperties {
         return value;
     }
 
-    /** Whether an entry named {@code name} counts. */
+    /** Whether an entry named {@code name} counts (an entry that counts has a value). */
     static boolean has(byte[] raw, String name) {
-        for (int from = 0; from < raw.length; ) {
-            int end = entryEnd(raw, from);
-            int separator = separator(raw, from, end);
-            if (separator > 0 && nameIs(raw, from, separator, name)) {
-                return true;
-            }
-            from = end + 1;
-        }
-        return false;
+        return get(raw, name) != null;
     }
 
     /**
