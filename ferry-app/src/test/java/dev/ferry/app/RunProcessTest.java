@@ -163,7 +163,7 @@ class RunProcessTest {
     }
 
     private static Map<String, Long> seqCounts(String topic, int expected) throws Exception {
-        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), topic, expected, Duration.ofSeconds(3),
+        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), topic, expected, Duration.ofSeconds(1),
             Duration.ofSeconds(120));
         return copies.stream().collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
     }
@@ -206,7 +206,7 @@ class RunProcessTest {
             int exit = ferry.terminate();
             assertThat(exit).as("exit code on SIGTERM; log of the restarted process:%n%s", ferry.log()).isZero();
         }
-        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "killed", total, Duration.ofSeconds(3),
+        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "killed", total, Duration.ofSeconds(1),
             Duration.ofSeconds(120));
         assertInSourceOrder(copies);
         Map<String, Long> counts = copies.stream()
@@ -294,7 +294,7 @@ class RunProcessTest {
         }
         for (EmbeddedCluster region : List.of(source, target)) {
             List<MessageExt> all = TopicReader.readAll(region.namesrvAddr(), "tw-killed", 2 * perSide,
-                Duration.ofSeconds(3), Duration.ofSeconds(120));
+                Duration.ofSeconds(1), Duration.ofSeconds(120));
             List<MessageExt> copies = all.stream().filter(m -> m.getProperty(FerryNames.ORIGIN) != null).toList();
             Map<String, Long> copiesPerSeq = copies.stream()
                 .collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
