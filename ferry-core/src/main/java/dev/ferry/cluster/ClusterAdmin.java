@@ -186,6 +186,15 @@ public final class ClusterAdmin implements AutoCloseable {
             .getRemotingClient(), brokers.masterAddresses(), topics, TIMEOUT_MILLIS);
     }
 
+    /**
+     * Delay-level messages this cluster holds, over all its topics, and has not delivered yet (see
+     * {@link PendingDelays}); empty when a master does not say.
+     */
+    public OptionalLong pendingDelayedMessages() throws Exception {
+        return PendingDelays.count(admin, admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
+            .getRemotingClient(), brokers.masterAddresses(), TIMEOUT_MILLIS);
+    }
+
     /** Creates the consumer group on every master broker when it is missing there. */
     public void ensureGroup(String group, boolean orderly) throws Exception {
         for (String address : brokers.masterAddresses()) {

@@ -278,7 +278,8 @@ public final class Link implements AutoCloseable {
             sourceProbe.heldOnReturn(), targetProbe.down() == null, stats.heartbeats(), heartbeatDelay,
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
-            watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(), linkTarget.warnings());
+            watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
+            sourceProbe.pendingDelayed(), linkTarget.warnings());
     }
 
     /**

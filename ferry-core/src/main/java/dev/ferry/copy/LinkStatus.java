@@ -40,8 +40,10 @@ import java.util.List;
  * @param watermarksUndecided how often the link could not tell within its budget what the target held of a queue
  *                    it took, and copied that queue at least once
  * @param pendingTimers timer messages the source holds for the link's topics and has not delivered yet: copied
- *                    once due, in the source region only until then (-1 when the source does not say; delay-level
- *                    messages are not counted)
+ *                    once due, in the source region only until then (-1 when the source does not say)
+ * @param pendingDelayed delay-level messages ({@code setDelayTimeLevel}) the source cluster holds and has not
+ *                    delivered yet, for all its topics: RocketMQ keeps them per level, not per topic (-1 when the
+ *                    source does not say)
  * @param warnings    what an operator should align by hand, one line each: a target topic that exists with another
  *                    type or fewer queues than its source (Ferry leaves a topic it did not create as it is)
  */
@@ -52,7 +54,8 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
                          List<String> readFromSlaves, long forgedStamps, long skippedCopied,
-                         long watermarksUndecided, long pendingTimers, List<String> warnings) {
+                         long watermarksUndecided, long pendingTimers, long pendingDelayed,
+                         List<String> warnings) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks a link's source for its group's progress, to notice the source going and coming back: one log line when
  * it stops answering, one when it answers again with what it holds that is not yet copied (see
- * {@link SourceReach}). Now and then also how many timer messages the source holds for the link's topics, not
- * yet due: Ferry copies them once due, so until then they are in the source region only.
+ * {@link SourceReach}). Now and then also how many timer messages the source holds for the link's topics, and
+ * delay-level messages for any topic, not yet due: Ferry copies them once due, so until then they are in the
+ * source region only.
  */
 final class SourceProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
-    /** How often the pending timer messages are asked for: one request per source master. */
+    /** How often the pending timer and delayed messages are asked for: two or three requests per source master. */
     private static final long TIMERS_EVERY_MILLIS = 5_000;
 
     private final ClusterAdmin sourceAdmin;
@@ -26,6 +27,7 @@ final class SourceProbe {
     private final SourceReach reach = new SourceReach();
     private long timersAskedAt;
     private volatile long pendingTimers = -1;
+    private volatile long pendingDelayed = -1;
 
     SourceProbe(ClusterAdmin sourceAdmin, String group, List<String> topics, String linkName) {
         this.sourceAdmin = sourceAdmin;
@@ -73,16 +75,23 @@ final class SourceProbe {
         timersAskedAt = now;
         try {
             pendingTimers = sourceAdmin.pendingTimerMessages(topics).orElse(-1);
+            pendingDelayed = sourceAdmin.pendingDelayedMessages().orElse(-1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             pendingTimers = -1;
+            pendingDelayed = -1;
         }
     }
 
     /** Timer messages the source holds for the link's topics, not yet due; -1 when it does not say. */
     long pendingTimers() {
         return pendingTimers;
+    }
+
+    /** Delay-level messages the source holds, for any topic, not yet due; -1 when it does not say. */
+    long pendingDelayed() {
+        return pendingDelayed;
     }
 
     /** Why the source is not reached; null while it is. */

@@ -114,6 +114,9 @@ public final class FerryMetrics {
         gauge(registry, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
             + " topics, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingTimers() < 0 ? Double.NaN : s.pendingTimers());
+        gauge(registry, "ferry.pending.delayed.messages", null, "delay-level messages the source cluster holds for"
+            + " any topic, not yet due (copied once due)", tags, watch, key,
+            s -> s.pendingDelayed() < 0 ? Double.NaN : s.pendingDelayed());
         gauge(registry, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
             tags, watch, key, s -> s.warnings() == null ? 0 : s.warnings().size());
         for (LinkState state : LinkState.values()) {

@@ -67,16 +67,22 @@ class MessageKindsTest {
         source.createTopic("delayed", 2);
         try (TestMessages producer = new TestMessages(source.namesrvAddr());
              Ferry ferry = Ferry.start(config(backup("delayed", "delayed")))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingDelayed() >= 0);
+            long pendingBefore = ferry.status().get(0).pendingDelayed();
             Message delayed = TestMessages.message("delayed", "delay", 1);
-            delayed.setDelayTimeLevel(2); // 5 s
+            delayed.setDelayTimeLevel(3); // 10 s
             long sentAt = System.currentTimeMillis();
             producer.sendOne(delayed);
             producer.sendOne(TestMessages.message("delayed", "delay", 2));
-            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2);
+            // The source holds it for 10 s: the link shows it waiting (the cluster's count, over all topics).
+            await().atMost(Duration.ofSeconds(9)).until(() -> ferry.status().get(0).pendingDelayed() == pendingBefore + 1);
+            assertThat(ferry.status().get(0).copied()).as("not before it is due").isLessThanOrEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2
+                && ferry.status().get(0).pendingDelayed() == pendingBefore);
             List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "delayed", 2);
             assertThat(copies).hasSize(2);
             MessageExt copy = copies.stream().filter(m -> m.getUserProperty("seq").equals("1")).findFirst().orElseThrow();
-            assertThat(copy.getStoreTimestamp() - sentAt).as("copied only after its delay").isGreaterThanOrEqualTo(4_000);
+            assertThat(copy.getStoreTimestamp() - sentAt).as("copied only after its delay").isGreaterThanOrEqualTo(9_000);
             assertThat(copy.getDelayTimeLevel()).isZero();
             assertThat(copy.getProperty("DELAY")).isNull();
         }
