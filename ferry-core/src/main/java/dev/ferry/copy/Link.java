@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -84,6 +85,7 @@ public final class Link implements AutoCloseable {
     private LinkIdentity identity;
     /** Chosen at start; null before. */
     private volatile LinkSubscription subscription;
+    private volatile ReadAhead readAhead;
     private volatile long startedAtMillis;
     private volatile boolean started;
     private volatile boolean stopping;
@@ -180,8 +182,8 @@ public final class Link implements AutoCloseable {
         }
         linkTarget.start();
         deadLetters.start();
-        LinkConsumer.start(consumer, sourceAdmin.cluster(), name, backup.topics(), chosen.selector(),
-            heartbeats == null ? null : heartbeats.tag(), settings);
+        readAhead = LinkConsumer.start(consumer, sourceAdmin.cluster(), name, backup.topics(), chosen.selector(),
+            heartbeats == null ? null : heartbeats.tag(), settings).orElse(null);
         startedAtMillis = System.currentTimeMillis();
         started = true;
         if (heartbeats != null) {
@@ -279,7 +281,7 @@ public final class Link implements AutoCloseable {
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
             watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
-            sourceProbe.pendingDelayed(), linkTarget.warnings());
+            sourceProbe.pendingDelayed(), readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings());
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.ferry.names.FerryNames;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -81,9 +82,9 @@ final class LinkConsumer {
 
     /**
      * Subscribes the consumer to the link's topics (and its heartbeats, unless {@code heartbeatTag} is null) and
-     * starts it, with {@link ReadAhead} in its pull layer.
+     * starts it, with {@link ReadAhead} in its pull layer (empty when the client's layout does not allow it).
      */
-    static void start(DefaultMQPushConsumer consumer, ClusterConfig source, String linkName, List<String> topics,
+    static Optional<ReadAhead> start(DefaultMQPushConsumer consumer, ClusterConfig source, String linkName, List<String> topics,
                       MessageSelector selector, String heartbeatTag, CopySettings settings) throws MQClientException {
         for (String topic : topics) {
             consumer.subscribe(topic, selector);
@@ -92,10 +93,12 @@ final class LinkConsumer {
             consumer.subscribe(FerryNames.HEARTBEAT_TOPIC, heartbeatTag);
         }
         ClusterClients.start(consumer, source, consumer::start);
-        if (ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(), consumer.getConsumerGroup(),
-            settings.pullsInFlight(), settings.maxInFlightMiB() * 1024L * 1024 / 2)) {
+        Optional<ReadAhead> readAhead = ReadAhead.install(consumer.getDefaultMQPushConsumerImpl(),
+            consumer.getConsumerGroup(), settings.pullsInFlight(), settings.maxInFlightMiB() * 1024L * 1024 / 2);
+        if (readAhead.isPresent()) {
             LOG.info("{}: reads ahead while a queue has a backlog: as many pulls per queue as a round trip needs, up"
                 + " to {}", linkName, settings.pullsInFlight());
         }
+        return readAhead;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.copy;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of one link for status output, the HTTP API, metrics and tests.
@@ -44,6 +45,9 @@ import java.util.List;
  * @param pendingDelayed delay-level messages ({@code setDelayTimeLevel}) the source cluster holds and has not
  *                    delivered yet, for all its topics: RocketMQ keeps them per level, not per topic (-1 when the
  *                    source does not say)
+ * @param readAhead   the queues this process reads ahead now ({@code topic/broker/queueId}), each with the pulls it
+ *                    keeps out while it streams (as many as a round trip needs at the pace it is copied); empty
+ *                    while no queue has a backlog
  * @param warnings    what an operator should align by hand, one line each: a target topic that exists with another
  *                    type or fewer queues than its source (Ferry leaves a topic it did not create as it is)
  */
@@ -55,7 +59,7 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
                          List<String> readFromSlaves, long forgedStamps, long skippedCopied,
                          long watermarksUndecided, long pendingTimers, long pendingDelayed,
-                         List<String> warnings) {
+                         Map<String, Integer> readAhead, List<String> warnings) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

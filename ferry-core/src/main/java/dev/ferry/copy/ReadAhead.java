@@ -4,6 +4,9 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.PullCallback;
@@ -79,20 +82,37 @@ final class ReadAhead extends PullAPIWrapper {
      * Puts read-ahead in the started consumer's place of its pull layer; false (reading on without it, as RocketMQ
      * does) when this client version lays its fields out otherwise.
      */
-    static boolean install(DefaultMQPushConsumerImpl consumer, String group, int depth, long budgetBytes) {
+    static Optional<ReadAhead> install(DefaultMQPushConsumerImpl consumer, String group, int depth,
+                                       long budgetBytes) {
         if (depth <= 1) {
-            return false;
+            return Optional.empty();
         }
         try {
             Field field = DefaultMQPushConsumerImpl.class.getDeclaredField("pullAPIWrapper");
             field.setAccessible(true);
-            field.set(consumer, new ReadAhead(consumer, group, depth, budgetBytes));
-            return true;
+            ReadAhead readAhead = new ReadAhead(consumer, group, depth, budgetBytes);
+            field.set(consumer, readAhead);
+            return Optional.of(readAhead);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("{}: cannot read ahead with this RocketMQ client ({}); one pull per queue at a time", group,
                 e.toString());
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /**
+     * The queues reading ahead now, as {@code topic/broker/queueId}, each with the pulls it keeps out while it
+     * streams; sorted. Queues with nothing behind their consumer's pull (at their end) are left out.
+     */
+    SortedMap<String, Integer> depths() {
+        SortedMap<String, Integer> depths = new TreeMap<>();
+        lanes.forEach((queue, lane) -> {
+            int pulls = lane.streamingDepth();
+            if (pulls > 0) {
+                depths.put(queue.getTopic() + "/" + queue.getBrokerName() + "/" + queue.getQueueId(), pulls);
+            }
+        });
+        return depths;
     }
 
     @Override

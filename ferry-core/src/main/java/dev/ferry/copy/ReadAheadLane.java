@@ -83,9 +83,9 @@ final class ReadAheadLane {
         this.nanoClock = nanoClock;
     }
 
-    /** The pulls this lane keeps out while streaming, as measured now. */
-    synchronized int depth() {
-        return depth.depth();
+    /** The pulls this lane keeps out now: its measured depth while streaming, 0 while idle. */
+    synchronized int streamingDepth() {
+        return streaming ? depth.depth() : 0;
     }
 
     /** The consumer pulls from {@code offset}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,18 @@ class FarSourceTest {
             a.proxy().delay(Duration.ofMillis(25));
 
             try (Ferry ferry = Ferry.start(config)) {
-                await().atMost(Duration.ofMinutes(2)).until(() -> b.messageCount(TOPIC) >= MESSAGES / 8);
+                // Across the round trip the queues read ahead, each as deep as its pace needs: status shows it.
+                Map<String, Integer> deepest = new ConcurrentHashMap<>();
+                await().atMost(Duration.ofMinutes(2)).until(() -> {
+                    ferry.status().get(0).readAhead().forEach((queue, pulls) -> deepest.merge(queue, pulls, Math::max));
+                    return b.messageCount(TOPIC) >= MESSAGES / 8;
+                });
+                System.out.println("far source: pulls out per queue, deepest seen: " + deepest);
+                assertThat(deepest).isNotEmpty().allSatisfy((queue, pulls) -> {
+                    assertThat(queue).matches(TOPIC + "/broker-[ab]/[0-3]");
+                    assertThat(pulls).isBetween(PullDepth.LEAST, CopySettings.DEFAULT.pullsInFlight());
+                });
+                assertThat(deepest.values()).as("deeper than on loopback somewhere").anyMatch(pulls -> pulls > 2);
 
                 // The target answers too late for a while: sends time out (3 s), some after being stored.
                 b.proxy().delay(Duration.ofMillis(2_000));
@@ -82,6 +95,8 @@ class FarSourceTest {
                 }
                 await().atMost(Duration.ofMinutes(3)).until(() -> ferry.status().get(0).backlog() == 0);
                 skippedCopied += ferry.status().get(0).skippedCopied();
+                await("no queue reads ahead once all is copied").atMost(Duration.ofSeconds(30))
+                    .until(() -> ferry.status().get(0).readAhead().isEmpty());
             }
 
             List<MessageExt> copies = TopicReader.readAll(b, TOPIC, produced.size());

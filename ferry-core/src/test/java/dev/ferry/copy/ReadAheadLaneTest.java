@@ -120,7 +120,7 @@ class ReadAheadLaneTest {
     void acrossARegionItKeepsEnoughPullsOutForTheCopiersPace() {
         ReadAheadLane far = new ReadAheadLane(16, 1L << 30, linkBuffered, clock::get);
         QueueSimulation run = new QueueSimulation(far, 50, 0.5).run(2_000);
-        assertThat(far.depth()).as("50 ms x 64 offsets/ms needs more than the most").isEqualTo(16);
+        assertThat(far.streamingDepth()).as("50 ms x 64 offsets/ms needs more than the most").isEqualTo(16);
         assertThat(run.taken()).as("every offset once, in order").isEqualTo(offsets(100, run.at()));
         assertThat(run.at() - 100).as("16 pulls of 32 a round trip for most of 2 s").isGreaterThan(8_000);
     }
@@ -129,7 +129,7 @@ class ReadAheadLaneTest {
     void onLoopbackTwoPullsOutAreEnough() {
         ReadAheadLane near = new ReadAheadLane(16, 1L << 30, linkBuffered, clock::get);
         QueueSimulation run = new QueueSimulation(near, 1, 4).run(2_000);
-        assertThat(near.depth()).isEqualTo(2);
+        assertThat(near.streamingDepth()).isEqualTo(2);
         assertThat(run.taken()).isEqualTo(offsets(100, run.at()));
     }
 
