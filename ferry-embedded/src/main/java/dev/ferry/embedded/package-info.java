@@ -8,6 +8,10 @@
  * a TCP proxy that delays every chunk of bytes each way, to put the cluster a round trip away. Both keep RocketMQ's files and logs under their store folder
  * (or {@code target/}), never under {@code ~/store} or {@code ~/logs}.
  *
+ * <p>{@link dev.ferry.embedded.Rocketmq4Cluster} runs an Apache RocketMQ <b>4.9.x</b> cluster in a child JVM on
+ * the class path of the ferry-rocketmq4 module, for compatibility tests; only modules that declare ferry-rocketmq4
+ * as a test dependency can start one.
+ *
  * <p>Not part of Ferry's engine: it depends on no other Ferry module (ferry-core uses it in tests only), and a
  * production {@code ferry run} against real clusters loads none of it.
  */
