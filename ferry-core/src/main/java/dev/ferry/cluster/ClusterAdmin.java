@@ -40,12 +40,14 @@ public final class ClusterAdmin implements AutoCloseable {
     private final DefaultMQAdminExt admin;
     private final ClusterBrokers brokers;
     private final TopicCreation topics;
+    private final ConsumeStatsByBroker consumeStats;
 
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
         this.admin = admin;
         this.brokers = new ClusterBrokers(cluster, admin);
         this.topics = new TopicCreation(cluster, admin, brokers);
+        this.consumeStats = new ConsumeStatsByBroker(cluster.name(), admin, brokers, TIMEOUT_MILLIS);
     }
 
     public static ClusterAdmin connect(ClusterConfig cluster) throws Exception {
@@ -244,7 +246,7 @@ public final class ClusterAdmin implements AutoCloseable {
 
     /** Per queue of {@code topic}: the broker's max offset and the group's committed offset. */
     public ConsumeStats consumeStats(String group, String topic) throws Exception {
-        return admin.examineConsumeStats(group, topic);
+        return consumeStats.of(group, topic);
     }
 
     /** The group's committed offset for the queue, or empty when the group has none there. */
@@ -315,7 +317,7 @@ public final class ClusterAdmin implements AutoCloseable {
     public ConsumeStats consumeStats(String group, Collection<String> topics) throws Exception {
         ConsumeStats merged = new ConsumeStats();
         for (String topic : topics) {
-            ConsumeStats stats = admin.examineConsumeStats(group, topic);
+            ConsumeStats stats = consumeStats.of(group, topic);
             merged.getOffsetTable().putAll(stats.getOffsetTable());
             merged.setConsumeTps(merged.getConsumeTps() + stats.getConsumeTps());
         }
