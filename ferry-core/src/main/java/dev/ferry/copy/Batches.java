@@ -228,7 +228,10 @@ final class Batches {
         MessageBatch batch = new MessageBatch(copies);
         batch.setTopic(first.getTopic());
         batch.setWaitStoreMsgOK(first.isWaitStoreMsgOK());
-        MessageClientIDSetter.setUniqID(batch);
+        // No message ID of the batch's own, though the 5.5 producer gives its batches one: brokers from 4.8.0 until
+        // 5.3.x (apache/rocketmq#2343, undone by #9417) store the batch's properties after each message's, and the
+        // later of two same-named properties wins when a message is read, so on such a target every copy of the
+        // batch would carry the batch's ID instead of its source's (Rocketmq4CompatibilityTest shows it on 4.9.7).
         batch.setBody(body);
         return batch;
     }
