@@ -12,9 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
@@ -48,6 +52,7 @@ public final class Rocketmq4Cluster implements AutoCloseable {
 
     static final String READY = "FERRY-ROCKETMQ4 READY";
     static final String FAILED = "FERRY-ROCKETMQ4 FAILED";
+    private static final Pattern NOT_SUPPORTED = Pattern.compile("FERRY-ROCKETMQ4 NOT-SUPPORTED code=(\\d+)");
 
     private static final Logger LOG = LoggerFactory.getLogger(Rocketmq4Cluster.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -119,6 +124,21 @@ public final class Rocketmq4Cluster implements AutoCloseable {
     /** The child's output; RocketMQ's own logs are in {@code logs/} next to it. */
     public Path logFile() {
         return dir.resolve(ClusterProcess.LOG_FILE);
+    }
+
+    /**
+     * The request codes this cluster's servers have answered "request code not supported" so far, with how often: what
+     * a 5.x client asked that 4.9.x does not know (read from the child's output, where its servers report each).
+     */
+    public synchronized SortedMap<Integer, Integer> unsupportedRequests() {
+        SortedMap<Integer, Integer> codes = new TreeMap<>();
+        for (String line : readLog()) {
+            Matcher matcher = NOT_SUPPORTED.matcher(line);
+            if (matcher.lookingAt()) {
+                codes.merge(Integer.parseInt(matcher.group(1)), 1, Integer::sum);
+            }
+        }
+        return codes;
     }
 
     /**

@@ -17,6 +17,7 @@ import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
@@ -45,7 +46,16 @@ public final class Rocketmq4ClusterMain {
     /** RocketMQ sizes its pools for a dedicated many-core host. */
     private static final int POOL_THREADS = 2;
 
-    /** A request from anywhere but this host is refused (the broker answers it with an error). */
+    /**
+     * Printed, with the request code and the server, for every request a server answers "request code not supported":
+     * what a newer client asked that 4.9.x does not know ({@code Rocketmq4Cluster.unsupportedRequests()}).
+     */
+    static final String NOT_SUPPORTED = "FERRY-ROCKETMQ4 NOT-SUPPORTED";
+
+    /**
+     * Refuses a request from anywhere but this host (the server answers it with an error), and reports each request
+     * the server does not know.
+     */
     private static final RPCHook LOOPBACK_ONLY = new RPCHook() {
         @Override
         public void doBeforeRequest(String remoteAddr, RemotingCommand request) {
@@ -56,6 +66,9 @@ public final class Rocketmq4ClusterMain {
 
         @Override
         public void doAfterResponse(String remoteAddr, RemotingCommand request, RemotingCommand response) {
+            if (response != null && response.getCode() == RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED) {
+                System.out.println(NOT_SUPPORTED + " code=" + request.getCode() + " remark=" + response.getRemark());
+            }
         }
     };
 
