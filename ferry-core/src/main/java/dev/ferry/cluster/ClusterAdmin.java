@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.exception.OffsetNotFoundException;
@@ -41,6 +42,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final ClusterBrokers brokers;
     private final TopicCreation topics;
     private final ConsumeStatsByBroker consumeStats;
+    private final AtomicBoolean topicConfigAbsentTold = new AtomicBoolean();
 
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
@@ -172,6 +174,14 @@ public final class ClusterAdmin implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
+                if (UnknownRequest.is(e)) {
+                    if (topicConfigAbsentTold.compareAndSet(false, true)) {
+                        LOG.info("cluster {}: brokers do not tell a topic's config (GET_TOPIC_CONFIG, request code 351;"
+                            + " RocketMQ before 5.0): topics Ferry creates from this cluster's are plain ones, without"
+                            + " their order flag or type", cluster.name());
+                    }
+                    return Optional.empty();
+                }
                 LOG.debug("cluster {}: topic {}'s config not read from {}: {}", cluster.name(), topic,
                     group.getBrokerName(), e.toString());
             }

@@ -42,16 +42,6 @@ final class ConsumeStatsByBroker {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Whether {@code e} is a broker's answer that it does not know the request (a 4.x broker, for a 5.x one). */
-    static boolean notSupported(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MQBrokerException broker && broker.getResponseCode() == ResponseCode.REQUEST_CODE_NOT_SUPPORTED) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * The admin client's answer; the brokers' own, one by one, once a broker of the cluster did not know
      * GET_TOPIC_CONFIG. As the admin client does, an empty answer is an error (the group has no offsets on the topic).
@@ -61,7 +51,7 @@ final class ConsumeStatsByBroker {
             try {
                 return admin.examineConsumeStats(group, topic);
             } catch (MQBrokerException e) {
-                if (!notSupported(e)) {
+                if (!UnknownRequest.is(e)) {
                     throw e;
                 }
             }

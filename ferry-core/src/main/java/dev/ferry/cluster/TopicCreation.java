@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.TopicConfig;
@@ -29,6 +30,7 @@ final class TopicCreation {
     private final ClusterConfig cluster;
     private final DefaultMQAdminExt admin;
     private final ClusterBrokers brokers;
+    private final AtomicBoolean cannotGrowTold = new AtomicBoolean();
 
     TopicCreation(ClusterConfig cluster, DefaultMQAdminExt admin, ClusterBrokers brokers) {
         this.cluster = cluster;
@@ -80,7 +82,13 @@ final class TopicCreation {
             TopicConfig now;
             try {
                 now = admin.examineTopicConfig(master.getValue(), topic);
-            } catch (MQBrokerException notThere) {
+            } catch (MQBrokerException e) {
+                if (UnknownRequest.is(e) && cannotGrowTold.compareAndSet(false, true)) {
+                    // Its config unread, the broker's other settings of the topic could not be kept: left alone.
+                    LOG.warn("cluster {}: broker {} does not tell a topic's config (GET_TOPIC_CONFIG, request code 351;"
+                        + " RocketMQ before 5.0): Ferry grows no topic there, {} among them (mqadmin updateTopic can)",
+                        cluster.name(), master.getKey(), topic);
+                }
                 continue; // a broker without the topic: the operator's to add it to
             }
             QueueLayout.Queues wanted = shape.get(master.getKey());
