@@ -37,6 +37,11 @@ final class Ports {
         return pick(0);
     }
 
+    /** A free port for an {@link EmbeddedProxy}'s gRPC server. */
+    static int pickProxyPort() {
+        return pick(0);
+    }
+
     /** A free port for a master's HA service, which its slave connects to. */
     static int pickHaPort() {
         return pick(0);
