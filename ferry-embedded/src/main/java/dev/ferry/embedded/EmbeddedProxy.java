@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  *     netty event loops that gRPC never shuts down. {@link ProxyBoot} builds the server itself: plain text, on
  *     127.0.0.1, upstream's three interceptors in upstream's order, daemon threads it stops. Upstream's shutdown also
  *     forgets two schedulers ({@code GrpcChannelManager_}, {@code TopicRouteCacheRefresh}): stopped by reflection.
- *     {@code ProxyStartup.initThreadPoolMonitor} would start a JVM-wide static scheduler: skipped.</li>
+ *     {@code ProxyStartup.initThreadPoolMonitor} would start a JVM-wide static scheduler: skipped. A proxy that
+ *     served receives and acks still leaves three threads of upstream's running after its close
+ *     ({@code RequestHouseKeepingService1}, {@code ReturnHandleGroupWorkerThread-0/1}): not stopped yet.</li>
  * <li><b>Message types.</b> The proxy's route tells the client which message types a topic accepts (its
  *     {@code message.type} attribute); the 5.x client then refuses a message without a group for a FIFO topic
  *     itself ({@code IllegalArgumentException}). A FIFO message's group is stored as {@code __SHARDINGKEY}, and

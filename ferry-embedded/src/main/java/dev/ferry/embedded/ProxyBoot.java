@@ -127,6 +127,9 @@ final class ProxyBoot extends AbstractStartAndShutdown implements AutoCloseable 
         config.setGrpcWorkerLoopNum(2);
         // Six remoting clients to the brokers by default, each with its own threads.
         config.setRocketmqMQClientNum(1);
+        // A receive that finds nothing waits at least 5 s by default, whatever the client's await duration: tests
+        // that check "nothing more comes" would wait that long each time. The client's own duration rules from 1 s.
+        config.setGrpcClientConsumerMinLongPollingTimeoutMillis(1_000);
         config.initData();
         AuthConfig auth = new AuthConfig();
         auth.setConfigName(config.getProxyName());
