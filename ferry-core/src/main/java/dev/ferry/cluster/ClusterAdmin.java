@@ -47,7 +47,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
         this.admin = admin;
-        this.brokers = new ClusterBrokers(cluster, admin);
+        this.brokers = new ClusterBrokers(cluster, admin, TIMEOUT_MILLIS);
         this.topics = new TopicCreation(cluster, admin, brokers);
         this.consumeStats = new ConsumeStatsByBroker(cluster.name(), admin, brokers, TIMEOUT_MILLIS);
     }

@@ -10,9 +10,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.filter.ExpressionType;
+import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
@@ -28,10 +33,12 @@ public final class ClusterBrokers {
 
     private final ClusterConfig cluster;
     private final DefaultMQAdminExt admin;
+    private final long timeoutMillis;
 
-    ClusterBrokers(ClusterConfig cluster, DefaultMQAdminExt admin) {
+    ClusterBrokers(ClusterConfig cluster, DefaultMQAdminExt admin, long timeoutMillis) {
         this.cluster = cluster;
         this.admin = admin;
+        this.timeoutMillis = timeoutMillis;
     }
 
     /**
@@ -98,6 +105,32 @@ public final class ClusterBrokers {
             Properties config = admin.getBrokerConfig(address);
             if (!Boolean.parseBoolean(config.getProperty("enablePropertyFilter", "false").trim())) {
                 return false;
+            }
+        }
+        return !masters.isEmpty();
+    }
+
+    /**
+     * True when every master broker compiles {@code sql92}, asked as a consumer's start asks (CHECK_CLIENT_CONFIG);
+     * false at the first broker that answers it cannot parse it (SUBSCRIPTION_PARSE_FAILED). The grammar depends on
+     * the version: RocketMQ 4.x has no {@code CONTAINS}, {@code STARTSWITH} or {@code ENDSWITH} (5.x added them), and
+     * a consumer that subscribes with them there fails to start. Ask where {@link #propertyFilterEnabled()}: a broker
+     * without SQL-92 answers with an error, thrown here. False when the cluster has no master online.
+     */
+    public boolean compiles(String sql92) throws Exception {
+        List<String> masters = masterAddresses();
+        MQClientInstance client = admin.getDefaultMQAdminExtImpl().getMqClientInstance();
+        SubscriptionData probe = new SubscriptionData(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC, sql92);
+        probe.setExpressionType(ExpressionType.SQL92);
+        for (String address : masters) {
+            try {
+                client.getMQClientAPIImpl().checkClientInBroker(address, MixAll.TOOLS_CONSUMER_GROUP,
+                    client.getClientId(), probe, timeoutMillis);
+            } catch (MQClientException e) {
+                if (e.getResponseCode() == ResponseCode.SUBSCRIPTION_PARSE_FAILED) {
+                    return false;
+                }
+                throw e;
             }
         }
         return !masters.isEmpty();

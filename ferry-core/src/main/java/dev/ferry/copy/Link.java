@@ -158,7 +158,7 @@ public final class Link implements AutoCloseable {
             heartbeats = null;
         }
         linkTarget.learnLimits();
-        LinkSubscription chosen = LinkSubscription.choose(sourceAdmin.brokers().propertyFilterEnabled(), loopPossible, signed,
+        LinkSubscription chosen = LinkSubscription.choose(sourceSql92(), loopPossible, signed,
             backup.filter(), backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name());
         subscription = chosen;
         if (chosen.note() != null) {
@@ -193,6 +193,15 @@ public final class Link implements AutoCloseable {
             sourceAdmin.cluster().name(), backup.startFrom(), chosen.loopCheck());
         probes.start(() -> sourceProbe.probe(chosen.filteredAtBroker()), sourceRights, targetProbe, slaveReads);
         probes.commitEvery(settings.commitInterval(), consumer.getDefaultMQPushConsumerImpl()::persistConsumerOffset);
+    }
+
+    /** What SQL-92 the source's brokers evaluate: the full loop check, asked of them, tells 5.x from 4.x. */
+    private LinkSubscription.Sql92 sourceSql92() throws Exception {
+        if (!sourceAdmin.brokers().propertyFilterEnabled()) {
+            return LinkSubscription.Sql92.NONE;
+        }
+        return sourceAdmin.brokers().compiles(LoopFilter.notVisited(targetAdmin.cluster().name()))
+            ? LinkSubscription.Sql92.FULL : LinkSubscription.Sql92.WITHOUT_STRING_OPERATORS;
     }
 
     /**

@@ -24,6 +24,11 @@ import dev.ferry.names.FerryNames;
  * everything and {@link OriginStamp#stamp} drops the same messages in Ferry. Ferry checks in both cases: the
  * broker-side filter saves the transfer, the Ferry-side check is what guarantees no loop.
  *
+ * <p>RocketMQ 4.x brokers have SQL-92 without {@code STARTSWITH}, {@code ENDSWITH} and {@code CONTAINS} (a consumer
+ * subscribing with them fails to start there: SUBSCRIPTION_PARSE_FAILED). For them {@link #notCopiedFrom} passes
+ * over only the copies whose path is the target alone: in a two-way backup, every copy the other direction wrote.
+ * A longer path naming the target (a ring) reaches Ferry, which drops it.
+ *
  * <p>With a signing key it is not used at all. A producer can set {@code FERRY_PATH} to anything, and the broker
  * cannot verify a signature: it would pass over a forged path naming the target, and the message would be lost
  * without a count. Nor can any other property make the filter safe: whatever the broker can compare, a producer
@@ -47,9 +52,25 @@ final class LoopFilter {
         return "(" + path + " IS NULL OR NOT (" + onPath + "))";
     }
 
+    /**
+     * Messages that were not copied straight from {@code targetCluster}: those whose path is not the target alone.
+     * Equality only, for brokers whose SQL-92 has no string operators (RocketMQ 4.x).
+     */
+    static String notCopiedFrom(String targetCluster) {
+        return "(" + FerryNames.PATH + " IS NULL OR NOT (" + FerryNames.PATH + " = '" + targetCluster + "'))";
+    }
+
     /** The link's whole subscription: the backup's own filter, if any, and the loop check. */
     static String subscription(String backupFilter, String targetCluster) {
-        String loop = notVisited(targetCluster);
+        return and(backupFilter, notVisited(targetCluster));
+    }
+
+    /** As {@link #subscription(String, String)}, for brokers without SQL-92's string operators: {@link #notCopiedFrom}. */
+    static String subscriptionWithoutStringOperators(String backupFilter, String targetCluster) {
+        return and(backupFilter, notCopiedFrom(targetCluster));
+    }
+
+    private static String and(String backupFilter, String loop) {
         return backupFilter == null ? loop : "(" + backupFilter + ") AND " + loop;
     }
 }

@@ -1,8 +1,7 @@
 package dev.ferry.operate;
 
-import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
-import dev.ferry.cluster.ClusterClients;
+import dev.ferry.cluster.QueuePuller;
 import dev.ferry.names.FerryNames;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.consumer.PullResult;
+import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -98,33 +98,35 @@ public final class OffsetReset {
         if (from >= max) {
             return from;
         }
-        DefaultLitePullConsumer reader = new DefaultLitePullConsumer(FerryNames.OFFSET_RESET_GROUP,
-            ClusterClients.rpcHook(cluster.cluster()));
-        ClusterClients.configure(reader, cluster.cluster(), "offset-reset");
-        reader.setAutoCommit(false);
-        ClusterClients.start(reader, cluster.cluster(), reader::start);
-        try {
-            reader.assign(List.of(queue));
-            reader.seek(queue, from);
+        // Plain pulls (QueuePuller): a RocketMQ 4.x cluster refuses the 5.x lite pull consumer's requests.
+        try (QueuePuller reader = QueuePuller.open(cluster.cluster(), FerryNames.OFFSET_RESET_GROUP, "offset-reset")) {
             long next = from;
             long scanned = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (next < max && scanned < MAX_SCAN && System.nanoTime() < deadline) {
-                for (MessageExt message : reader.poll(500)) {
-                    // The seek can race with the assignment's first pull: ignore what is not the next message.
-                    if (message.getQueueOffset() != next) {
-                        continue;
+                PullResult result = reader.pull(queue, next, 32);
+                if (result.getPullStatus() == PullStatus.FOUND) {
+                    for (MessageExt message : result.getMsgFoundList()) {
+                        if (message.getQueueOffset() < next) {
+                            continue;
+                        }
+                        if (originTime(message) >= epochMillis) {
+                            return message.getQueueOffset();
+                        }
+                        next = message.getQueueOffset() + 1;
+                        if (++scanned >= MAX_SCAN) {
+                            return next;
+                        }
                     }
-                    if (originTime(message) >= epochMillis) {
-                        return next;
-                    }
-                    next++;
-                    scanned++;
+                } else if (result.getPullStatus() != PullStatus.OFFSET_ILLEGAL) {
+                    return next; // the queue's end
                 }
+                if (result.getNextBeginOffset() <= next && result.getPullStatus() != PullStatus.FOUND) {
+                    return next; // no progress
+                }
+                next = Math.max(next, result.getNextBeginOffset());
             }
             return next;
-        } finally {
-            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 

@@ -42,6 +42,27 @@ class LoopFilterTest {
         assertThat(evaluate(LoopFilter.notVisited(target), properties)).isEqualTo(copied);
     }
 
+    @ParameterizedTest(name = "4.x: path [{0}] into {1}: passed by the broker = {2}")
+    @CsvSource(nullValues = "null", value = {
+        "null, B, true",
+        "A, B, true",
+        "B, B, false",
+        "B2, B, true",
+        // Longer paths naming B pass the broker: Ferry drops them (OriginStamp).
+        "'A,B', B, true",
+        "'B,A', B, true",
+    })
+    void withoutStringOperatorsPassesOverTheCopiesStraightFromTheTarget(String path, String target, boolean passed)
+        throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        if (path != null) {
+            properties.put(FerryNames.PATH, path);
+        }
+        String sql = LoopFilter.notCopiedFrom(target);
+        assertThat(sql).doesNotContain("STARTSWITH", "ENDSWITH", "CONTAINS");
+        assertThat(evaluate(sql, properties)).isEqualTo(passed);
+    }
+
     @Test
     void combinesWithTheBackupsFilter() throws Exception {
         String sql = LoopFilter.subscription("region = 'east' OR vip = 'yes'", "B");

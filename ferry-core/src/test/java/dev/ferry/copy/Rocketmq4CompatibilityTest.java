@@ -4,22 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
+import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.Rocketmq4Cluster;
 import dev.ferry.embedded.TopicReader;
 import dev.ferry.names.FerryNames;
+import dev.ferry.operate.Failover;
 import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
+import dev.ferry.testing.TestConsumer;
 import dev.ferry.testing.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +43,9 @@ class Rocketmq4CompatibilityTest {
     private static final int MESSAGES = 2_000;
     /** Per broker: the 4.9.x topic has twice as many queues, on two brokers. */
     private static final int QUEUES = 4;
+
+    private static final String R4 = "r4-region";
+    private static final String R5 = "r5-region";
 
     private static Rocketmq4Cluster old;
     private static EmbeddedCluster current;
@@ -54,32 +65,29 @@ class Rocketmq4CompatibilityTest {
 
     /** The names of this class's clusters in Ferry's configuration: its own, as ClusterPair asks. */
     private static FerryConfig config(String backup, String source, String target, String topic) {
+        return config(TestConfigs.oneWay(backup, source, target, List.of(topic)));
+    }
+
+    private static FerryConfig config(BackupConfig backup) {
         return TestConfigs.config(List.of(
-            TestConfigs.cluster("r4-region", old.namesrvAddr(), Map.of("unit", "r4")),
-            TestConfigs.cluster("r5-region", current.namesrvAddr(), Map.of("unit", "r5"))),
-            List.of(TestConfigs.oneWay(backup, source, target, List.of(topic))));
+            TestConfigs.cluster(R4, old.namesrvAddr(), Map.of("unit", "r4")),
+            TestConfigs.cluster(R5, current.namesrvAddr(), Map.of("unit", "r5"))),
+            List.of(backup));
     }
 
     @Test
     void copiesFromFourNineToFiveFive() throws Exception {
         String topic = "compat-4to5";
         old.createTopic(topic, QUEUES);
-        // One by one: the 5.5.0 producer gives a batch a message ID of its own, and 4.9.x stores a batch's properties
-        // on each of its messages, so every message of a batch would carry the batch's ID (see Batches.join).
-        List<String> ids = new ArrayList<>();
-        try (TestMessages producer = new TestMessages(old.namesrvAddr())) {
-            for (int seq = 0; seq < MESSAGES; seq++) {
-                ids.add(producer.sendOne(TestMessages.message(topic, "4to5", seq)).getMsgId());
-            }
-        }
+        List<String> ids = sendOneByOne(topic, "4to5", MESSAGES);
         assertThat(old.messageCount(topic)).isEqualTo(MESSAGES);
         List<MessageExt> sources = TopicReader.readAll(old.namesrvAddr(), topic, MESSAGES);
 
-        copy(config("compat-4to5", "r4-region", "r5-region", topic));
+        copy(config("compat-4to5", R4, R5, topic));
 
         List<MessageExt> copies = TopicReader.readAll(current.namesrvAddr(), topic, MESSAGES);
         MessageIds.assertExactlyOnce(copies, ids, "5.5/" + topic);
-        assertCopiesOf(sources, copies, "r4-region", "r4");
+        assertCopiesOf(sources, copies, R4, "r4");
         assertOnlyKnownRequestsRefused();
     }
 
@@ -93,12 +101,200 @@ class Rocketmq4CompatibilityTest {
         }
         List<MessageExt> sources = TopicReader.readAll(current.namesrvAddr(), topic, MESSAGES);
 
-        copy(config("compat-5to4", "r5-region", "r4-region", topic));
+        copy(config("compat-5to4", R5, R4, topic));
 
         assertThat(old.messageCount(topic)).isEqualTo(MESSAGES);
         List<MessageExt> copies = TopicReader.readAll(old.namesrvAddr(), topic, MESSAGES);
         MessageIds.assertExactlyOnce(copies, ids, "4.9/" + topic);
-        assertCopiesOf(sources, copies, "r5-region", "r5");
+        assertCopiesOf(sources, copies, R5, "r5");
+        assertOnlyKnownRequestsRefused();
+    }
+
+    /**
+     * Two-way between 4.9.x and 5.5: both regions produce while Ferry copies both ways; each ends with its own messages
+     * and the peer's copies, each once, and nothing comes back. SQL-92 on FERRY_ORIGIN tells them apart on either side.
+     */
+    @Test
+    void twoWayBetweenFourNineAndFiveFiveEachMessageOnceNoLoop() throws Exception {
+        String topic = "compat-2way";
+        int perRegion = 1_000;
+        old.createTopic(topic, QUEUES);
+        current.createTopic(topic, QUEUES);
+        FerryConfig config = config(TestConfigs.twoWay("compat-aa", R4, R5, List.of(topic)));
+
+        List<String> oldIds;
+        List<String> currentIds;
+        try (Ferry ferry = Ferry.start(config)) {
+            CompletableFuture<List<String>> inOld = CompletableFuture.supplyAsync(() -> sendOneByOne(topic, "r4", perRegion));
+            CompletableFuture<List<String>> inCurrent = CompletableFuture.supplyAsync(() -> {
+                try (TestMessages producer = new TestMessages(current.namesrvAddr())) {
+                    List<String> ids = new ArrayList<>();
+                    for (int first = 0; first < perRegion; first += 250) { // slices, interleaved with copies
+                        ids.addAll(producer.send(topic, "r5", first, 250, QUEUES));
+                    }
+                    return ids;
+                } catch (Exception e) {
+                    throw new IllegalStateException("producing in 5.5 failed", e);
+                }
+            });
+            oldIds = inOld.join();
+            currentIds = inCurrent.join();
+
+            await().atMost(Duration.ofMinutes(2)).alias("both regions hold both: " + ferry.status()).until(() ->
+                old.messageCount(topic) >= 2L * perRegion && current.messageCount(topic) >= 2L * perRegion);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().stream().allMatch(l -> l.backlog() == 0));
+            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
+                old.messageCount(topic) == 2L * perRegion && current.messageCount(topic) == 2L * perRegion);
+
+            Map<String, LinkStatus> bySource = ferry.status().stream()
+                .collect(Collectors.toMap(LinkStatus::source, l -> l));
+            System.out.printf("two-way 4.9/5.5: %s%n", bySource);
+            for (LinkStatus link : bySource.values()) {
+                assertThat(link.copied()).as(link.source() + " -> " + link.target()).isEqualTo(perRegion);
+                assertThat(link.deadLettered()).isZero();
+            }
+            // 5.5 evaluates the whole loop check (FERRY_PATH with CONTAINS, STARTSWITH, ENDSWITH).
+            assertThat(bySource.get(R5).loopCheck()).isEqualTo("broker");
+            assertThat(bySource.get(R5).skippedLoop()).isZero();
+            // 4.9.x has SQL-92 without them: its brokers pass over the copies whose FERRY_PATH is 5.5 alone, which in
+            // two-way is every copy; Ferry pulled none of them.
+            LinkStatus fromOld = bySource.get(R4);
+            assertThat(fromOld.loopCheck()).isEqualTo("broker");
+            assertThat(fromOld.skippedLoop()).isZero();
+            assertThat(fromOld.received()).isEqualTo(perRegion);
+        }
+
+        checkRegion(old.namesrvAddr(), "4.9", topic, R5, oldIds, currentIds, 2 * perRegion);
+        checkRegion(current.namesrvAddr(), "5.5", topic, R4, currentIds, oldIds, 2 * perRegion);
+        assertOnlyKnownRequestsRefused();
+    }
+
+    /**
+     * Disaster recovery from a 4.9.x primary to a 5.5 standby: billing consumes part of the topic on 4.9.x and
+     * commits; Ferry copies and writes checkpoints into 5.5; the 4.9.x cluster is then taken as lost (Ferry stopped,
+     * nothing read from it any more), billing's progress is moved on 5.5 with the failover plan, and billing resumes
+     * there: it loses nothing and re-reads no more than the plan says.
+     */
+    @Test
+    void checkpointsFromFourNineFailOverToFiveFive() throws Exception {
+        String topic = "compat-dr-4to5";
+        String group = "billing";
+        old.createTopic(topic, QUEUES);
+        current.createTopic(topic, 2 * QUEUES); // as many queues as the two 4.9.x brokers have together
+        List<String> ids = sendOneByOne(topic, "dr", MESSAGES);
+
+        TestConsumer billing = TestConsumer.hangingAfter(MESSAGES / 2, group, old.namesrvAddr(), topic);
+        Set<String> consumedOnOld = billing.consumed();
+        FerryConfig config = config(TestConfigs.syncing(TestConfigs.oneWay("compat-dr", R4, R5, List.of(topic)),
+            List.of(group))).withCheckpointInterval(Duration.ofSeconds(1));
+        long checkpointed;
+        List<Failover.Move> moves;
+        try (ClusterAdmin oldAdmin = ClusterAdmin.connect(config.cluster(R4));
+             ClusterAdmin currentAdmin = ClusterAdmin.connect(config.cluster(R5))) {
+            try (Ferry ferry = Ferry.start(config)) {
+                await().atMost(Duration.ofMinutes(2)).alias("copied: " + ferry.status())
+                    .until(() -> ferry.status().get(0).copied() >= MESSAGES);
+                await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnOld.size() >= MESSAGES / 2);
+                // billing's commits have settled (it holds the rest) and the newest checkpoint on 5.5 has them.
+                long[] settled = {-1};
+                await("billing's commits on 4.9.x settle").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        long now = committed(oldAdmin, group, topic);
+                        boolean same = now == settled[0];
+                        settled[0] = now;
+                        return same;
+                    });
+                await("the checkpoint on 5.5 has billing's commits").atMost(Duration.ofSeconds(30)).until(() ->
+                    Failover.plan(currentAdmin, group, R4, topic).stream().mapToLong(Failover.Move::sourceCommitted)
+                        .sum() == settled[0]);
+                assertThat(ferry.checkpoints()).anySatisfy(c -> {
+                    assertThat(c.group()).isEqualTo(group);
+                    assertThat(c.topic()).isEqualTo(topic);
+                    assertThat(c.target()).isEqualTo(R5);
+                });
+                assertThat(ferry.status().get(0).copied()).isEqualTo(MESSAGES);
+            }
+            // 4.9.x is lost from here on: only 5.5 is read and written.
+            billing.close();
+            moves = Failover.plan(currentAdmin, group, R4, topic);
+            checkpointed = moves.stream().mapToLong(Failover.Move::sourceCommitted).sum();
+            System.out.printf("failover 4.9 -> 5.5: %s%n", moves);
+            assertThat(moves).hasSize(2 * QUEUES);
+            Failover.apply(currentAdmin, group, moves);
+            for (Failover.Move move : moves) {
+                assertThat(currentAdmin.committedOffset(group, move.queue()).orElse(-1)).isEqualTo(move.resumeAt());
+            }
+        }
+        long promised = moves.stream().mapToLong(Failover.Move::reReadAtMost).sum();
+
+        Set<String> left = new HashSet<>(ids);
+        left.removeAll(consumedOnOld);
+        TestConsumer resumed = TestConsumer.start(group, current.namesrvAddr(), topic);
+        Set<String> consumedOnNew = resumed.consumed();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> consumedOnNew.containsAll(left));
+            int settled = consumedOnNew.size();
+            await("billing on 5.5 reads nothing more").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                .until(() -> consumedOnNew.size() == settled);
+        } finally {
+            resumed.close();
+        }
+        Set<String> reRead = new HashSet<>(consumedOnNew);
+        reRead.retainAll(consumedOnOld);
+        long consumedAfterCheckpoint = consumedOnOld.size() - checkpointed;
+        System.out.printf("failover 4.9 -> 5.5: %d messages, %d consumed on 4.9.x (%d committed in the checkpoint),"
+                + " %d left, %d consumed on 5.5, %d re-read (the plan: at most %d + %d consumed past the commits)%n",
+            ids.size(), consumedOnOld.size(), checkpointed, left.size(), consumedOnNew.size(), reRead.size(), promised,
+            consumedAfterCheckpoint);
+        assertThat(consumedOnNew).containsAll(left);
+        assertThat((long) reRead.size()).isLessThanOrEqualTo(promised + consumedAfterCheckpoint);
+        assertOnlyKnownRequestsRefused();
+    }
+
+    /**
+     * The other way: a 5.5 source, a 4.9.x target. Ferry writes its checkpoints into the 4.9.x cluster (its
+     * FERRY_CHECKPOINTS topic), keeps the idle group's offsets there at them, and the failover plan reads them back
+     * and sets them.
+     */
+    @Test
+    void checkpointsFromFiveFiveAreKeptOnFourNine() throws Exception {
+        String topic = "compat-dr-5to4";
+        String group = "billing-r";
+        int messages = 1_000;
+        current.createTopic(topic, QUEUES);
+        old.createTopic(topic, QUEUES / 2); // 2 queues on each of the two brokers: as many as the source
+        try (TestMessages producer = new TestMessages(current.namesrvAddr())) {
+            producer.send(topic, "dr-r", 0, messages, QUEUES);
+        }
+        try (TestConsumer billing = TestConsumer.start(group, current.namesrvAddr(), topic)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> billing.consumed().size() >= messages);
+            billing.awaitCommittedToTheEnd(Duration.ofSeconds(30));
+        }
+        FerryConfig config = config(TestConfigs.syncing(TestConfigs.oneWay("compat-dr-r", R5, R4, List.of(topic)),
+            List.of(group))).withCheckpointInterval(Duration.ofSeconds(1));
+        try (ClusterAdmin oldAdmin = ClusterAdmin.connect(config.cluster(R4))) {
+            try (Ferry ferry = Ferry.start(config)) {
+                await().atMost(Duration.ofMinutes(2)).alias("copied: " + ferry.status())
+                    .until(() -> ferry.status().get(0).copied() >= messages);
+                await("a checkpoint of all of billing's progress on 4.9.x").atMost(Duration.ofSeconds(60)).until(() ->
+                    Failover.plan(oldAdmin, group, R5, topic).stream().mapToLong(Failover.Move::sourceCommitted)
+                        .sum() == messages);
+                // The group follows by itself: Ferry keeps its offsets on 4.9.x at the checkpoint.
+                await("billing's offsets on 4.9.x at the checkpoint").atMost(Duration.ofSeconds(30)).until(() ->
+                    Failover.plan(oldAdmin, group, R5, topic).stream().allMatch(m -> m.current() == m.resumeAt()));
+            }
+            List<Failover.Move> moves = Failover.plan(oldAdmin, group, R5, topic);
+            System.out.printf("failover 5.5 -> 4.9: %s%n", moves);
+            assertThat(moves).hasSize(QUEUES);
+            Failover.apply(oldAdmin, group, moves);
+            long resumeSum = 0;
+            for (Failover.Move move : moves) {
+                assertThat(oldAdmin.committedOffset(group, move.queue()).orElse(-1)).isEqualTo(move.resumeAt());
+                assertThat(move.resumeAt()).isEqualTo(oldAdmin.maxOffset(move.queue()));
+                resumeSum += move.resumeAt();
+            }
+            assertThat(resumeSum).as("billing read everything: it resumes at the end on 4.9.x").isEqualTo(messages);
+        }
         assertOnlyKnownRequestsRefused();
     }
 
@@ -122,6 +318,61 @@ class Rocketmq4CompatibilityTest {
             assertThat(status.copied()).isEqualTo(MESSAGES);
             assertThat(status.deadLettered()).isZero();
         }
+    }
+
+    /**
+     * Into the 4.9.x cluster one by one: the 5.5.0 producer gives a batch a message ID of its own, and 4.9.x stores a
+     * batch's properties on each of its messages, so every message of a batch would carry the batch's ID (see
+     * Batches.join).
+     */
+    private static List<String> sendOneByOne(String topic, String run, int count) {
+        List<String> ids = new ArrayList<>();
+        try (TestMessages producer = new TestMessages(old.namesrvAddr())) {
+            for (int seq = 0; seq < count; seq++) {
+                ids.add(producer.sendOne(TestMessages.message(topic, run, seq)).getMsgId());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("producing in 4.9.x failed", e);
+        }
+        return ids;
+    }
+
+    /** The group's committed offsets on every queue of the topic, summed. */
+    private static long committed(ClusterAdmin admin, String group, String topic) throws Exception {
+        long sum = 0;
+        for (MessageQueue queue : admin.queues(topic)) {
+            sum += Math.max(0, admin.committedOffset(group, queue).orElse(0));
+        }
+        return sum;
+    }
+
+    /**
+     * A region of the two-way test holds its own messages once, unmarked, and the peer's once, marked with the peer
+     * as origin and path; SQL-92 consumers with {@code FERRY_ORIGIN IS NULL} see only the region's own.
+     */
+    private static void checkRegion(String namesrv, String name, String topic, String peer, List<String> ownIds,
+                                    List<String> peerIds, int total) throws Exception {
+        List<MessageExt> all = TopicReader.readAll(namesrv, topic, total);
+        List<String> everything = new ArrayList<>(ownIds);
+        everything.addAll(peerIds);
+        MessageIds.assertExactlyOnce(all, everything, name + "/" + topic);
+        Set<String> own = Set.copyOf(ownIds);
+        for (MessageExt message : all) {
+            if (own.contains(message.getMsgId())) {
+                assertThat(message.getProperty(FerryNames.ORIGIN)).as("own message on " + name).isNull();
+            } else {
+                assertThat(message.getProperty(FerryNames.ORIGIN)).as("copy on " + name).isEqualTo(peer);
+                assertThat(message.getProperty(FerryNames.PATH)).as("copy on " + name).isEqualTo(peer);
+            }
+        }
+        Duration quiet = Duration.ofSeconds(2);
+        Duration timeout = Duration.ofSeconds(60);
+        List<MessageExt> local = TopicReader.readMatching(namesrv, topic, FerryNames.ORIGIN + " IS NULL",
+            ownIds.size(), quiet, timeout);
+        MessageIds.assertExactlyOnce(local, ownIds, name + " with FERRY_ORIGIN IS NULL");
+        List<MessageExt> fromPeer = TopicReader.readMatching(namesrv, topic, FerryNames.ORIGIN + " = '" + peer + "'",
+            peerIds.size(), quiet, timeout);
+        MessageIds.assertExactlyOnce(fromPeer, peerIds, name + " with FERRY_ORIGIN = '" + peer + "'");
     }
 
     private static void assertCopiesOf(List<MessageExt> sources, List<MessageExt> copies, String origin, String unit) {

@@ -44,6 +44,12 @@ public final class TestConfigs {
             StartFrom.EARLIEST, List.of(), OnError.DEAD_LETTER);
     }
 
+    /** {@code b} with only {@code groups} following to the target (the file's {@code syncGroups}). */
+    public static BackupConfig syncing(BackupConfig b, List<String> groups) {
+        return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), b.targetTopic(), b.filter(),
+            b.startFrom(), groups, b.onError());
+    }
+
     public static BackupConfig mapped(BackupConfig b, String targetTopic) {
         return new BackupConfig(b.name(), b.mode(), b.source(), b.target(), b.topics(), new TopicMapping(targetTopic),
             b.filter(), b.startFrom(), b.syncGroups(), b.onError());
