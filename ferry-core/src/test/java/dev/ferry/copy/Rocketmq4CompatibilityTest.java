@@ -34,9 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ferry (a RocketMQ 5.5.0 client) with an Apache RocketMQ 4.9.x cluster at either end of a one-way backup: a
- * 4.9.x cluster of two brokers in a child JVM ({@link Rocketmq4Cluster}), and a 5.5.0 cluster, the shared one.
- * Every message arrives once, with its body, tag, keys, user properties and Ferry's stamp.
+ * Ferry (a RocketMQ 5.5.0 client) with an Apache RocketMQ 4.9.x cluster at either end of a backup, one-way or
+ * two-way: a 4.9.x cluster of two brokers in a child JVM ({@link Rocketmq4Cluster}), and a 5.5.0 cluster, the shared
+ * one. Every message arrives once, with its body, tag, keys, user properties and Ferry's stamp; nothing loops; a
+ * group's checkpoints land in either as target and a failover moves it there (docs/migrate-from-4x.md).
  */
 class Rocketmq4CompatibilityTest {
 
