@@ -38,12 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  * default names ({@code DefaultCluster}, {@code broker-a}, {@code broker-b}). Producers send with message groups
  * through their proxy; Ferry creates the topic in the other region as a FIFO topic, so the proxy there accepts it
  * and its consumers read it orderly; consumers pick with SQL-92 on {@code FERRY_ORIGIN} exactly the copies they want,
- * each message group in its order, with its group and its message ID as sent.
+ * each message group in its order, with its group and its message ID as sent. A DELAY topic's timed messages are
+ * copied once due, into a DELAY topic, and read in the other region as plain messages.
  */
 class GrpcClientsTest {
 
     private static final ClientServiceProvider CLIENTS = ClientServiceProvider.loadService();
     private static final String TOPIC = "fifo-orders";
+    private static final String DELAYED = "reminders";
     /** Message groups per region, and messages per group. */
     private static final int GROUPS = 3;
     private static final int PER_GROUP = 10;
@@ -59,13 +61,15 @@ class GrpcClientsTest {
         EmbeddedProxy westProxy = EmbeddedProxy.start(west);
         try (AutoCloseable stop = () -> closeInBackground(List.of(eastProxy, westProxy), east, west)) {
             east.createTopic(TOPIC, 2, Map.of("message.type", "FIFO"));
+            east.createTopic(DELAYED, 1, Map.of("message.type", "DELAY"));
             FerryConfig config = ConfigLoader.load(Files.writeString(dir.resolve("ferry.yaml"), """
                 clusters:
                   east: {namesrv: %s}
                   west: {namesrv: %s}
                 backups:
                   - {name: fifo-aa, mode: two-way, source: east, target: west, topics: [%s]}
-                """.formatted(east.namesrvAddr(), west.namesrvAddr(), TOPIC)));
+                  - {name: reminders-dr, mode: one-way, source: east, target: west, topics: [%s]}
+                """.formatted(east.namesrvAddr(), west.namesrvAddr(), TOPIC, DELAYED)));
             try (Ferry ferry = Ferry.start(config)) {
                 // Copying the east's first messages, Ferry creates the topic in the west as what it is in the east: a
                 // FIFO topic, to which the west's proxy then lets its producers send with a message group.
@@ -87,21 +91,51 @@ class GrpcClientsTest {
                     .hasSize(GROUPS).allSatisfy((group, queues) -> assertThat(queues).hasSize(1));
 
                 // The west's applications, through the west's proxy, each with a FIFO consumer group of its own.
-                createFifoGroup(config, "west", "audit-east");
-                createFifoGroup(config, "west", "billing-west");
-                assertReceivedInGroupOrder(receiveAll(westProxy, "audit-east", FerryNames.ORIGIN + " = 'east'",
+                createGroup(config, "west", "audit-east", true);
+                createGroup(config, "west", "billing-west", true);
+                assertReceivedInGroupOrder(receiveAll(westProxy, "audit-east", TOPIC, FerryNames.ORIGIN + " = 'east'",
                     GROUPS * PER_GROUP), sentInEast);
-                assertReceivedInGroupOrder(receiveAll(westProxy, "billing-west", FerryNames.ORIGIN + " IS NULL",
+                assertReceivedInGroupOrder(receiveAll(westProxy, "billing-west", TOPIC, FerryNames.ORIGIN + " IS NULL",
                     GROUPS * PER_GROUP), sentInWest);
                 // The other way, the east holds the west's messages once, as copies from the west.
                 assertThat(TopicReader.readAll(east.namesrvAddr(), TOPIC, 2 * GROUPS * PER_GROUP).stream()
-                    .filter(m -> "west".equals(m.getProperty(FerryNames.ORIGIN))).map(m -> m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)))
+                    .filter(m -> "west".equals(m.getProperty(FerryNames.ORIGIN)))
+                    .map(m -> m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)))
                     .containsExactlyInAnyOrderElementsOf(sentInWest.values());
 
-                assertThat(ferry.status()).allSatisfy(link -> {
-                    assertThat(link.copied()).isEqualTo(GROUPS * PER_GROUP);
-                    assertThat(link.loopCheck()).isEqualTo("broker");
+                assertThat(ferry.status()).filteredOn(link -> link.backup().equals("fifo-aa")).hasSize(2)
+                    .allSatisfy(link -> {
+                        assertThat(link.copied()).isEqualTo(GROUPS * PER_GROUP);
+                        assertThat(link.loopCheck()).isEqualTo("broker");
+                    });
+
+                // A DELAY topic: a gRPC producer's delayed messages are copied once due, into a DELAY topic Ferry
+                // creates, and read in the west as plain messages of the east (not delayed again).
+                Map<String, String> reminders = new LinkedHashMap<>();
+                long dueAt = System.currentTimeMillis() + 3_000;
+                try (Producer producer = CLIENTS.newProducerBuilder().setClientConfiguration(clientConfig(eastProxy))
+                    .setTopics(DELAYED).build()) {
+                    for (int i = 0; i < 5; i++) {
+                        String body = "reminder/" + i;
+                        reminders.put(body, producer.send(CLIENTS.newMessageBuilder().setTopic(DELAYED)
+                            .setDeliveryTimestamp(dueAt).setBody(body.getBytes(StandardCharsets.UTF_8)).build())
+                            .getMessageId().toString());
+                    }
+                }
+                // Copied once due: the first copy creates the topic in the west.
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> west.messageCount(DELAYED) == reminders.size());
+                createGroup(config, "west", "reminders-west", false);
+                List<MessageView> remindersInWest = receiveAll(westProxy, "reminders-west", DELAYED,
+                    FerryNames.ORIGIN + " = 'east'", reminders.size());
+                assertThat(west.topicAttributes(DELAYED)).containsEntry("message.type", "DELAY");
+                assertThat(remindersInWest).allSatisfy(view -> {
+                    assertThat(view.getMessageId().toString()).isEqualTo(reminders.get(body(view)));
+                    assertThat(view.getDeliveryTimestamp()).as("not delayed again").isEmpty();
                 });
+                assertThat(TopicReader.readAll(west.namesrvAddr(), DELAYED, reminders.size()))
+                    .allSatisfy(copy -> assertThat(copy.getStoreTimestamp()).as("copied once due")
+                        .isGreaterThanOrEqualTo(dueAt - 1_000));
             }
         }
     }
@@ -142,12 +176,12 @@ class GrpcClientsTest {
      * Receives and acks until {@code expected} messages arrived, then checks that no more come: one more receive,
      * which waits a long poll at the proxy, finds nothing.
      */
-    private static List<MessageView> receiveAll(EmbeddedProxy proxy, String group, String sql92, int expected)
-        throws Exception {
+    private static List<MessageView> receiveAll(EmbeddedProxy proxy, String group, String topic, String sql92,
+                                                int expected) throws Exception {
         List<MessageView> received = new ArrayList<>();
         try (SimpleConsumer consumer = CLIENTS.newSimpleConsumerBuilder().setClientConfiguration(clientConfig(proxy))
             .setConsumerGroup(group).setAwaitDuration(Duration.ofSeconds(2))
-            .setSubscriptionExpressions(Map.of(TOPIC, new FilterExpression(sql92, FilterExpressionType.SQL92)))
+            .setSubscriptionExpressions(Map.of(topic, new FilterExpression(sql92, FilterExpressionType.SQL92)))
             .build()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (MessageView view : consumer.receive(16, Duration.ofSeconds(30))) {
@@ -162,10 +196,10 @@ class GrpcClientsTest {
         return received;
     }
 
-    /** A FIFO consumer group, as an operator creates one ({@code mqadmin updateSubGroup -o true}). */
-    private static void createFifoGroup(FerryConfig config, String cluster, String group) throws Exception {
+    /** A consumer group, as an operator creates one; a FIFO group consumes orderly ({@code updateSubGroup -o true}). */
+    private static void createGroup(FerryConfig config, String cluster, String group, boolean fifo) throws Exception {
         try (ClusterAdmin admin = ClusterAdmin.connect(config.cluster(cluster))) {
-            admin.ensureGroup(group, true);
+            admin.ensureGroup(group, fifo);
         }
     }
 

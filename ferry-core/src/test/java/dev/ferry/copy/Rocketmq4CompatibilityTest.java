@@ -118,7 +118,7 @@ class Rocketmq4CompatibilityTest {
     @Test
     void twoWayBetweenFourNineAndFiveFiveEachMessageOnceNoLoop() throws Exception {
         String topic = "compat-2way";
-        int perRegion = 1_000;
+        int perRegion = 500;
         old.createTopic(topic, QUEUES);
         current.createTopic(topic, QUEUES);
         FerryConfig config = config(TestConfigs.twoWay("compat-aa", R4, R5, List.of(topic)));
@@ -130,8 +130,8 @@ class Rocketmq4CompatibilityTest {
             CompletableFuture<List<String>> inCurrent = CompletableFuture.supplyAsync(() -> {
                 try (TestMessages producer = new TestMessages(current.namesrvAddr())) {
                     List<String> ids = new ArrayList<>();
-                    for (int first = 0; first < perRegion; first += 250) { // slices, interleaved with copies
-                        ids.addAll(producer.send(topic, "r5", first, 250, QUEUES));
+                    for (int first = 0; first < perRegion; first += 125) { // slices, interleaved with copies
+                        ids.addAll(producer.send(topic, "r5", first, 125, QUEUES));
                     }
                     return ids;
                 } catch (Exception e) {
@@ -144,7 +144,7 @@ class Rocketmq4CompatibilityTest {
             await().atMost(Duration.ofMinutes(2)).alias("both regions hold both: " + ferry.status()).until(() ->
                 old.messageCount(topic) >= 2L * perRegion && current.messageCount(topic) >= 2L * perRegion);
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().stream().allMatch(l -> l.backlog() == 0));
-            await("nothing loops").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() ->
+            await("nothing loops").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() ->
                 old.messageCount(topic) == 2L * perRegion && current.messageCount(topic) == 2L * perRegion);
 
             Map<String, LinkStatus> bySource = ferry.status().stream()

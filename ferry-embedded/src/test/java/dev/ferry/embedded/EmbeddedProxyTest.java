@@ -30,7 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A real 5.5 gRPC proxy in front of an embedded two-broker cluster, spoken to by the 5.x gRPC client. */
+/**
+ * A real 5.5 gRPC proxy in front of an embedded two-broker cluster, spoken to by the 5.x gRPC client. (Normal and
+ * delayed messages, SQL-92 consumers and two regions' proxies side by side: dev.ferry.scenarios.GrpcClientsTest.)
+ */
 class EmbeddedProxyTest {
 
     private static final ClientServiceProvider CLIENTS = ClientServiceProvider.loadService();
@@ -56,44 +59,6 @@ class EmbeddedProxyTest {
             }
             EmbeddedCluster.closeInBackground(cluster);
         }, "embedded-proxy-test-close").start();
-    }
-
-    @Test
-    void normalMessagesReachOnlyTheConsumersWhoseSql92FilterTheyMatch() throws Exception {
-        String topic = "ept-normal";
-        cluster.createTopic(topic, 2, Map.of("message.type", "NORMAL"));
-        createGroup("ept-x", false);
-        createGroup("ept-no-region", false);
-        Map<String, SendReceipt> sent;
-        try (Producer producer = producer(topic)) {
-            sent = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < 6; i++) {
-                String body = (i % 2 == 0 ? "x-" : "none-") + i;
-                var message = CLIENTS.newMessageBuilder().setTopic(topic).setKeys("key-" + i)
-                    .setBody(body.getBytes(StandardCharsets.UTF_8));
-                if (i % 2 == 0) {
-                    message.addProperty("region", "x");
-                }
-                sent.put(body, producer.send(message.build()));
-            }
-        }
-
-        Map<String, MessageExt> stored = byBody(TopicReader.readAll(cluster, topic, 6));
-        assertThat(stored).hasSize(6);
-        assertThat(stored.get("x-0").getProperty("region")).isEqualTo("x");
-        assertThat(stored.get("none-1").getProperty("region")).isNull();
-        sent.forEach((body, receipt) -> assertThat(receipt.getMessageId().toString())
-            .isEqualTo(MessageClientIDSetter.getUniqID(stored.get(body))));
-
-        List<MessageView> matching = receiveAll("ept-x", topic, "region = 'x'", 3);
-        assertThat(matching).extracting(EmbeddedProxyTest::body).containsExactlyInAnyOrder("x-0", "x-2", "x-4");
-        assertThat(matching).allSatisfy(view -> {
-            assertThat(view.getProperties()).containsEntry("region", "x");
-            assertThat(view.getMessageId().toString()).isEqualTo(MessageClientIDSetter.getUniqID(stored.get(body(view))));
-        });
-        List<MessageView> unmarked = receiveAll("ept-no-region", topic, "region IS NULL", 3);
-        assertThat(unmarked).extracting(EmbeddedProxyTest::body)
-            .containsExactlyInAnyOrder("none-1", "none-3", "none-5");
     }
 
     @Test
