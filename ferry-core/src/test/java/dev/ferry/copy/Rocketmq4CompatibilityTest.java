@@ -17,7 +17,6 @@ import dev.ferry.testing.MessageIds;
 import dev.ferry.testing.TestConfigs;
 import dev.ferry.testing.TestConsumer;
 import dev.ferry.testing.TestMessages;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -380,12 +379,7 @@ class Rocketmq4CompatibilityTest {
         Map<String, MessageExt> sourceById = sources.stream().collect(Collectors.toMap(MessageExt::getMsgId, m -> m));
         for (MessageExt copy : copies) {
             MessageExt source = sourceById.get(copy.getMsgId());
-            assertThat(new String(copy.getBody(), StandardCharsets.UTF_8))
-                .isEqualTo(new String(source.getBody(), StandardCharsets.UTF_8));
-            assertThat(copy.getTags()).isEqualTo(source.getTags());
-            assertThat(copy.getKeys()).isEqualTo(source.getKeys());
-            assertThat(copy.getUserProperty("seq")).isEqualTo(source.getUserProperty("seq"));
-            assertThat(copy.getUserProperty("region")).isEqualTo(source.getUserProperty("region"));
+            TestMessages.assertCopyOf(source, copy);
             assertThat(copy.getUserProperty("unit")).isEqualTo(unit);
             assertThat(copy.getUserProperty(FerryNames.ORIGIN)).isEqualTo(origin);
             assertThat(copy.getUserProperty(FerryNames.SOURCE_OFFSET)).isEqualTo(Long.toString(source.getQueueOffset()));

@@ -1,5 +1,7 @@
 package dev.ferry.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
@@ -59,6 +61,17 @@ public final class TestMessages implements AutoCloseable {
         message.putUserProperty("seq", Long.toString(seq));
         message.putUserProperty("region", seq % 2 == 0 ? "east" : "west");
         return message;
+    }
+
+    /** What {@link #message} gives a message (body, tag, keys, its run, number and region) its copy has too. */
+    public static void assertCopyOf(Message source, Message copy) {
+        assertThat(new String(copy.getBody(), StandardCharsets.UTF_8))
+            .isEqualTo(new String(source.getBody(), StandardCharsets.UTF_8));
+        assertThat(copy.getTags()).isEqualTo(source.getTags());
+        assertThat(copy.getKeys()).isEqualTo(source.getKeys());
+        for (String property : new String[] {"run", "seq", "region"}) {
+            assertThat(copy.getUserProperty(property)).as(property).isEqualTo(source.getUserProperty(property));
+        }
     }
 
     /** Sends {@code count} messages numbered from {@code first}, in batches per queue; returns their message IDs. */
