@@ -11,7 +11,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.exception.OffsetNotFoundException;
@@ -42,13 +41,14 @@ public final class ClusterAdmin implements AutoCloseable {
     private final ClusterBrokers brokers;
     private final TopicCreation topics;
     private final ConsumeStatsByBroker consumeStats;
-    private final AtomicBoolean topicConfigAbsentTold = new AtomicBoolean();
+    private final BrokerTopicConfig topicConfigs;
 
     private ClusterAdmin(ClusterConfig cluster, DefaultMQAdminExt admin) {
         this.cluster = cluster;
         this.admin = admin;
         this.brokers = new ClusterBrokers(cluster, admin, TIMEOUT_MILLIS);
-        this.topics = new TopicCreation(cluster, admin, brokers);
+        this.topicConfigs = new BrokerTopicConfig(cluster.name(), admin, TIMEOUT_MILLIS);
+        this.topics = new TopicCreation(cluster, admin, brokers, topicConfigs);
         this.consumeStats = new ConsumeStatsByBroker(cluster.name(), admin, brokers, TIMEOUT_MILLIS);
     }
 
@@ -169,19 +169,10 @@ public final class ClusterAdmin implements AutoCloseable {
         groups.sort(Comparator.comparing(QueueData::getBrokerName));
         for (QueueData group : groups) {
             try {
-                return Optional.ofNullable(admin.examineTopicConfig(brokers.masterAddress(group.getBrokerName()),
-                    topic));
+                return Optional.ofNullable(topicConfigs.of(brokers.masterAddress(group.getBrokerName()), topic));
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (UnknownRequest.is(e)) {
-                    if (topicConfigAbsentTold.compareAndSet(false, true)) {
-                        LOG.info("cluster {}: brokers do not tell a topic's config (GET_TOPIC_CONFIG, request code 351;"
-                            + " RocketMQ before 5.0): topics Ferry creates from this cluster's are plain ones, without"
-                            + " their order flag or type", cluster.name());
-                    }
-                    return Optional.empty();
-                }
                 LOG.debug("cluster {}: topic {}'s config not read from {}: {}", cluster.name(), topic,
                     group.getBrokerName(), e.toString());
             }

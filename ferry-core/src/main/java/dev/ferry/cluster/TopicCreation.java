@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.TopicConfig;
@@ -30,12 +29,14 @@ final class TopicCreation {
     private final ClusterConfig cluster;
     private final DefaultMQAdminExt admin;
     private final ClusterBrokers brokers;
-    private final AtomicBoolean cannotGrowTold = new AtomicBoolean();
+    private final BrokerTopicConfig topicConfigs;
 
-    TopicCreation(ClusterConfig cluster, DefaultMQAdminExt admin, ClusterBrokers brokers) {
+    TopicCreation(ClusterConfig cluster, DefaultMQAdminExt admin, ClusterBrokers brokers,
+                  BrokerTopicConfig topicConfigs) {
         this.cluster = cluster;
         this.admin = admin;
         this.brokers = brokers;
+        this.topicConfigs = topicConfigs;
     }
 
     /**
@@ -81,14 +82,8 @@ final class TopicCreation {
         for (Map.Entry<String, String> master : masters.entrySet()) {
             TopicConfig now;
             try {
-                now = admin.examineTopicConfig(master.getValue(), topic);
-            } catch (MQBrokerException e) {
-                if (UnknownRequest.is(e) && cannotGrowTold.compareAndSet(false, true)) {
-                    // Its config unread, the broker's other settings of the topic could not be kept: left alone.
-                    LOG.warn("cluster {}: broker {} does not tell a topic's config (GET_TOPIC_CONFIG, request code 351;"
-                        + " RocketMQ before 5.0): Ferry grows no topic there, {} among them (mqadmin updateTopic can)",
-                        cluster.name(), master.getKey(), topic);
-                }
+                now = topicConfigs.of(master.getValue(), topic);
+            } catch (MQBrokerException notThere) {
                 continue; // a broker without the topic: the operator's to add it to
             }
             QueueLayout.Queues wanted = shape.get(master.getKey());

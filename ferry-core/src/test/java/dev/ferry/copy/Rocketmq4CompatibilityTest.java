@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
@@ -83,7 +84,16 @@ class Rocketmq4CompatibilityTest {
         assertThat(old.messageCount(topic)).isEqualTo(MESSAGES);
         List<MessageExt> sources = TopicReader.readAll(old.namesrvAddr(), topic, MESSAGES);
 
-        copy(config("compat-4to5", R4, R5, topic));
+        FerryConfig config = config("compat-4to5", R4, R5, topic);
+        copy(config);
+
+        // The 4.9.x brokers do not tell one topic's config (351): Ferry reads it from their whole table (21).
+        try (ClusterAdmin onOld = ClusterAdmin.connect(config.cluster(R4))) {
+            assertThat(onOld.topicConfig(topic)).hasValueSatisfying(read -> {
+                assertThat(read.getWriteQueueNums()).isEqualTo(QUEUES);
+                assertThat(read.getPerm()).isEqualTo(PermName.PERM_READ | PermName.PERM_WRITE);
+            });
+        }
 
         List<MessageExt> copies = TopicReader.readAll(current.namesrvAddr(), topic, MESSAGES);
         MessageIds.assertExactlyOnce(copies, ids, "5.5/" + topic);
