@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.RemotingClient;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
-import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
@@ -43,27 +41,15 @@ final class PendingDelays {
     /** Not yet due on these masters; empty when a master does not say (refused, or not a 4.x/5.x broker). */
     static OptionalLong count(DefaultMQAdminExt admin, RemotingClient client, List<String> masters,
                               long timeoutMillis) throws InterruptedException {
-        long pending = 0;
-        for (String master : masters) {
-            try {
-                RemotingCommand response = client.invokeSync(master,
-                    RemotingCommand.createRequestCommand(RequestCode.GET_ALL_DELAY_OFFSET, null), timeoutMillis);
-                if (response.getCode() != ResponseCode.SUCCESS) {
-                    return OptionalLong.empty();
-                }
-                Map<Integer, Long> delivered = response.getBody() == null ? Map.of()
-                    : deliveredPerLevel(new String(response.getBody(), StandardCharsets.UTF_8));
-                Map<Integer, TopicOffset> scheduleQueues = new HashMap<>();
-                admin.examineTopicStats(master, TopicValidator.RMQ_SYS_SCHEDULE_TOPIC).getOffsetTable()
-                    .forEach((queue, offsets) -> scheduleQueues.put(queue.getQueueId(), offsets));
-                pending += waiting(delivered, scheduleQueues);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                return OptionalLong.empty();
-            }
-        }
-        return OptionalLong.of(pending);
+        return MasterCounts.sum(masters, master -> {
+            byte[] body = MasterCounts.ask(client, master, RequestCode.GET_ALL_DELAY_OFFSET, timeoutMillis);
+            Map<Integer, Long> delivered = body == null ? Map.of()
+                : deliveredPerLevel(new String(body, StandardCharsets.UTF_8));
+            Map<Integer, TopicOffset> scheduleQueues = new HashMap<>();
+            admin.examineTopicStats(master, TopicValidator.RMQ_SYS_SCHEDULE_TOPIC).getOffsetTable()
+                .forEach((queue, offsets) -> scheduleQueues.put(queue.getQueueId(), offsets));
+            return waiting(delivered, scheduleQueues);
+        });
     }
 
     /** A broker's delay offsets, {@code {"offsetTable": {1: 5, 2: 0}}}: per level, the next offset to deliver. */

@@ -7,9 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.rocketmq.remoting.RemotingClient;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
-import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * Timer messages (RocketMQ 5.x: {@code TIMER_DELIVER_MS}, {@code TIMER_DELAY_SEC}, {@code TIMER_DELAY_MS}) a cluster
@@ -35,22 +33,13 @@ final class PendingTimers {
     /** Not yet due on these masters for these topics; empty when a master does not say (no timer wheel, refused). */
     static OptionalLong count(RemotingClient client, List<String> masters, Collection<String> topics,
                               long timeoutMillis) throws InterruptedException {
-        long pending = 0;
-        for (String master : masters) {
-            try {
-                RemotingCommand response = client.invokeSync(master,
-                    RemotingCommand.createRequestCommand(RequestCode.GET_TIMER_METRICS, null), timeoutMillis);
-                if (response.getCode() != ResponseCode.SUCCESS || response.getBody() == null) {
-                    return OptionalLong.empty();
-                }
-                pending += count(new String(response.getBody(), StandardCharsets.UTF_8), topics);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                return OptionalLong.empty();
+        return MasterCounts.sum(masters, master -> {
+            byte[] body = MasterCounts.ask(client, master, RequestCode.GET_TIMER_METRICS, timeoutMillis);
+            if (body == null) {
+                throw new IllegalStateException(master + " sent no timer metrics");
             }
-        }
-        return OptionalLong.of(pending);
+            return count(new String(body, StandardCharsets.UTF_8), topics);
+        });
     }
 
     /** The topics' counts in a broker's timer metrics: {@code {"timingCount": {"<topic>": {"count": n}}}}. */
