@@ -30,6 +30,7 @@ import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * each message group in its order, with its group and its message ID as sent. A DELAY topic's timed messages are
  * copied once due, into a DELAY topic, and read in the other region as plain messages.
  */
+// Alone: a proxy starting sets JVM-wide system properties (its NameServer, its client name) for a moment,
+// which a client built meanwhile by another class would take as its own.
+@Isolated
 class GrpcClientsTest {
 
     private static final ClientServiceProvider CLIENTS = ClientServiceProvider.loadService();

@@ -1,21 +1,25 @@
 package dev.ferry.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.RPCHook;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * Produces numbered test messages: message {@code seq} goes to source queue {@code seq mod queues}, with a
@@ -112,8 +116,14 @@ public final class TestMessages implements AutoCloseable {
         return ids;
     }
 
-    private List<String> flush(List<Message> batch, MessageQueue queue) throws Exception {
-        SendResult result = producer.send(batch, queue);
+    private List<String> flush(List<Message> batch, MessageQueue queue) {
+        // A broker short of CPU (two test classes run at once) refuses a send with "broker busy" before it stores
+        // anything: the send is made again, as an application would. A send to a chosen queue gets no retries from
+        // the client itself.
+        SendResult result = await("a send of " + batch.size() + " message(s) to " + queue + " the broker accepts")
+            .atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+            .ignoreExceptionsMatching(TestMessages::brokerBusy)
+            .until(() -> producer.send(batch, queue), sent -> sent != null);
         if (result.getSendStatus() != SendStatus.SEND_OK) {
             throw new IllegalStateException("send " + result.getSendStatus());
         }
@@ -123,6 +133,10 @@ public final class TestMessages implements AutoCloseable {
         }
         batch.clear();
         return ids;
+    }
+
+    private static boolean brokerBusy(Throwable e) {
+        return e instanceof MQBrokerException refused && refused.getResponseCode() == ResponseCode.SYSTEM_BUSY;
     }
 
     public SendResult sendOne(Message message) throws Exception {

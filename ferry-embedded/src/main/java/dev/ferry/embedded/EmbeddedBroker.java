@@ -40,7 +40,8 @@ final class EmbeddedBroker {
     private static final int INDEX_HASH_SLOTS = 50_000;
     private static final int INDEX_ENTRIES = 200_000;
     private static final String USER_HOME = "user.home";
-    private static final Object USER_HOME_LOCK = new Object();
+    /** Held while a broker initializes: see {@link #initialize}. */
+    private static final Object INITIALIZING = new Object();
 
     /**
      * What every broker of a cluster shares.
@@ -279,18 +280,20 @@ final class EmbeddedBroker {
     }
 
     /**
-     * BrokerController.initialize(), step by step: the 5.5.0 store always opens a RocksDB, whose info log
-     * goes to {@code ${user.home}/logs/rocketmqlogs}, read when the store is created. For that moment only,
-     * user.home points at the broker's folder (under a lock, so that brokers starting together do not mix up
-     * the real value).
+     * BrokerController.initialize(), step by step, one broker of the JVM at a time (brokers of two clusters start at
+     * once when two test classes run together). Two steps are not safe to run side by side: the 5.5.0 store always
+     * opens a RocksDB, whose info log goes to {@code ${user.home}/logs/rocketmqlogs}, read when the store is created,
+     * so for that moment user.home points at the broker's folder; and registering the request processors scans
+     * the class path into a JVM-wide registry ({@code RequestHeaderRegistry}), whose scan of a jar fails with "zip
+     * file closed" when another broker's scan closes it.
      */
     private void initialize(BrokerController created) throws Exception {
         String failure = "initialization failed (see RocketMQ's broker.log and store.log)";
-        if (!created.initializeMetadata()) {
-            throw new IllegalStateException(failure);
-        }
-        boolean storeCreated;
-        synchronized (USER_HOME_LOCK) {
+        synchronized (INITIALIZING) {
+            if (!created.initializeMetadata()) {
+                throw new IllegalStateException(failure);
+            }
+            boolean storeCreated;
             String userHome = System.getProperty(USER_HOME);
             System.setProperty(USER_HOME, dir.toString());
             try {
@@ -298,9 +301,9 @@ final class EmbeddedBroker {
             } finally {
                 System.setProperty(USER_HOME, userHome);
             }
-        }
-        if (!storeCreated || !created.recoverAndInitService()) {
-            throw new IllegalStateException(failure);
+            if (!storeCreated || !created.recoverAndInitService()) {
+                throw new IllegalStateException(failure);
+            }
         }
     }
 

@@ -29,11 +29,15 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A real 5.5 gRPC proxy in front of an embedded two-broker cluster, spoken to by the 5.x gRPC client. (Normal and
  * delayed messages, SQL-92 consumers and two regions' proxies side by side: dev.ferry.scenarios.GrpcClientsTest.)
  */
+// Alone: a proxy starting sets JVM-wide system properties (its NameServer, its client name) for a moment,
+// which a client built meanwhile by another class would take as its own.
+@Isolated
 class EmbeddedProxyTest {
 
     private static final ClientServiceProvider CLIENTS = ClientServiceProvider.loadService();
