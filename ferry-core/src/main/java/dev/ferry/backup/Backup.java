@@ -79,8 +79,9 @@ public final class Backup implements AutoCloseable {
 
     @Override
     public void close() {
-        ClusterClients.closeAll(checkpointers);
-        // Both directions stop together, each finishing what it has in flight.
+        // Both directions stop together, each finishing what it has in flight; then each direction's checkpoints
+        // take a last round, which so covers every copy made.
         ClusterClients.closeAll(links);
+        ClusterClients.closeAll(checkpointers);
     }
 }

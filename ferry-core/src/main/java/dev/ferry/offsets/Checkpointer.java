@@ -44,6 +44,8 @@ public final class Checkpointer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
     /** A checkpoint that says nothing new is still written this often, so its age shows it is alive. */
     private static final long REFRESH_MILLIS = 60_000;
+    /** How long a stop waits for the round under way and the last one. */
+    private static final int CLOSE_WAIT_SECONDS = 5;
 
     private final String name;
     private final BackupConfig backup;
@@ -281,12 +283,29 @@ public final class Checkpointer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking checkpoints. Called once the link has stopped (its in-flight copies sent, their syncs recorded),
+     * it takes one last round first, so that a failover planned right after a clean stop starts from all that was
+     * copied rather than from a round taken up to an interval earlier. A round under way finishes: a checkpoint being
+     * written is not cut off. The last round is skipped while rounds fail (a cluster unreachable), and what is not
+     * done within {@value #CLOSE_WAIT_SECONDS} s is given up.
+     */
     @Override
     public void close() {
-        // A round under way finishes: a checkpoint being written is not cut off.
+        if (topic != null && !timer.isShutdown()) {
+            timer.execute(() -> {
+                if (!roundsFailing) {
+                    runQuietly();
+                }
+            });
+        }
         timer.shutdown();
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!timer.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("{}: the last checkpoint round did not finish within {} s; the newest one written stands",
+                    name, CLOSE_WAIT_SECONDS);
+                timer.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
