@@ -42,6 +42,11 @@ final class Ports {
         return pick(0);
     }
 
+    /** A free port for a {@link LocalPostgres} server. */
+    static int pickPostgresPort() {
+        return pick(0);
+    }
+
     /** A free port for a master's HA service, which its slave connects to. */
     static int pickHaPort() {
         return pick(0);

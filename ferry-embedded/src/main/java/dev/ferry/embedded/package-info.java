@@ -16,6 +16,9 @@
  * the class path of the ferry-rocketmq4 module, for compatibility tests; only modules that declare ferry-rocketmq4
  * as a test dependency can start one.
  *
+ * <p>{@link dev.ferry.embedded.LocalPostgres} starts a throw-away PostgreSQL server from an installed PostgreSQL
+ * (Debian's {@code postgresql} package), for the tests of ferry-client's JDBC store; it needs no JDBC driver.
+ *
  * <p>Not part of Ferry's engine: it depends on no other Ferry module (ferry-core uses it in tests only), and a
  * production {@code ferry run} against real clusters loads none of it.
  */
