@@ -13,11 +13,12 @@ package dev.ferry.client;
  *   <li><b>Losing a message.</b> Marking a key before processing it would drop the message for good if the
  *   processing then failed or the process crashed. A key therefore counts as processed only once
  *   {@link #done(String)} is called, after the processing succeeded; a claim alone is not remembered across
- *   a restart, and {@link #release(String)} gives it up so that a redelivery processes the message again.</li>
+ *   a restart (a shared store keeps it until its lease ends), and {@link #release(String)} gives it up so that a
+ *   redelivery processes the message again.</li>
  * </ul>
  * The remaining window is a crash between the processing and {@link #done(String)}: the message is then
- * processed again after a redelivery. Closing it needs the processing and the mark in one transaction; the
- * module's README shows that pattern for a relational database.
+ * processed again after a redelivery. Closing it needs the processing and the mark in one transaction:
+ * {@link ProcessedInTransaction}, which the JDBC store implements.
  *
  * <p>Keys are opaque, non-empty strings, by default the message ID (see {@link MessageKey}). A key is
  * remembered for a bounded time or number of keys, which implementations document: it must outlive the window
