@@ -1,6 +1,7 @@
 package dev.ferry.client.consumer;
 
 import dev.ferry.client.MessageKey;
+import dev.ferry.client.ProcessedInTransaction;
 import dev.ferry.client.ProcessedMessages;
 import java.time.Duration;
 import java.util.Objects;
@@ -101,6 +102,35 @@ public final class Idempotent {
      */
     public MessageListenerOrderly orderly(MessageListenerOrderly listener) {
         return new IdempotentOrderlyListener(this, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Wraps a handler that writes to the database of a transactional store ({@code ProcessedMessageStores.jdbc}) as
+     * a listener of a {@code DefaultMQPushConsumer}: each message is handled in a transaction that also marks it
+     * processed, so its writes are committed exactly once (see {@link ProcessedInTransaction} for why).
+     *
+     * <ul>
+     *   <li>A message processed before is dropped without a transaction's work.</li>
+     *   <li>A handler that throws, or a database failure, rolls the message's transaction back; the messages
+     *   before it in the batch stay committed and acknowledged, it and the ones after it are retried by
+     *   RocketMQ.</li>
+     *   <li>A concurrent duplicate, in this process or another, waits for the first transaction on the key's
+     *   row and is then dropped (or processed, if the first rolled back). A key claimed through
+     *   {@code claim} on the same table goes back to the broker like the other wrappers' busy keys.</li>
+     * </ul>
+     * A message without a key (see {@link #key}) is handled in a transaction of its own without a mark, every
+     * time it is delivered.
+     *
+     * @throws IllegalArgumentException if the store cannot process in a transaction
+     */
+    public MessageListenerConcurrently transactionally(TransactionalMessageHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (!(store instanceof ProcessedInTransaction transactional)) {
+            throw new IllegalArgumentException("transactionally(...) needs a store that marks messages inside the"
+                + " application's transaction, such as ProcessedMessageStores.jdbc(dataSource); " + store
+                + " cannot");
+        }
+        return new TransactionalConcurrentlyListener(this, transactional, handler);
     }
 
     /** A helper for {@code DefaultLitePullConsumer}; waits up to 30 s for a message another thread is processing. */

@@ -14,7 +14,12 @@
  * holds ({@link dev.ferry.client.Claim#BUSY}) fits its consumer: the concurrent listener sends it back for a
  * later retry, the orderly listener suspends its queue a moment, the lite-pull helper waits.
  *
- * <p>Only {@link dev.ferry.client.consumer.Idempotent} and the lite-pull types are public; the listener classes
- * are hidden behind RocketMQ's own listener interfaces.
+ * <p>{@code idempotent.transactionally(handler)} is the exactly-once variant for a store that marks inside the
+ * application's transaction ({@code ProcessedMessageStores.jdbc}): the {@link
+ * dev.ferry.client.consumer.TransactionalMessageHandler} writes through the connection of a transaction that also
+ * marks the message, one transaction per message.
+ *
+ * <p>Only {@link dev.ferry.client.consumer.Idempotent}, the handler interfaces and the lite-pull types are public;
+ * the listener classes are hidden behind RocketMQ's own listener interfaces.
  */
 package dev.ferry.client.consumer;
