@@ -28,7 +28,12 @@ public final class PooledDataSource implements DataSource, AutoCloseable {
     private final Semaphore permits;
     private final BlockingQueue<Connection> idle = new LinkedBlockingQueue<>();
 
-    PooledDataSource(String url, String user, int maxConnections) {
+    /** A pool of at most {@code maxConnections} connections to {@code url}, as {@code user} without a password. */
+    public static PooledDataSource connectingTo(String url, String user, int maxConnections) {
+        return new PooledDataSource(url, user, maxConnections);
+    }
+
+    private PooledDataSource(String url, String user, int maxConnections) {
         this.url = url;
         this.user = user;
         this.permits = new Semaphore(maxConnections);

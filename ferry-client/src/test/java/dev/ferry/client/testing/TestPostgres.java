@@ -40,7 +40,7 @@ public final class TestPostgres {
     /** A pool of its own, for a test that must tell its connections apart; the test closes it. */
     public static PooledDataSource newDataSource(int maxConnections) {
         LocalPostgres postgres = server();
-        return new PooledDataSource(postgres.jdbcUrl(), postgres.user(), maxConnections);
+        return PooledDataSource.connectingTo(postgres.jdbcUrl(), postgres.user(), maxConnections);
     }
 
     /** A table or namespace name used by no other test of this JVM: {@code prefix_<n>}. */
