@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * Idempotent byOrderNumber = Idempotent.using(store)
  *     .namespace("billing")                   // one store, several consumer groups
  *     .key(MessageKey.firstBusinessKey());    // the order number the producer put in the keys
+ *
+ * // exactly-once writes: the handler's writes and the mark in one transaction (a JDBC store)
+ * consumer.registerMessageListener(Idempotent.using(jdbcStore).transactionally((message, connection) -> ...));
  * }</pre>
  *
  * <p>Shut a push consumer down before closing its store, and let it finish what it is processing

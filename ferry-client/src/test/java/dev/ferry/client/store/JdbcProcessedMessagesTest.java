@@ -10,6 +10,11 @@ import dev.ferry.client.testing.TestPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,7 +101,7 @@ class JdbcProcessedMessagesTest extends ProcessedMessagesContract {
 
     @Test
     void theCleanupDeletesExpiredRowsInBatchesAndKeepsLiveOnes() {
-        JdbcProcessedMessages small = (JdbcProcessedMessages) builder().cleanupBatchSize(100).build();
+        JdbcProcessedMessages small = builder().cleanupBatchSize(100).build();
         others.add(small);
         for (int i = 0; i < 450; i++) {
             small.done("old-" + i);
@@ -141,8 +146,47 @@ class JdbcProcessedMessagesTest extends ProcessedMessagesContract {
     }
 
     @Test
+    void consumersStartingAtOnceAllFindTheTableThatOneOfThemCreated() throws Exception {
+        String fresh = TestPostgres.uniqueName("fresh");
+        int starting = 6;
+        CyclicBarrier together = new CyclicBarrier(starting);
+        ExecutorService pool = Executors.newFixedThreadPool(starting);
+        try {
+            List<Future<JdbcProcessedMessages>> built = new ArrayList<>();
+            for (int i = 0; i < starting; i++) {
+                built.add(pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return ProcessedMessageStores.jdbc(TestPostgres.dataSource()).table(fresh).clock(clock)
+                        .scheduledCleanup(false).build();
+                }));
+            }
+            List<Claim> claims = new ArrayList<>();
+            for (Future<JdbcProcessedMessages> store : built) {
+                others.add(store.get(30, TimeUnit.SECONDS));
+                claims.add(others.get(others.size() - 1).claim("first"));
+            }
+            assertThat(claims).containsOnlyOnce(Claim.NEW);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTableInAnotherSchemaGetsItsIndexThere() {
+        String schema = TestPostgres.uniqueName("billing");
+        TestPostgres.execute("CREATE SCHEMA " + schema);
+        JdbcProcessedMessages inSchema = builder().table(schema + ".processed").build();
+        others.add(inSchema);
+        inSchema.done("a");
+
+        assertThat(inSchema.claim("a")).isEqualTo(Claim.DONE);
+        assertThat(TestPostgres.queryLong("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema + "'"
+            + " AND indexname = 'processed_expires_at'")).isEqualTo(1);
+    }
+
+    @Test
     void aScheduledCleanupRunsByItself() {
-        JdbcProcessedMessages scheduled = (JdbcProcessedMessages) builder().scheduledCleanup(true)
+        JdbcProcessedMessages scheduled = builder().scheduledCleanup(true)
             .cleanupInterval(Duration.ofMillis(50)).build();
         others.add(scheduled);
         scheduled.done("old");
