@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +137,15 @@ class TransactionalMarksTest {
      * Returns the second's outcome.
      */
     private Outcome raceWithFirst(boolean firstCommits) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            return raceWithFirst(firstCommits, threads);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private Outcome raceWithFirst(boolean firstCommits, ExecutorService threads) throws Exception {
         CountDownLatch written = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         CompletableFuture<Outcome> first = CompletableFuture.supplyAsync(() -> {
@@ -150,7 +161,7 @@ class TransactionalMarksTest {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         assertThat(written.await(30, TimeUnit.SECONDS)).isTrue();
         long waitingBefore = waitingOnLocks();
         CompletableFuture<Outcome> second = CompletableFuture.supplyAsync(() -> {
@@ -159,7 +170,7 @@ class TransactionalMarksTest {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLocks() > waitingBefore);
         assertThat(second).isNotDone();
 
