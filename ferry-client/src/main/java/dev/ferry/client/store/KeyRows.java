@@ -14,15 +14,18 @@ import java.sql.SQLException;
  *   INSERT if absent ──inserted──▶ NEW (the caller's row)
  *        │ a row exists (an uncommitted insert of it is waited for)
  *        ▼
- *   UPDATE if expired ──taken──▶ NEW (an expired claim or done key counts as absent)
- *        │ live row
+ *   SELECT ──live 'D'──▶ DONE    ──live 'C'──▶ BUSY    ──gone (released, cleaned up meanwhile)──▶ start again
+ *        │ expired
  *        ▼
- *   SELECT ──'D'──▶ DONE    ──'C'──▶ BUSY    ──gone (released, cleaned up meanwhile)──▶ start again
+ *   UPDATE if expired ──taken──▶ NEW (an expired claim or done key counts as absent)
+ *        │ someone else took it meanwhile ──▶ start again
  * </pre>
  *
- * Each step is one statement that the database makes atomic per row: of concurrent inserts of one key the
- * primary key admits one, and of concurrent take-overs the row lock and the re-checked {@code expires_at}
- * admit one. Nothing is read and then written by this class, so no race hides between a read and a write.
+ * The decisions rest on statements the database makes atomic per row: of concurrent inserts of one key the
+ * primary key admits one, and of concurrent take-overs the row lock and the {@code expires_at} condition,
+ * re-checked on the newest row, admit one. The read in between only chooses which statement comes next; the
+ * update does not trust it. Reading before updating also keeps the common case, a live duplicate, from asking
+ * for a write lock: in MySQL two transactions upgrading their shared locks on one row would deadlock.
  */
 final class KeyRows {
 
@@ -50,17 +53,22 @@ final class KeyRows {
      */
     Claim take(Connection connection, String key, String state, long now, long expiresAt) throws SQLException {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (insertIfAbsent(connection, key, state, expiresAt) || takeOverExpired(connection, key, state, now,
-                expiresAt)) {
+            if (insertIfAbsent(connection, key, state, expiresAt)) {
                 return Claim.NEW;
             }
             try (PreparedStatement read = connection.prepareStatement(sql.read())) {
                 read.setString(1, key);
                 try (ResultSet row = read.executeQuery()) {
-                    if (row.next() && row.getLong(2) >= now) {
+                    if (!row.next()) {
+                        continue;
+                    }
+                    if (row.getLong(2) >= now) {
                         return JdbcSql.DONE.equals(row.getString(1)) ? Claim.DONE : Claim.BUSY;
                     }
                 }
+            }
+            if (takeOverExpired(connection, key, state, now, expiresAt)) {
+                return Claim.NEW;
             }
         }
         return Claim.BUSY;
