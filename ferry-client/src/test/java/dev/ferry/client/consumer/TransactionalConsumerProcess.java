@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -33,11 +34,13 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * did not acknowledge.
  *
  * <ul>
- *   <li>{@code race <url> <user> <table> <effects> <worker> <keys> <seed> forwards|backwards <threads>}: consumes
- *   all keys in an order shuffled by {@code seed} within windows of 32 keys, the windows forwards or backwards,
- *   on {@code threads} threads, in batches of up to 4, failing 3% of its processings
- *   after writing (rolled back and redelivered). Prints {@code ready}, starts on a line on stdin, prints
- *   {@code handled=<calls> failed=<injected failures>} and exits 0.</li>
+ *   <li>{@code race <url> <user> <table> <effects> <worker> <keys> <seed> forwards|backwards <threads>
+ *   transactional|claims}: consumes all keys in an order shuffled by {@code seed} within windows of 32 keys, the
+ *   windows forwards or backwards, on {@code threads} threads, in batches of up to 4, through
+ *   {@code transactionally} (3% of the processings fail after writing, rolled back) or through
+ *   {@code concurrently} over the store's claims (3% of the batches fail before writing). What is not acknowledged
+ *   is redelivered. Prints {@code ready}, starts on a line on stdin, prints
+ *   {@code handled=<messages handed to the application> failed=<injected failures>} and exits 0.</li>
  *   <li>{@code crash <url> <user> <table> <effects> <keys> <crashAt>}: consumes the keys in order, one per batch;
  *   the handler of {@code key-<crashAt>} writes, prints {@code halting} and halts the JVM (exit 3) before the
  *   transaction commits.</li>
@@ -59,8 +62,10 @@ public final class TransactionalConsumerProcess {
                  .scheduledCleanup(false).build()) {
             String effects = args[4];
             if ("race".equals(mode)) {
-                race(store, effects, args[5], Integer.parseInt(args[6]), Long.parseLong(args[7]),
-                    "backwards".equals(args[8]), Integer.parseInt(args[9]));
+                MessageListenerConcurrently listener = "claims".equals(args[10])
+                    ? claiming(store, dataSource, effects, args[5]) : transactional(store, effects, args[5]);
+                race(listener, Integer.parseInt(args[6]), Long.parseLong(args[7]), "backwards".equals(args[8]),
+                    Integer.parseInt(args[9]));
             } else if ("crash".equals(mode)) {
                 crash(store, effects, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             } else {
@@ -70,8 +75,49 @@ public final class TransactionalConsumerProcess {
         System.exit(0);
     }
 
-    private static void race(JdbcProcessedMessages store, String effects, String worker, int keys, long seed,
-        boolean backwards, int threads) throws Exception {
+    /** Handled: messages handed to the application; failed: those of them it failed (and wrote nothing for). */
+    private static final AtomicInteger HANDLED = new AtomicInteger();
+    private static final AtomicInteger FAILED = new AtomicInteger();
+
+    /** Writes in the transaction that marks the message; 3% fail after writing, and are rolled back. */
+    private static MessageListenerConcurrently transactional(JdbcProcessedMessages store, String effects,
+        String worker) {
+        return Idempotent.using(store).namespace("race").transactionally((message, connection) -> {
+            HANDLED.incrementAndGet();
+            write(connection, effects, message, worker);
+            if (ThreadLocalRandom.current().nextInt(100) < 3) {
+                FAILED.incrementAndGet();
+                throw new IllegalStateException("injected failure of " + message.getMsgId());
+            }
+        });
+    }
+
+    /**
+     * Claim, write in autocommit, done: the wrappers of {@code concurrently} over the store's claims. 3% of the
+     * batches fail before writing (RECONSUME_LATER); failing after a write would process the message again by
+     * design, the window that only the transactional pattern closes.
+     */
+    private static MessageListenerConcurrently claiming(JdbcProcessedMessages store, DataSource dataSource,
+        String effects, String worker) {
+        return Idempotent.using(store).namespace("race").concurrently((messages, context) -> {
+            HANDLED.addAndGet(messages.size());
+            if (ThreadLocalRandom.current().nextInt(100) < 3) {
+                FAILED.addAndGet(messages.size());
+                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                for (MessageExt message : messages) {
+                    write(connection, effects, message, worker);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+    }
+
+    private static void race(MessageListenerConcurrently listener, int keys, long seed, boolean backwards,
+        int threads) throws Exception {
         // Shuffled within windows of keys, the windows forwards or backwards: the two processes start at opposite
         // ends, so each surely does a share, and where they meet they work in the same windows at once, on keys
         // the other is processing right now, not only on finished ones.
@@ -84,17 +130,6 @@ public final class TransactionalConsumerProcess {
             Collections.reverse(order);
         }
         ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>(order);
-        AtomicInteger handled = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        MessageListenerConcurrently listener = Idempotent.using(store).namespace("race")
-            .transactionally((message, connection) -> {
-                handled.incrementAndGet();
-                write(connection, effects, message, worker);
-                if (ThreadLocalRandom.current().nextInt(100) < 3) {
-                    failed.incrementAndGet();
-                    throw new IllegalStateException("injected failure of " + message.getMsgId());
-                }
-            });
         System.out.println("ready");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
 
@@ -107,7 +142,7 @@ public final class TransactionalConsumerProcess {
             consumer.get();
         }
         pool.shutdown();
-        System.out.println("handled=" + handled + " failed=" + failed);
+        System.out.println("handled=" + HANDLED + " failed=" + FAILED);
     }
 
     /** Delivers batches from the queue until it is empty; what the listener did not acknowledge goes back. */
