@@ -11,6 +11,7 @@ import dev.ferry.client.testing.TestClock;
 import dev.ferry.client.testing.TestPostgres;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -99,7 +100,7 @@ class TransactionalMarksTest {
     }
 
     @Test
-    void theWorkCannotEndTheTransactionButMayCloseItsConnection() throws SQLException {
+    void theWorkCannotEndTheTransactionButMayUseSavepointsAndCloseItsConnection() throws SQLException {
         assertThatThrownBy(() -> store.processOnce("a", connection -> {
             write("a").run(connection);
             connection.commit();
@@ -111,10 +112,14 @@ class TransactionalMarksTest {
 
         assertThat(store.processOnce("a", connection -> {
             try (connection) {
+                Savepoint beforeTheFirstTry = connection.setSavepoint();
+                write("a").run(connection);
+                connection.rollback(beforeTheFirstTry);
                 write("a").run(connection);
             }
         })).isEqualTo(Outcome.PROCESSED);
-        assertThat(effects("a")).isEqualTo(1);
+        assertThat(effects("a")).as("the write after the savepoint's rollback").isEqualTo(1);
+        assertThat(marks("a")).isEqualTo(1);
     }
 
     @Test
