@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link JdbcProcessedMessages} over one table: claims, marks and releases as single autocommit statements
+ * {@link JdbcProcessedMessages} over one table: claims, marks and releases in autocommit, a statement at a time
  * ({@link KeyRows}), the transactional mark in {@link TransactionalMarks}, the cleanup in {@link ExpiredRows}.
  *
  * <p>Nothing is cached: every answer comes from the table, which is what makes the store correct across
