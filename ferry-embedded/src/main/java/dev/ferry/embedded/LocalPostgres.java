@@ -165,11 +165,15 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Where the PostgreSQL server binaries are, or a failure saying what to install. */
     static Path binaries() {
-        Optional<Path> fromPgConfig = pgConfigBindir().filter(LocalPostgres::hasServer);
+        return binaries(pgConfigBindir(), Path.of("/usr/lib/postgresql"));
+    }
+
+    /** The first of {@code pgConfigBindir}, the newest {@code <versions>/<major>/bin}, that holds the server. */
+    static Path binaries(Optional<Path> pgConfigBindir, Path versions) {
+        Optional<Path> fromPgConfig = pgConfigBindir.filter(LocalPostgres::hasServer);
         if (fromPgConfig.isPresent()) {
             return fromPgConfig.get();
         }
-        Path versions = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(versions)) {
             try (Stream<Path> dirs = Files.list(versions)) {
                 Optional<Path> newest = dirs.map(dir -> dir.resolve("bin")).filter(LocalPostgres::hasServer)
@@ -182,7 +186,7 @@ public final class LocalPostgres implements AutoCloseable {
             }
         }
         throw new IllegalStateException("PostgreSQL's server binaries (initdb, pg_ctl, postgres) were not found,"
-            + " neither through 'pg_config --bindir' nor under /usr/lib/postgresql/<version>/bin: install them"
+            + " neither through 'pg_config --bindir' nor under " + versions + "/<version>/bin: install them"
             + " (Debian, Ubuntu: apt-get install postgresql; .ci/run does)");
     }
 
