@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.client.Claim;
 import dev.ferry.client.ProcessedMessages;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.client.testing.RecordingStore;
+import dev.ferry.client.testing.Traffic;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.client.Claim;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.client.testing.RecordingStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.client.Claim;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.client.testing.RecordingStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package dev.ferry.client.consumer;
+package dev.ferry.client.testing;
 
 import dev.ferry.client.Claim;
 import dev.ferry.client.ProcessedMessages;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Passes every call on to a real store and records the answers, the way an application's own store plugs in. */
-final class RecordingStore implements ProcessedMessages {
+public final class RecordingStore implements ProcessedMessages {
 
-    final ProcessedMessages delegate;
-    final List<String> calls = new CopyOnWriteArrayList<>();
+    public final ProcessedMessages delegate;
+    public final List<String> calls = new CopyOnWriteArrayList<>();
 
-    RecordingStore(ProcessedMessages delegate) {
+    public RecordingStore(ProcessedMessages delegate) {
         this.delegate = delegate;
     }
 
@@ -34,12 +34,12 @@ final class RecordingStore implements ProcessedMessages {
         calls.add("release " + key);
     }
 
-    long count(String prefix) {
+    public long count(String prefix) {
         return calls.stream().filter(call -> call.startsWith(prefix)).count();
     }
 
     /** How many claims answered {@code claim}. */
-    long claims(Claim claim) {
+    public long claims(Claim claim) {
         return calls.stream().filter(call -> call.startsWith("claim ") && call.endsWith(" " + claim)).count();
     }
 }
