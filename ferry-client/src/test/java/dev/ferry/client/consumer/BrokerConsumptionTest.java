@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.client.Claim;
 import dev.ferry.client.ProcessedMessages;
 import dev.ferry.client.store.ProcessedMessageStores;
+import dev.ferry.client.testing.Processing;
 import dev.ferry.client.testing.RecordingStore;
 import dev.ferry.client.testing.Traffic;
 import dev.ferry.embedded.AppConsumer;
@@ -59,35 +60,6 @@ class BrokerConsumptionTest {
     static void stopCluster() {
         if (cluster != null) {
             EmbeddedCluster.closeInBackground(cluster);
-        }
-    }
-
-    /** What an application did: how often each ID was processed, and whether two threads ever overlapped on one. */
-    static final class Processing {
-
-        final Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
-        final Set<String> inProgress = ConcurrentHashMap.newKeySet();
-        final AtomicInteger overlaps = new AtomicInteger();
-        final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        void process(MessageExt message) {
-            String id = message.getMsgId();
-            if (!inProgress.add(id)) {
-                overlaps.incrementAndGet();
-            }
-            Thread.yield();
-            processed.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            order.add(message.getQueueId() + ":" + message.getQueueOffset());
-            inProgress.remove(id);
-        }
-
-        int distinct() {
-            return processed.size();
-        }
-
-        void assertEachOnce() {
-            assertThat(overlaps).hasValue(0);
-            assertThat(processed.values()).allSatisfy(count -> assertThat(count).hasValue(1));
         }
     }
 
