@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +36,11 @@ import org.apache.rocketmq.client.apis.consumer.MessageListener;
 import org.apache.rocketmq.client.apis.consumer.PushConsumer;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
-import org.apache.rocketmq.remoting.protocol.subscription.CustomizedRetryPolicy;
-import org.apache.rocketmq.remoting.protocol.subscription.GroupRetryPolicy;
-import org.apache.rocketmq.remoting.protocol.subscription.GroupRetryPolicyType;
-import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC wrappers on real 5.x clients of a real rocketmq-proxy 5.5 in front of an embedded broker, fed by the
@@ -53,6 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrpcConsumptionTest {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcConsumptionTest.class);
     private static final ClientServiceProvider CLIENTS = ClientServiceProvider.loadService();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int MESSAGES = 200;
@@ -133,7 +130,6 @@ class GrpcConsumptionTest {
     void aPushConsumerProcessesEachIdOnceThroughTheProxy() throws Exception {
         String topic = "grpc-orders";
         Sent sent = send(topic);
-        String group = createGroup("grpc-orders-app");
         RecordingStore store = new RecordingStore(ProcessedMessageStores.inMemory().build());
         Processing app = new Processing();
         List<String> wrongIds = new CopyOnWriteArrayList<>();
@@ -146,7 +142,7 @@ class GrpcConsumptionTest {
             return ConsumeResult.SUCCESS;
         });
         PushConsumer consumer = CLIENTS.newPushConsumerBuilder().setClientConfiguration(clientConfig())
-            .setConsumerGroup(group).setConsumptionThreadCount(4)
+            .setConsumerGroup("grpc-orders-app").setConsumptionThreadCount(4)
             .setSubscriptionExpressions(Map.of(topic, FilterExpression.SUB_ALL))
             .setMessageListener(message -> {
                 // Every delivery, duplicates included, before the wrapper: its message ID is the UNIQ_KEY sent.
@@ -163,12 +159,17 @@ class GrpcConsumptionTest {
             closeInBackground(consumer);
         }
 
+        LOG.info("Push consumer through the proxy: {} IDs sent, {} with a duplicate; {} deliveries, {} processed,"
+            + " processed twice: {}, lost: {}, duplicates dropped: {}, met in progress: {}", MESSAGES,
+            sent.duplicated().size(), deliveries.get(), app.distinct(), app.processedTwice(), app.lost(sent.ids()),
+            store.claims(Claim.DONE), store.claims(Claim.BUSY));
         assertThat(wrongIds).isEmpty();
         assertThat(app.lost(sent.ids())).as("lost").isZero();
         assertThat(app.processed.keySet()).containsExactlyInAnyOrderElementsOf(sent.ids());
         app.assertEachOnce();
         assertThat(deliveries.get()).isGreaterThanOrEqualTo(MESSAGES + sent.duplicated().size());
         assertThat(held.id()).isNotNull();
+        // Retried after the group's default retry policy's first delay, 1 s (then 5 s, 10 s, ...).
         assertThat(store.calls).as("the duplicate met in progress is retried, then dropped")
             .containsSubsequence("claim " + held.id() + " BUSY", "claim " + held.id() + " DONE");
     }
@@ -177,17 +178,17 @@ class GrpcConsumptionTest {
     void simpleConsumerLoopsProcessEachIdOnceThroughTheProxy() throws Exception {
         String topic = "grpc-invoices";
         Sent sent = send(topic);
-        String group = createGroup("grpc-invoices-app");
         RecordingStore store = new RecordingStore(ProcessedMessageStores.inMemory().build());
         Processing app = new Processing();
         List<String> wrongIds = new CopyOnWriteArrayList<>();
         AtomicInteger duplicates = new AtomicInteger();
+        AtomicInteger deliveries = new AtomicInteger();
         HeldOnce held = new HeldOnce(store, sent.duplicated());
         AtomicBoolean running = new AtomicBoolean(true);
 
         ExecutorService loops = Executors.newFixedThreadPool(2);
         try (SimpleConsumer consumer = CLIENTS.newSimpleConsumerBuilder().setClientConfiguration(clientConfig())
-            .setConsumerGroup(group).setAwaitDuration(Duration.ofSeconds(1))
+            .setConsumerGroup("grpc-invoices-app").setAwaitDuration(Duration.ofSeconds(1))
             .setSubscriptionExpressions(Map.of(topic, FilterExpression.SUB_ALL)).build()) {
             IdempotentSimpleConsumer idempotent = GrpcIdempotent.using(store)
                 .simpleConsumer(consumer, Duration.ofSeconds(1));
@@ -196,6 +197,7 @@ class GrpcConsumptionTest {
                 while (running.get()) {
                     List<MessageView> received = consumer.receive(16, INVISIBLE);
                     for (MessageView view : received) {
+                        deliveries.incrementAndGet();
                         if (!view.getMessageId().toString().equals(sent.uniqKeyOf(view))) {
                             wrongIds.add(view.getMessageId() + " for " + sent.uniqKeyOf(view));
                         }
@@ -225,6 +227,10 @@ class GrpcConsumptionTest {
             assertThat(consumer.receive(16, INVISIBLE)).as("everything acknowledged").isEmpty();
         }
 
+        LOG.info("Simple consumer through the proxy: {} IDs sent, {} with a duplicate; {} deliveries, {} processed,"
+            + " processed twice: {}, lost: {}, duplicates acknowledged unprocessed: {}, met in progress: {}", MESSAGES,
+            sent.duplicated().size(), deliveries.get(), app.distinct(), app.processedTwice(), app.lost(sent.ids()), duplicates.get(),
+            store.claims(Claim.BUSY));
         assertThat(wrongIds).isEmpty();
         assertThat(app.lost(sent.ids())).as("lost").isZero();
         assertThat(app.processed.keySet()).containsExactlyInAnyOrderElementsOf(sent.ids());
@@ -265,30 +271,6 @@ class GrpcConsumptionTest {
         String id() {
             return chosen.stream().findFirst().orElse(null);
         }
-    }
-
-    /** A consumer group whose retries come after 1 s rather than RocketMQ's growing 10 s and more. */
-    private static String createGroup(String group) throws Exception {
-        SubscriptionGroupConfig config = new SubscriptionGroupConfig();
-        config.setGroupName(group);
-        GroupRetryPolicy retry = new GroupRetryPolicy();
-        retry.setType(GroupRetryPolicyType.CUSTOMIZED);
-        long[] oneSecond = new long[18];
-        Arrays.fill(oneSecond, 1_000);
-        retry.setCustomizedRetryPolicy(new CustomizedRetryPolicy(oneSecond));
-        config.setGroupRetryPolicy(retry);
-        DefaultMQAdminExt admin = new DefaultMQAdminExt();
-        admin.setNamesrvAddr(cluster.namesrvAddr());
-        admin.setInstanceName("grpc-test-admin-" + System.nanoTime());
-        admin.start();
-        try {
-            for (String broker : cluster.brokerNames()) {
-                admin.createAndUpdateSubscriptionGroupConfig(cluster.brokerAddr(broker), config);
-            }
-        } finally {
-            admin.shutdown();
-        }
-        return group;
     }
 
     private static ClientConfiguration clientConfig() {
