@@ -14,6 +14,10 @@ import org.apache.rocketmq.common.message.MessageExt;
  * }</pre>
  *
  * <p>Thread-safe; any number of poll loops may share one, or use several over one store.
+ *
+ * <p>It takes messages from any consumer, but RocketMQ 5.x's {@code DefaultLitePullConsumer} itself needs 5.x
+ * brokers: it pulls with {@code LITE_PULL_MESSAGE} (request code 361), which 4.x brokers refuse, so against a 4.x
+ * cluster it receives nothing. There, use the push wrappers.
  */
 public interface IdempotentLitePull {
 
