@@ -12,8 +12,9 @@
  * exactly once.
  *
  * <p>Implementations live in {@code dev.ferry.client.store} (in memory, RocksDB, a JDBC table); the wrappers for
- * RocketMQ's push and lite-pull consumers live in {@code dev.ferry.client.consumer}. Applications may plug in
- * their own store by implementing {@link dev.ferry.client.ProcessedMessages}.
+ * RocketMQ's push and lite-pull consumers live in {@code dev.ferry.client.consumer}, those for the 5.x gRPC client's
+ * push and simple consumers in {@code dev.ferry.client.grpc}. Applications may plug in their own store by
+ * implementing {@link dev.ferry.client.ProcessedMessages}.
  *
  * <h2>Processing and marking in one transaction</h2>
  *

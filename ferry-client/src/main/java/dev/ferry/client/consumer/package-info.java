@@ -20,6 +20,8 @@
  * marks the message, one transaction per message.
  *
  * <p>Only {@link dev.ferry.client.consumer.Idempotent}, the handler interfaces and the lite-pull types are public;
- * the listener classes are hidden behind RocketMQ's own listener interfaces.
+ * the listener classes are hidden behind RocketMQ's own listener interfaces. This package is for the remoting client
+ * ({@code rocketmq-client}) and never loads a class of the 5.x gRPC client; its wrappers are in
+ * {@code dev.ferry.client.grpc}.
  */
 package dev.ferry.client.consumer;
