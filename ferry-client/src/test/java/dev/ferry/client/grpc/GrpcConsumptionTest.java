@@ -86,8 +86,8 @@ class GrpcConsumptionTest {
     }
 
     /**
-     * Closes a client while the test goes on. A push consumer's close waits for its receive requests in flight,
-     * long polls of up to 30 s at the proxy, and then a fixed second: 20 s of nothing in a short test otherwise.
+     * Closes a client while the test goes on. A push consumer's close waits for its receive requests in flight
+     * (long polls at the proxy) to end, and then a fixed second: about 20 s of nothing in a short test otherwise.
      */
     private static void closeInBackground(Closeable client) {
         Thread closer = new Thread(() -> {
