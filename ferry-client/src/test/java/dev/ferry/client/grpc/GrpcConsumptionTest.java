@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The gRPC wrappers on real 5.x clients of a real rocketmq-proxy 5.5 in front of an embedded broker, fed by the
  * remoting producer with messages and duplicates that carry the same {@code UNIQ_KEY}, as Ferry's copies do: every
- * delivery reports that {@code UNIQ_KEY} as its message ID, and each ID is processed exactly once.
+ * delivery reports that {@code UNIQ_KEY} as its message ID, and each ID is processed exactly once. In each run a
+ * duplicate arrives while its original is processed (it is retried, then dropped), and for the push consumer a first
+ * processing fails (the message is released, redelivered by RocketMQ and processed then).
  */
 class GrpcConsumptionTest {
 
@@ -135,8 +137,14 @@ class GrpcConsumptionTest {
         List<String> wrongIds = new CopyOnWriteArrayList<>();
         AtomicInteger deliveries = new AtomicInteger();
         HeldOnce held = new HeldOnce(store, sent.duplicated());
+        // A message without a duplicate whose first processing fails: released, redelivered, processed then.
+        String failsOnce = sent.ids().get(1);
+        AtomicBoolean failed = new AtomicBoolean();
 
         MessageListener idempotent = GrpcIdempotent.using(store).listener(message -> {
+            if (message.getMessageId().toString().equals(failsOnce) && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("the first attempt fails");
+            }
             held.untilItsDuplicateMetIt(message);
             app.process(message);
             return ConsumeResult.SUCCESS;
@@ -172,6 +180,9 @@ class GrpcConsumptionTest {
         // Retried after the group's default retry policy's first delay, 1 s (then 5 s, 10 s, ...).
         assertThat(store.calls).as("the duplicate met in progress is retried, then dropped")
             .containsSubsequence("claim " + held.id() + " BUSY", "claim " + held.id() + " DONE");
+        assertThat(store.calls).as("the failed message is released, redelivered and processed")
+            .containsSubsequence("claim " + failsOnce + " NEW", "release " + failsOnce, "claim " + failsOnce + " NEW",
+                "done " + failsOnce);
     }
 
     @Test
