@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *     ...
  *     .setMessageListener(GrpcIdempotent.using(store).namespace("billing").listener(myListener))
  *     .build();
+ *
+ * IdempotentSimpleConsumer idempotent = GrpcIdempotent.using(store).namespace("billing").simpleConsumer(simple);
+ * while (running) {
+ *     idempotent.process(simple.receive(16, Duration.ofSeconds(30)), message -> handle(message));
+ * }
  * }</pre>
  *
  * <p>Close the consumer before its store: a message processed after its store closed cannot be marked done, and is

@@ -34,6 +34,8 @@ public interface IdempotentSimpleConsumer {
      * messages of its group in {@code received}, which are left unacknowledged, so that the group keeps its order.
      * An acknowledgement that fails is logged: the message comes back and is acknowledged as a duplicate then.
      *
+     * @param received what this helper's consumer's {@code receive} returned: acknowledgements go through that
+     *     consumer
      * @return how many messages were processed, dropped, failed, left for later
      * @throws IllegalStateException if the store cannot be read; that message and the ones after it are left
      *     unacknowledged, and nothing is claimed
