@@ -239,23 +239,6 @@ class EmbeddedClusterTest {
     }
 
     @Test
-    void closeLeavesNoThreadThatWouldKeepTheJvmAlive() throws Exception {
-        // Clusters another class closes in the background start and end threads meanwhile: they finish first.
-        EmbeddedCluster.awaitBackgroundCloses();
-        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-        EmbeddedCluster.builder("ect-threads").start().close();
-        // Threads of RocketMQ's that end by themselves shortly after shutdown get a moment to do so.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            assertThat(Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)).map(Thread::getName)
-                // Client threads of the other tests' clients still open in this JVM start lazily; they are not
-                // the closed cluster's.
-                .filter(name -> !name.startsWith("NettyClient") && !name.startsWith("RemotingExecutorThread")
-                    && !name.startsWith("awaitility")))
-                .as("non-daemon threads left after close").isEmpty());
-    }
-
-    @Test
     void rocketMqLogsGoToTheLogRootNotToTheUserHome() {
         Path logDir = RocketMqLogging.logDir();
         assertThat(logDir).isEqualTo(Paths.get(System.getProperty("rocketmq.log.root")).toAbsolutePath());
