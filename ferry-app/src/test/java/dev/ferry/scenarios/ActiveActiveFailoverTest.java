@@ -16,9 +16,9 @@ import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.ClusterProcess;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
+import dev.ferry.testing.SteadyProducer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +34,6 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.awaitility.core.ConditionTimeoutException;
@@ -91,12 +88,10 @@ class ActiveActiveFailoverTest {
                 hangzhouAlive);
             DefaultMQPushConsumer shApp = app(shanghai.namesrvAddr(), "FERRY_ORIGIN IS NULL", store, processings,
                 Integer.MAX_VALUE, hangzhouAlive);
-            Set<String> sentInHangzhou = ConcurrentHashMap.newKeySet();
-            Set<String> sentInShanghai = ConcurrentHashMap.newKeySet();
-            AtomicBoolean hzRunning = new AtomicBoolean(true);
-            AtomicBoolean shRunning = new AtomicBoolean(true);
-            Thread hzProducer = producer(hangzhou.namesrvAddr(), "hz", sentInHangzhou, hzRunning);
-            Thread shProducer = producer(shanghai.namesrvAddr(), "sh", sentInShanghai, shRunning);
+            SteadyProducer hzProducer = SteadyProducer.start(hangzhou.namesrvAddr(), TOPIC, "hz");
+            SteadyProducer shProducer = SteadyProducer.start(shanghai.namesrvAddr(), TOPIC, "sh");
+            Set<String> sentInHangzhou = hzProducer.acknowledged();
+            Set<String> sentInShanghai = shProducer.acknowledged();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> sentInHangzhou.size() >= 2_000);
             // The region dies with its application in it: nothing more is processed there.
@@ -104,12 +99,11 @@ class ActiveActiveFailoverTest {
             hangzhouAlive.set(false);
             hzApp.setAwaitTerminationMillisWhenShutdown(0);
             ClientShutdown.shutdown(hzApp, hzApp::shutdown);
-            hzRunning.set(false);
-            hzProducer.join(30_000);
+            hzProducer.stop();
             Set<String> processedBeforeFailover = new HashSet<>(processings.keySet());
             // Hangzhou's producers now send to shanghai.
-            Set<String> movedToShanghai = ConcurrentHashMap.newKeySet();
-            Thread moved = producer(shanghai.namesrvAddr(), "hz-moved", movedToShanghai, shRunning);
+            SteadyProducer moved = SteadyProducer.start(shanghai.namesrvAddr(), TOPIC, "hz-moved");
+            Set<String> movedToShanghai = moved.acknowledged();
 
             // Shanghai's application stops, its group moves back to hangzhou's progress, and it starts again
             // processing local traffic and what came from hangzhou.
@@ -131,9 +125,8 @@ class ActiveActiveFailoverTest {
             int sentBefore = sentInShanghai.size();
             await("shanghai takes more traffic with the widened consumer running").atMost(Duration.ofSeconds(30))
                 .until(() -> sentInShanghai.size() >= sentBefore + 1_000);
-            shRunning.set(false);
-            shProducer.join(30_000);
-            moved.join(30_000);
+            shProducer.stop();
+            moved.stop();
 
             Set<String> fromHangzhouOnShanghai = TopicReader.readAll(shanghai.namesrvAddr(), TOPIC, 1).stream()
                 .filter(m -> "hangzhou".equals(m.getProperty("FERRY_ORIGIN"))).map(MessageExt::getMsgId)
@@ -239,33 +232,5 @@ class ActiveActiveFailoverTest {
             }
         }
         return offsets;
-    }
-
-    /** About 500 msg/s into one region until told to stop or the region dies. */
-    private static Thread producer(String namesrv, String run, Set<String> acknowledged, AtomicBoolean running) {
-        Thread thread = new Thread(() -> {
-            DefaultMQProducer producer = new DefaultMQProducer("app-" + run);
-            producer.setNamesrvAddr(namesrv);
-            producer.setInstanceName("app-" + run + "-" + INSTANCES.incrementAndGet());
-            producer.setSendMsgTimeout(3_000);
-            producer.setRetryTimesWhenSendFailed(0);
-            try {
-                producer.start();
-                for (long seq = 0; running.get(); seq++) {
-                    SendResult result = producer.send(new Message(TOPIC, "trade", run + "-" + seq,
-                        (run + " #" + seq).getBytes(StandardCharsets.UTF_8)));
-                    acknowledged.add(result.getMsgId());
-                    if (seq % 50 == 49) {
-                        Thread.sleep(100); // pacing, not waiting for anything
-                    }
-                }
-            } catch (Exception regionGone) {
-                // hangzhou was killed
-            } finally {
-                ClientShutdown.shutdown(producer, producer::shutdown);
-            }
-        }, "producer-" + run);
-        thread.start();
-        return thread;
     }
 }
