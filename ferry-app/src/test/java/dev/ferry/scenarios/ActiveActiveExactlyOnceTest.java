@@ -88,12 +88,13 @@ class ActiveActiveExactlyOnceTest {
              AutoCloseable closeRegions = () -> EmbeddedCluster.closeInBackground(hangzhou, shanghai);
              // Each region's application has its own pool and store instance; what they share is the database.
              HikariDataSource hangzhouPool = pool(postgres, "hangzhou");
-             HikariDataSource shanghaiPool = pool(postgres, "shanghai")) {
+             HikariDataSource shanghaiPool = pool(postgres, "shanghai");
+             // One after the other: the first creates the store's table, the second finds it.
+             JdbcProcessedMessages hangzhouStore = ProcessedMessageStores.jdbc(hangzhouPool).build();
+             JdbcProcessedMessages shanghaiStore = ProcessedMessageStores.jdbc(shanghaiPool).build()) {
             // No unique key on purpose: a trade applied twice shows as two rows instead of failing the second.
             execute(postgres, "CREATE TABLE trades_applied (message_id VARCHAR(64) NOT NULL,"
                 + " processed_in VARCHAR(16) NOT NULL, body TEXT NOT NULL)");
-            JdbcProcessedMessages hangzhouStore = ProcessedMessageStores.jdbc(hangzhouPool).build();
-            JdbcProcessedMessages shanghaiStore = ProcessedMessageStores.jdbc(shanghaiPool).build();
             hangzhou.createTopic(TOPIC, QUEUES_PER_BROKER);
             shanghai.createTopic(TOPIC, QUEUES_PER_BROKER);
             Path file = Files.writeString(dir.resolve("ferry.yaml"), """
@@ -165,7 +166,7 @@ class ActiveActiveExactlyOnceTest {
                 await("nothing more is processed").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
                     .until(() -> rowCount(postgres) == rows);
             } finally {
-                // Consumers before their stores, stores before their pools (closed by the try).
+                // Consumers before their stores, which the try closes before their pools.
                 Stream.of(hzProducer, shProducer, moved).filter(p -> p != null).forEach(SteadyProducer::stop);
                 shanghaiHolds.close();
                 hzApp.die();
@@ -174,8 +175,6 @@ class ActiveActiveExactlyOnceTest {
                     widened.stop();
                 }
                 ferry.close();
-                hangzhouStore.close();
-                shanghaiStore.close();
             }
 
             Map<String, List<String>> processings = processings(postgres);
