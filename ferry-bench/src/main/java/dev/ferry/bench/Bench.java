@@ -447,19 +447,33 @@ public final class Bench {
         }
         long before = count(targetAdmin, queues);
         long sent;
+        String run = "live-" + rate + "-" + rttMillis;
         try (LiveLoad load = new LiveLoad(source.namesrvAddr(), messages)) {
-            sent = load.run(TOPIC, "live-" + rate + "-" + rttMillis, rate, options.liveSeconds());
+            sent = load.run(TOPIC, run, rate, options.liveSeconds());
         }
         awaitCount(targetAdmin, queues, before + sent, "the live load's copies");
-        long[] delays = delays(target.namesrvAddr(), from, sent);
+        Map<String, Long> strays = new java.util.TreeMap<>();
+        long[] delays = delays(target.namesrvAddr(), from, run, sent, strays);
+        long strayCount = strays.values().stream().mapToLong(Long::longValue).sum();
         Delays summary = Delays.of(delays);
         say(String.format("  delay: p50 %d ms, p99 %d ms, max %d ms over %,d messages", summary.p50(), summary.p99(),
             summary.max(), summary.count()));
-        return new BenchReport.Live(rate, rttMillis, options.liveSeconds(), sent, delays.length, summary);
+        if (strayCount > 0) {
+            say(String.format("  NOTE: %,d copies of messages of earlier phases reached the target during this one"
+                + " (copied late, or copied twice), by phase: %s; not counted as this phase's delays", strayCount,
+                strays));
+        }
+        return new BenchReport.Live(rate, rttMillis, options.liveSeconds(), sent, delays.length, summary, strayCount);
     }
 
-    /** Each copy's delay: its store time on the target minus its origin's store time, which Ferry carries. */
-    private static long[] delays(String targetNamesrv, Map<MessageQueue, Long> from, long expected) throws Exception {
+    /**
+     * Each copy's delay: its store time on the target minus its origin's store time, which Ferry carries. Only copies
+     * of this phase's own messages ({@code run}) count; copies of earlier phases' messages that arrive meanwhile are
+     * counted in {@code strays} by their phase instead: taken as this phase's, they would stand in for its last
+     * messages.
+     */
+    private static long[] delays(String targetNamesrv, Map<MessageQueue, Long> from, String run, long expected,
+                                 Map<String, Long> strays) throws Exception {
         DefaultLitePullConsumer reader = Seek.reader(targetNamesrv, "ferry-bench-delays", from);
         try {
             long[] delays = new long[(int) expected];
@@ -468,7 +482,13 @@ public final class Bench {
             while (read < expected && System.currentTimeMillis() < deadline) {
                 for (MessageExt copy : reader.poll(1_000)) {
                     String origin = copy.getUserProperty(FerryNames.ORIGIN_TIME);
-                    if (origin != null && read < delays.length) {
+                    if (origin == null) {
+                        continue;
+                    }
+                    String copyRun = copy.getUserProperty(BenchMessages.RUN);
+                    if (!run.equals(copyRun)) {
+                        strays.merge(String.valueOf(copyRun), 1L, Long::sum);
+                    } else if (read < delays.length) {
                         delays[read++] = copy.getStoreTimestamp() - Long.parseLong(origin);
                     }
                 }

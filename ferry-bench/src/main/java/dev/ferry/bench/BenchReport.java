@@ -90,7 +90,11 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
      * @param rttMillis the round trip between Ferry and the source: 0 on loopback
      * @param sent      messages the load sent (and the source took)
      */
-    public record Live(int rate, int rttMillis, int seconds, long sent, long copied, Delays delays) {
+    /**
+     * @param strays copies of an earlier phase's messages that reached the target during this phase (copied late or
+     *               twice): not among its delays
+     */
+    public record Live(int rate, int rttMillis, int seconds, long sent, long copied, Delays delays, long strays) {
 
         /** The most a p99 delay may be: 100 ms, plus the round trip when the source is far. */
         public long p99TargetMillis() {
