@@ -2,7 +2,6 @@ package dev.ferry.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -474,13 +472,12 @@ public final class Bench {
      */
     private static long[] delays(String targetNamesrv, Map<MessageQueue, Long> from, String run, long expected,
                                  Map<String, Long> strays) throws Exception {
-        DefaultLitePullConsumer reader = Seek.reader(targetNamesrv, "ferry-bench-delays", from);
-        try {
+        try (OffsetReader reader = new OffsetReader(targetNamesrv, "ferry-bench-delays", from)) {
             long[] delays = new long[(int) expected];
             int read = 0;
             long deadline = System.currentTimeMillis() + 120_000;
             while (read < expected && System.currentTimeMillis() < deadline) {
-                for (MessageExt copy : reader.poll(1_000)) {
+                for (MessageExt copy : reader.poll()) {
                     String origin = copy.getUserProperty(FerryNames.ORIGIN_TIME);
                     if (origin == null) {
                         continue;
@@ -494,8 +491,6 @@ public final class Bench {
                 }
             }
             return read == delays.length ? delays : java.util.Arrays.copyOf(delays, read);
-        } finally {
-            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 

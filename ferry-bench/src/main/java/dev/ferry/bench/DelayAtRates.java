@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -140,13 +139,12 @@ public final class DelayAtRates {
 
     /** Per copy from the target's {@code from} offsets on: {total, reading, writing} delays, in ms. */
     private static long[][] read(String namesrv, Map<MessageQueue, Long> from, long expected) throws Exception {
-        DefaultLitePullConsumer reader = Seek.reader(namesrv, "delay-at-rates-reader", from);
-        try {
+        try (OffsetReader reader = new OffsetReader(namesrv, "delay-at-rates-reader", from)) {
             long[][] delays = new long[3][(int) expected];
             int read = 0;
             long deadline = System.currentTimeMillis() + 60_000;
             while (read < expected && System.currentTimeMillis() < deadline) {
-                for (MessageExt copy : reader.poll(1_000)) {
+                for (MessageExt copy : reader.poll()) {
                     String origin = copy.getUserProperty(FerryNames.ORIGIN_TIME);
                     if (origin != null && read < expected) {
                         long originStored = Long.parseLong(origin);
@@ -161,8 +159,6 @@ public final class DelayAtRates {
                 delays[i] = java.util.Arrays.copyOf(delays[i], read);
             }
             return delays;
-        } finally {
-            ClientShutdown.shutdown(reader, reader::shutdown);
         }
     }
 }
