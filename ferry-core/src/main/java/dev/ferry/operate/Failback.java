@@ -141,10 +141,14 @@ public final class Failback {
                 Map<MessageQueue, Long> copyBackStart = ends(homeAdmin, backup.topics());
                 Link back = new Link(copyBack(backup), standbyAdmin, homeAdmin, config.copy(), true, false,
                     config.signingKey());
+                // What the copy back must have passed on each queue of the standby: its ends now. The link's backlog
+                // alone is not enough: read before its consumer has pulled (a busy machine), it shows 0.
+                Map<MessageQueue, Long> standbyEnds = ends(standbyAdmin, backup.topics());
                 try {
                     back.start();
-                    awaitZero(() -> copyBackBacklog(back), timeout, backup.name() + ": copying back " + standby
-                        + " -> " + home, "see the log for the copy back's errors");
+                    awaitZero(() -> copyBackBacklog(back) + notPassed(standbyAdmin, back.status().group(), standbyEnds),
+                        timeout, backup.name() + ": copying back " + standby + " -> " + home,
+                        "see the log for the copy back's errors");
                     copiedBack += back.status().copied();
                     say.accept(String.format("%s: copied %,d message(s) back from %s to %s", backup.name(),
                         back.status().copied(), standby, home));
@@ -246,6 +250,15 @@ public final class Failback {
             }
         }
         return committed;
+    }
+
+    /** Messages below {@code ends} that {@code group} has not committed past (copied, or skipped as A's copies). */
+    private static long notPassed(ClusterAdmin admin, String group, Map<MessageQueue, Long> ends) throws Exception {
+        long left = 0;
+        for (Map.Entry<MessageQueue, Long> end : ends.entrySet()) {
+            left += Math.max(0, end.getValue() - admin.committedOffset(group, end.getKey()).orElse(0));
+        }
+        return left;
     }
 
     private static Map<MessageQueue, Long> ends(ClusterAdmin admin, List<String> topics) throws Exception {
