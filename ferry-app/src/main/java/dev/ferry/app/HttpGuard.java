@@ -21,11 +21,14 @@ import java.util.Set;
  *       dashboard page {@code /} (a constant page that holds no data; it asks for the token and sends it with each
  *       {@code /status}) needs {@code Authorization: Bearer <token>}, else <b>401</b> with
  *       {@code WWW-Authenticate: Bearer realm="ferry"}; a wrong token adds {@code error="invalid_token"}.</li>
- *   <li><b>Method</b>: every path is read-only, so GET and HEAD only, else <b>405</b> with
+ *   <li><b>Method</b>: every other path is read-only, so GET and HEAD only, else <b>405</b> with
  *       {@code Allow: GET, HEAD}.</li>
  * </ol>
- * A path that changes state, when one comes, takes POST only and needs the token even on loopback (and a loopback
- * Ferry that has none must then refuse it): give it a check of its own here rather than a read-only exemption.
+ * A <b>control path</b> (one that changes what Ferry does: {@code /reload}, {@code /pause}, {@code /resume}; see
+ * {@link ControlAction}) has checks of its own after the {@code Host} check: <b>POST</b> only (else 405 with
+ * {@code Allow: POST}), and <b>always the token</b>, even on loopback, where any local user or process could
+ * otherwise stop a backup: a Ferry with no {@code http.token} answers <b>403</b> saying to set one, and a missing or
+ * wrong token is 401 as above.
  *
  * <p>Nothing here logs, and no answer repeats what the request carried: the token appears in no log line, body or
  * exception text.
@@ -38,10 +41,13 @@ final class HttpGuard extends Filter {
 
     private final boolean loopback;
     private final Optional<BearerToken> token;
+    private final Set<String> controlPaths;
 
-    HttpGuard(HttpConfig http) {
+    /** Guards with {@code http}'s settings; {@code controlPaths} is read on every request (paths may be added). */
+    HttpGuard(HttpConfig http, Set<String> controlPaths) {
         this.loopback = http.loopback();
         this.token = http.token().map(BearerToken::of);
+        this.controlPaths = controlPaths;
     }
 
     @Override
@@ -52,25 +58,47 @@ final class HttpGuard extends Filter {
             return;
         }
         String path = exchange.getRequestURI().getPath();
-        if (token.isPresent() && !OPEN.contains(path)) {
-            List<String> authorization = exchange.getRequestHeaders().get("Authorization");
-            if (!token.get().admits(authorization)) {
-                boolean offered = authorization != null;
-                exchange.getResponseHeaders().set("WWW-Authenticate",
-                    "Bearer realm=\"ferry\"" + (offered ? ", error=\"invalid_token\"" : ""));
-                Reply.text(exchange, 401, offered
-                    ? "unauthorized: the bearer token is not this Ferry's http.token\n"
-                    : "unauthorized: send Authorization: Bearer <token>, the token of this Ferry's http.token\n");
+        String method = exchange.getRequestMethod();
+        if (controlPaths.contains(path)) {
+            if (!method.equals("POST")) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                Reply.text(exchange, 405, "method not allowed: " + path + " changes what Ferry does: POST only\n");
                 return;
             }
+            if (token.isEmpty()) {
+                Reply.text(exchange, 403, "forbidden: " + path + " needs a token, and this Ferry has no http.token;"
+                    + " set http.token in its configuration file and restart it\n");
+                return;
+            }
+            if (admitted(exchange)) {
+                chain.doFilter(exchange);
+            }
+            return;
         }
-        String method = exchange.getRequestMethod();
+        if (token.isPresent() && !OPEN.contains(path) && !admitted(exchange)) {
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             exchange.getResponseHeaders().set("Allow", ALLOWED_METHODS);
             Reply.text(exchange, 405, "method not allowed: " + path + " is read-only (GET or HEAD)\n");
             return;
         }
         chain.doFilter(exchange);
+    }
+
+    /** Whether the request carries this Ferry's token; if not, answers 401 and returns false. */
+    private boolean admitted(HttpExchange exchange) throws IOException {
+        List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+        if (token.orElseThrow().admits(authorization)) {
+            return true;
+        }
+        boolean offered = authorization != null;
+        exchange.getResponseHeaders().set("WWW-Authenticate",
+            "Bearer realm=\"ferry\"" + (offered ? ", error=\"invalid_token\"" : ""));
+        Reply.text(exchange, 401, offered
+            ? "unauthorized: the bearer token is not this Ferry's http.token\n"
+            : "unauthorized: send Authorization: Bearer <token>, the token of this Ferry's http.token\n");
+        return false;
     }
 
     /** Whether the request's {@code Host} headers are one header naming loopback, with or without a port. */

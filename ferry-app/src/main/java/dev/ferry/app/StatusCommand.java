@@ -13,11 +13,6 @@ import dev.ferry.copy.SendFailure;
 import dev.ferry.names.FerryNames;
 import dev.ferry.offsets.CheckpointStatus;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig loaded = config.load();
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode running = fromRunningFerry(loaded);
+        JsonNode running = RunningFerry.of(loaded).statusOrNull();
         List<Row> rows;
         List<CheckpointStatus> checkpoints;
         if (running == null) {
@@ -92,19 +87,6 @@ final class StatusCommand implements Callable<Integer> {
         out.print(checkpointTable(checkpoints));
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static JsonNode fromRunningFerry(FerryConfig config) {
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + config.http() + "/status"))
-                .timeout(Duration.ofSeconds(5));
-            config.http().token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (Exception nobodyThere) {
-            return null;
-        }
     }
 
     private static List<Row> fromClusters(FerryConfig config) {

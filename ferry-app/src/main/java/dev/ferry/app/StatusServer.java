@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,11 +27,13 @@ import java.util.function.Supplier;
  *   <li>{@code GET /}: the dashboard, one self-contained page that polls {@code /status} every second;</li>
  *   <li>{@code GET /status}: JSON, the newest {@link Snapshot} (what {@code bin/ferry status} prints);</li>
  *   <li>{@code GET /health}: 200 only while every link copies (running or catching up), else 503 with why;</li>
- *   <li>{@code GET /metrics}: Prometheus text format (see {@link dev.ferry.watch.FerryMetrics}).</li>
+ *   <li>{@code GET /metrics}: Prometheus text format (see {@link dev.ferry.watch.FerryMetrics});</li>
+ *   <li>{@code POST} to a control path added with {@link #control}: an operator's request to change what Ferry does.</li>
  * </ul>
- * Every path is guarded by {@link HttpGuard} (loopback {@code Host}, bearer token, GET and HEAD only), and every
+ * Every path is guarded by {@link HttpGuard} (loopback {@code Host}, bearer token, GET and HEAD only; POST and
+ * always the token on a control path), and every
  * exchange runs on an {@link ExchangeExecutor}, which drops a client that does not finish its request in time.
- * Every answer is read from the Watch's newest sample, so none waits on a cluster. JDK's built-in server: four
+ * Every read-only answer is read from the Watch's newest sample, so none waits on a cluster. JDK's built-in server: four
  * small read-only endpoints do not earn a web framework.
  */
 final class StatusServer implements AutoCloseable {
@@ -39,10 +43,14 @@ final class StatusServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExchangeExecutor executor;
+    private final List<Filter> filters;
+    private final Set<String> controlPaths;
 
-    private StatusServer(HttpServer server, ExchangeExecutor executor) {
+    private StatusServer(HttpServer server, ExchangeExecutor executor, List<Filter> filters, Set<String> controlPaths) {
         this.server = server;
         this.executor = executor;
+        this.filters = filters;
+        this.controlPaths = controlPaths;
     }
 
     /** Where a Ferry started with it records what {@code /metrics} serves. */
@@ -73,8 +81,9 @@ final class StatusServer implements AutoCloseable {
         ExchangeExecutor executor = new ExchangeExecutor(headerDeadline, ExchangeExecutor.EXCHANGE_DEADLINE);
         server.setExecutor(executor);
         byte[] dashboard = dashboard();
-        List<Filter> filters = List.of(
-            Filter.beforeHandler("request headers read", exchange -> executor.headersRead()), new HttpGuard(http));
+        Set<String> controlPaths = ConcurrentHashMap.newKeySet();
+        List<Filter> filters = List.of(Filter.beforeHandler("request headers read", exchange -> executor.headersRead()),
+            new HttpGuard(http, controlPaths));
         route(server, filters, "/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
                 Reply.text(exchange, 404, "not found: " + exchange.getRequestURI().getPath()
@@ -93,7 +102,18 @@ final class StatusServer implements AutoCloseable {
         route(server, filters, "/metrics", exchange -> Reply.send(exchange, 200,
             metrics.get().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8"));
         server.start();
-        return new StatusServer(server, executor);
+        return new StatusServer(server, executor, filters, controlPaths);
+    }
+
+    /**
+     * Answers {@code POST path} with {@code action} (see {@link ControlAction} for the answers), for the token's
+     * holder only (see {@link HttpGuard}).
+     */
+    void control(String path, ControlAction action) {
+        if (!controlPaths.add(path)) {
+            throw new IllegalArgumentException(path + " already has a control action");
+        }
+        route(server, filters, path, new ControlExchange(path, action));
     }
 
     private static void route(HttpServer server, List<Filter> filters, String path, HttpHandler handler) {

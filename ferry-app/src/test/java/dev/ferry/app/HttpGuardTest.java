@@ -7,10 +7,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.HttpConfig;
 import dev.ferry.watch.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP endpoint's guards, on a {@link StatusServer} fed a fixed snapshot (no broker): the bearer token (401
  * without it or with a wrong one, {@code /health} open), read-only paths (405, HEAD allowed), the loopback
- * {@code Host} check (421), slow clients that cannot starve {@code /health}, and a token that shows nowhere.
+ * {@code Host} check (421), slow clients that cannot starve {@code /health}, a token that shows nowhere, and the
+ * control paths (POST, always the token, 403 with none set) with the answers their actions give.
  */
 class HttpGuardTest {
 
@@ -287,6 +292,97 @@ class HttpGuardTest {
         assertThat(outcome.out()).contains("Ferry at " + base + "/ is healthy").doesNotContain(TOKEN);
     }
 
+    @Test
+    void aControlPathTakesPostAndTheTokenAndAnswersByItsOutcome() throws Exception {
+        List<Map<String, String>> performed = new ArrayList<>();
+        StatusServer server = server(new HttpConfig("127.0.0.1", 0, Optional.of(TOKEN), false));
+        server.control("/pause", parameters -> {
+            performed.add(parameters);
+            if (parameters.containsKey("busy")) {
+                throw new IllegalStateException("not now: " + parameters.get("busy"));
+            }
+            if (!parameters.containsKey("backup")) {
+                throw new IllegalArgumentException("name the backup: ?backup=NAME");
+            }
+            return "paused " + parameters.get("backup");
+        });
+        String base = base(server);
+
+        assertThat(post(base + "/pause?backup=x", null).statusCode()).isEqualTo(401);
+        assertThat(post(base + "/pause?backup=x", "Bearer " + WRONG).statusCode()).isEqualTo(401);
+        HttpResponse<String> get = get(base + "/pause?backup=x", "Bearer " + TOKEN);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(post(base + "/pause/more?backup=x", "Bearer " + TOKEN).statusCode())
+            .as("not a control path: read-only").isEqualTo(405);
+        assertThat(get(base + "/pause/more?backup=x", "Bearer " + TOKEN).statusCode())
+            .as("the JDK server routes /pause/more to /pause's handler; it answers its own path only").isEqualTo(404);
+        assertThat(performed).as("nothing refused reached the action").isEmpty();
+
+        HttpResponse<String> done = post(base + "/pause?backup=orders%2Ddr&direction=a-%3Eb", "Bearer " + TOKEN);
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).isEqualTo("paused orders-dr\n");
+        assertThat(performed).containsExactly(Map.of("backup", "orders-dr", "direction", "a->b"));
+
+        HttpResponse<String> bad = post(base + "/pause?direction=a-%3Eb", "Bearer " + TOKEN);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).isEqualTo("name the backup: ?backup=NAME\n");
+        assertThat(post(base + "/pause?backup=x&backup=y", "Bearer " + TOKEN).body())
+            .isEqualTo("query parameter 'backup' is given twice\n");
+        HttpResponse<String> busy = post(base + "/pause?busy=reloading", "Bearer " + TOKEN);
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(busy.body()).isEqualTo("not now: reloading\n");
+        assertThat(performed).hasSize(3);
+    }
+
+    @Test
+    void onLoopbackWithoutATokenAControlPathIsRefused() throws Exception {
+        List<Map<String, String>> performed = new ArrayList<>();
+        StatusServer server = server(new HttpConfig("127.0.0.1", 0));
+        server.control("/reload", parameters -> {
+            performed.add(parameters);
+            return "reloaded";
+        });
+
+        HttpResponse<String> refused = post(base(server) + "/reload", null);
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("set http.token");
+        assertThat(performed).isEmpty();
+        assertThat(get(base(server) + "/status", null).statusCode()).as("reading needs no token on loopback")
+            .isEqualTo(200);
+    }
+
+    @Test
+    void theCommandsSendTheTokenOfTheFileAndExitByTheAnswer() throws Exception {
+        StatusServer server = server(new HttpConfig("127.0.0.1", 0, Optional.of(TOKEN), false));
+        server.control("/resume", parameters -> {
+            if (parameters.get("backup").equals("nope")) {
+                throw new IllegalArgumentException("no backup named 'nope'");
+            }
+            return "resumed " + parameters.get("backup");
+        });
+        RunningFerry running = RunningFerry.of(ConfigLoader.load(
+            configWith("http: {listen: '" + base(server).substring("http://".length()) + "', token: " + TOKEN + "}")));
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(running.control("/resume", Map.of("backup", "x"), new PrintWriter(out), new PrintWriter(err)))
+            .isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).isEqualTo("resumed x\n");
+        assertThat(running.control("/resume", Map.of("backup", "nope"), new PrintWriter(out), new PrintWriter(err)))
+            .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("answered 400: no backup named 'nope'").doesNotContain(TOKEN);
+
+        opened.remove(server);
+        server.close();
+        StringWriter gone = new StringWriter();
+        assertThat(running.control("/resume", Map.of("backup", "x"), new PrintWriter(out), new PrintWriter(gone)))
+            .isEqualTo(ExitCodes.FAILED);
+        assertThat(gone.toString()).contains("no Ferry answers at http://127.0.0.1:")
+            .contains("is 'bin/ferry run' running with this file?");
+    }
+
     /** A config file of two embedded clusters and one backup, with {@code http} as its http section. */
     private Path configWith(String http) throws IOException {
         return Files.writeString(dir.resolve("ferry.yaml"), """
@@ -300,6 +396,25 @@ class HttpGuardTest {
 
     private String start(HttpConfig http) throws IOException {
         return start(http, ExchangeExecutor.HEADER_DEADLINE);
+    }
+
+    private StatusServer server(HttpConfig http) throws IOException {
+        StatusServer server = StatusServer.start(http, () -> HEALTHY, () -> "# metrics\n");
+        opened.add(server);
+        return server;
+    }
+
+    private static String base(StatusServer server) {
+        return "http://" + server.address();
+    }
+
+    private static HttpResponse<String> post(String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).POST(BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String start(HttpConfig http, Duration headerDeadline) throws IOException {
