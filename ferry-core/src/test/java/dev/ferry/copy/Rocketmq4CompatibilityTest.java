@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.QueueLayout;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -118,6 +119,38 @@ class Rocketmq4CompatibilityTest {
         MessageIds.assertExactlyOnce(copies, ids, "4.9/" + topic);
         assertCopiesOf(sources, copies, R5, "r5");
         assertOnlyKnownRequestsRefused();
+    }
+
+    /**
+     * A 4.9.x target topic Ferry created grows with its 5.5 source: 4.9.x brokers take the topic config Ferry sends
+     * when the source gains queues, and every message, before and after, arrives once.
+     */
+    @Test
+    void aTopicOnAFourNineTargetGrowsWithItsSource() throws Exception {
+        String topic = "compat-grows";
+        current.createTopic(topic, 2);
+        FerryConfig config = config("compat-grows", R5, R4, topic);
+        List<String> ids = new ArrayList<>();
+        try (TestMessages producer = new TestMessages(current.namesrvAddr());
+             Ferry ferry = Ferry.start(config);
+             ClusterAdmin onOld = ClusterAdmin.connect(config.cluster(R4))) {
+            ids.addAll(producer.send(topic, "before", 0, 40, 2));
+            await().atMost(Duration.ofSeconds(60)).until(() -> old.messageCount(topic) >= 40);
+            assertThat(writeQueues(onOld, topic)).as("created with the source's queues").isEqualTo(2);
+
+            current.createTopic(topic, 6);
+            ids.addAll(producer.send(topic, "after", 0, 120, 6));
+            await().atMost(Duration.ofSeconds(90)).alias("grown: " + ferry.status())
+                .until(() -> old.messageCount(topic) >= 160);
+            assertThat(writeQueues(onOld, topic)).as("grown with the source").isEqualTo(6);
+            assertThat(ferry.status().get(0).warnings()).isEmpty();
+        }
+        MessageIds.assertExactlyOnce(TopicReader.readAll(old.namesrvAddr(), topic, 160), ids, "4.9/" + topic);
+        assertOnlyKnownRequestsRefused();
+    }
+
+    private static int writeQueues(ClusterAdmin admin, String topic) throws Exception {
+        return admin.queueLayout(topic).values().stream().mapToInt(QueueLayout.Queues::write).sum();
     }
 
     /**
