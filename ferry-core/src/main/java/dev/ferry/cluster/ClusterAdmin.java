@@ -190,12 +190,12 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
-     * Delay-level messages this cluster holds, over all its topics, and has not delivered yet (see
-     * {@link PendingDelays}); empty when a master does not say.
+     * Delay-level messages this cluster holds, over all its topics, and has not delivered yet, and when the first is
+     * due (see {@link PendingDelays}; its schedule topic is read as {@code group}, which commits nothing there);
+     * {@link PendingDelayed#UNKNOWN} when a master does not say.
      */
-    public OptionalLong pendingDelayedMessages() throws Exception {
-        return PendingDelays.count(admin, admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
-            .getRemotingClient(), brokers.masterAddresses(), TIMEOUT_MILLIS);
+    public PendingDelayed pendingDelayedMessages(String group) throws Exception {
+        return PendingDelays.pending(admin, brokers.masterAddresses(), group, TIMEOUT_MILLIS);
     }
 
     /** Creates the consumer group on every master broker when it is missing there. */

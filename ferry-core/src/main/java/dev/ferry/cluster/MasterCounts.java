@@ -1,7 +1,9 @@
 package dev.ferry.cluster;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BinaryOperator;
 import org.apache.rocketmq.remoting.RemotingClient;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
@@ -21,19 +23,33 @@ final class MasterCounts {
     private MasterCounts() {
     }
 
+    /** One master's figures; throws when the master does not say. */
+    interface Figures<T> {
+        T of(String master) throws Exception;
+    }
+
     /** The sum of every master's figure; empty when one does not say. */
     static OptionalLong sum(List<String> masters, Count count) throws InterruptedException {
-        long sum = 0;
+        Optional<Long> sum = combine(masters, 0L, count::of, Long::sum);
+        return sum.map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** Every master's figures, combined from {@code none}; empty when one does not say. */
+    static <T> Optional<T> combine(List<String> masters, T none, Figures<T> figures, BinaryOperator<T> combined)
+        throws InterruptedException {
+        T all = none;
         for (String master : masters) {
+            T one;
             try {
-                sum += count.of(master);
+                one = figures.of(master);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
+            all = combined.apply(all, one);
         }
-        return OptionalLong.of(sum);
+        return Optional.of(all);
     }
 
     /** The body of a master's answer to a request without a header (null when it has none); throws on a refusal. */

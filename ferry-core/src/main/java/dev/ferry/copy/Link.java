@@ -290,7 +290,8 @@ public final class Link implements AutoCloseable {
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
             watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
-            sourceProbe.pendingDelayed(), readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings());
+            sourceProbe.pendingDelayed().count(),
+            sourceProbe.pendingDelayed().oldestDueMillis(), readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings());
     }
 
     /**

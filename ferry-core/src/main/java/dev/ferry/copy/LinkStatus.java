@@ -45,6 +45,8 @@ import java.util.Map;
  * @param pendingDelayed delay-level messages ({@code setDelayTimeLevel}) the source cluster holds and has not
  *                    delivered yet, for all its topics: RocketMQ keeps them per level, not per topic (-1 when the
  *                    source does not say)
+ * @param pendingDelayedDue when the first of {@code pendingDelayed} is due (epoch millis; in the past when the
+ *                    source's brokers are late delivering it), -1 when none waits or the source does not say
  * @param readAhead   the queues this process reads ahead now ({@code topic/broker/queueId}), each with the pulls it
  *                    keeps out while it streams (as many as a round trip needs at the pace it is copied); empty
  *                    while no queue has a backlog
@@ -58,7 +60,7 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
                          List<String> readFromSlaves, long forgedStamps, long skippedCopied,
-                         long watermarksUndecided, long pendingTimers, long pendingDelayed,
+                         long watermarksUndecided, long pendingTimers, long pendingDelayed, long pendingDelayedDue,
                          Map<String, Integer> readAhead, List<String> warnings) {
 
     /** Copying as it should: running, or catching up on a backlog. */

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
+import dev.ferry.cluster.PendingDelayed;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Asks a link's source for its group's progress, to notice the source going and coming back: one log line when
  * it stops answering, one when it answers again with what it holds that is not yet copied (see
  * {@link SourceReach}). Now and then also how many timer messages the source holds for the link's topics, and
- * delay-level messages for any topic, not yet due: Ferry copies them once due, so until then they are in the
- * source region only.
+ * delay-level messages for any topic (and when the first of these is due), not yet due: Ferry copies them once due,
+ * so until then they are in the source region only.
  */
 final class SourceProbe {
 
@@ -27,7 +28,7 @@ final class SourceProbe {
     private final SourceReach reach = new SourceReach();
     private long timersAskedAt;
     private volatile long pendingTimers = -1;
-    private volatile long pendingDelayed = -1;
+    private volatile PendingDelayed pendingDelayed = PendingDelayed.UNKNOWN;
 
     SourceProbe(ClusterAdmin sourceAdmin, String group, List<String> topics, String linkName) {
         this.sourceAdmin = sourceAdmin;
@@ -75,12 +76,12 @@ final class SourceProbe {
         timersAskedAt = now;
         try {
             pendingTimers = sourceAdmin.pendingTimerMessages(topics).orElse(-1);
-            pendingDelayed = sourceAdmin.pendingDelayedMessages().orElse(-1);
+            pendingDelayed = sourceAdmin.pendingDelayedMessages(group);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             pendingTimers = -1;
-            pendingDelayed = -1;
+            pendingDelayed = PendingDelayed.UNKNOWN;
         }
     }
 
@@ -89,8 +90,8 @@ final class SourceProbe {
         return pendingTimers;
     }
 
-    /** Delay-level messages the source holds, for any topic, not yet due; -1 when it does not say. */
-    long pendingDelayed() {
+    /** Delay-level messages the source holds, for any topic, not yet due, and when the first is due. */
+    PendingDelayed pendingDelayed() {
         return pendingDelayed;
     }
 

@@ -9,7 +9,10 @@ import org.apache.rocketmq.remoting.protocol.DataVersion;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 import org.junit.jupiter.api.Test;
 
-/** A broker's delay offsets, as it encodes them, against its schedule queues' ends. */
+/**
+ * A broker's delay offsets, as it encodes them, against its schedule queues' ends; each level's delay as the broker
+ * reads it; two masters' figures together.
+ */
 class PendingDelaysTest {
 
     @Test
@@ -36,6 +39,36 @@ class PendingDelaysTest {
 
         assertThat(PendingDelays.waiting(delivered, queues)).isEqualTo(3 + 4 + 5);
         assertThat(PendingDelays.waiting(Map.of(1, 12L), Map.of(0, offsets(0, 10)))).as("never below zero").isZero();
+    }
+
+    @Test
+    void theFirstWaitingOffsetOfALevelIsItsDeliveredOffsetOrTheQueuesStart() {
+        assertThat(PendingDelays.firstWaiting(Map.of(1, 7L), 1, offsets(0, 10))).isEqualTo(7);
+        assertThat(PendingDelays.firstWaiting(Map.of(), 2, offsets(0, 4))).as("none delivered yet").isZero();
+        assertThat(PendingDelays.firstWaiting(Map.of(3, 2L), 3, offsets(20, 25))).as("older files deleted")
+            .isEqualTo(20);
+        assertThat(PendingDelays.firstWaiting(Map.of(4, 6L), 4, offsets(0, 6))).as("all delivered").isEqualTo(-1);
+    }
+
+    @Test
+    void readsTheDelayOfEachLevelAsTheBrokerDoes() {
+        Map<Integer, Long> defaults = PendingDelays.delayPerLevel(PendingDelays.DEFAULT_DELAY_LEVELS);
+        assertThat(defaults).hasSize(18).containsEntry(1, 1_000L).containsEntry(3, 10_000L)
+            .containsEntry(5, 60_000L).containsEntry(17, 3_600_000L).containsEntry(18, 7_200_000L);
+        assertThat(PendingDelays.delayPerLevel(" 2s  90m 1d x5s 7")).as("a level it cannot read is left out")
+            .containsOnly(Map.entry(1, 2_000L), Map.entry(2, 5_400_000L), Map.entry(3, 86_400_000L));
+    }
+
+    @Test
+    void twoMastersWaitingAddUpAndTheEarlierDueTimeIsKept() {
+        PendingDelayed none = new PendingDelayed(0, -1);
+        PendingDelayed a = new PendingDelayed(3, 5_000);
+        PendingDelayed b = new PendingDelayed(2, 4_000);
+
+        assertThat(a.and(b)).isEqualTo(new PendingDelayed(5, 4_000));
+        assertThat(none.and(a)).isEqualTo(a);
+        assertThat(a.and(new PendingDelayed(1, -1))).as("a master that cannot tell its due time")
+            .isEqualTo(new PendingDelayed(4, 5_000));
     }
 
     private static TopicOffset offsets(long min, long max) {

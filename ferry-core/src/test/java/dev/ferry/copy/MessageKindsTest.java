@@ -69,16 +69,22 @@ class MessageKindsTest {
              Ferry ferry = Ferry.start(config(backup("delayed", "delayed")))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingDelayed() >= 0);
             long pendingBefore = ferry.status().get(0).pendingDelayed();
+            assertThat(pendingBefore).as("this class's own source cluster: no other delayed message").isZero();
+            assertThat(ferry.status().get(0).pendingDelayedDue()).as("none waits").isEqualTo(-1);
             Message delayed = TestMessages.message("delayed", "delay", 1);
             delayed.setDelayTimeLevel(3); // 10 s
             long sentAt = System.currentTimeMillis();
             producer.sendOne(delayed);
+            long storedBy = System.currentTimeMillis();
             producer.sendOne(TestMessages.message("delayed", "delay", 2));
             // The source holds it for 10 s: the link shows it waiting (the cluster's count, over all topics).
             await().atMost(Duration.ofSeconds(9)).until(() -> ferry.status().get(0).pendingDelayed() == pendingBefore + 1);
+            assertThat(ferry.status().get(0).pendingDelayedDue()).as("its store time and level 3's 10 s")
+                .isBetween(sentAt + 10_000, storedBy + 10_000);
             assertThat(ferry.status().get(0).copied()).as("not before it is due").isLessThanOrEqualTo(1);
             await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() >= 2
                 && ferry.status().get(0).pendingDelayed() == pendingBefore);
+            assertThat(ferry.status().get(0).pendingDelayedDue()).as("none waits any more").isEqualTo(-1);
             List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "delayed", 2);
             assertThat(copies).hasSize(2);
             MessageExt copy = copies.stream().filter(m -> m.getUserProperty("seq").equals("1")).findFirst().orElseThrow();
