@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.constant.PermName;
+import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
@@ -146,6 +147,34 @@ class Rocketmq4CompatibilityTest {
             assertThat(ferry.status().get(0).warnings()).isEmpty();
         }
         MessageIds.assertExactlyOnce(TopicReader.readAll(old.namesrvAddr(), topic, 160), ids, "4.9/" + topic);
+        assertOnlyKnownRequestsRefused();
+    }
+
+    /**
+     * A 4.9.x source's delay-level messages not yet due are counted, with when the first is due, as on 5.x: 4.9.x
+     * answers the delay offsets, its broker config and a pull of its schedule topic alike.
+     */
+    @Test
+    void delayedMessagesWaitingOnAFourNineSourceAreCountedWithTheirDueTime() throws Exception {
+        String topic = "compat-delayed";
+        old.createTopic(topic, 2);
+        try (TestMessages producer = new TestMessages(old.namesrvAddr());
+             Ferry ferry = Ferry.start(config("compat-delayed", R4, R5, topic))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingDelayed() >= 0);
+            assertThat(ferry.status().get(0).pendingDelayed()).as("no other delayed message in this cluster").isZero();
+            Message delayed = TestMessages.message(topic, "delayed", 0);
+            delayed.setDelayTimeLevel(3); // 10 s
+            long sentAt = System.currentTimeMillis();
+            producer.sendOne(delayed);
+            long storedBy = System.currentTimeMillis();
+
+            await().atMost(Duration.ofSeconds(9)).until(() -> ferry.status().get(0).pendingDelayed() == 1);
+            assertThat(ferry.status().get(0).pendingDelayedDue()).as("its store time and level 3's 10 s")
+                .isBetween(sentAt + 10_000, storedBy + 10_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() == 1
+                && ferry.status().get(0).pendingDelayed() == 0);
+            assertThat(ferry.status().get(0).pendingDelayedDue()).isEqualTo(-1);
+        }
         assertOnlyKnownRequestsRefused();
     }
 
