@@ -1,6 +1,7 @@
 package dev.ferry.cluster;
 
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.names.FerryNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.MQClientAPIImpl;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.filter.ExpressionType;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -80,6 +84,51 @@ public final class ClusterBrokers {
             throw new IllegalStateException("cluster '" + cluster.name() + "': cannot tell whether group '" + group
                 + "' has consumers online: " + (failure == null ? "no master broker online" : failure.getMessage()),
                 failure);
+        }
+        return clients;
+    }
+
+    /**
+     * Every client of the group connected to a master broker now, each with the queues it holds, from its running
+     * info: what {@code mqadmin consumerStatus} shows. The broker fetches it from the client over the client's own
+     * connection, so it is what the client's consumer holds at this moment, whichever process or host it is in. A
+     * client that does not answer in time is listed with why, and no queues.
+     *
+     * @throws Exception when no master broker answered at all (see {@link #onlineClients})
+     */
+    public List<GroupClient> groupClients(String group) throws Exception {
+        Map<String, String> brokerOf = new TreeMap<>();
+        for (String address : masterAddresses()) {
+            try {
+                admin.examineConsumerConnectionInfo(group, address).getConnectionSet()
+                    .forEach(connection -> brokerOf.putIfAbsent(connection.getClientId(), address));
+            } catch (Exception notThere) {
+                // not online on this broker, or it did not answer: the others list the clients
+            }
+        }
+        if (brokerOf.isEmpty()) {
+            onlineClientIds(group); // throws when no broker answered; otherwise none is online
+            return List.of();
+        }
+        MQClientAPIImpl api = admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl();
+        List<GroupClient> clients = new ArrayList<>();
+        for (Map.Entry<String, String> client : brokerOf.entrySet()) {
+            try {
+                ConsumerRunningInfo info = api.getConsumerRunningInfo(client.getValue(), group, client.getKey(), false,
+                    timeoutMillis);
+                boolean orderly = Boolean.parseBoolean(
+                    info.getProperties().getProperty(ConsumerRunningInfo.PROP_CONSUME_ORDERLY, "false"));
+                Set<MessageQueue> held = new TreeSet<>();
+                info.getMqTable().forEach((queue, state) -> {
+                    if (!state.isDroped() && (state.isLocked() || !orderly)) {
+                        held.add(queue);
+                    }
+                });
+                clients.add(new GroupClient(client.getKey(),
+                    info.getProperties().getProperty(FerryNames.RUNNING_INFO_PROCESS), held, null));
+            } catch (Exception e) {
+                clients.add(new GroupClient(client.getKey(), null, Set.of(), String.valueOf(e.getMessage())));
+            }
         }
         return clients;
     }

@@ -189,8 +189,9 @@ public final class Link implements AutoCloseable {
         if (heartbeats != null) {
             heartbeats.start();
         }
-        LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {})", name, backup.topics(), group,
-            sourceAdmin.cluster().name(), backup.startFrom(), chosen.loopCheck());
+        LOG.info("{}: copying {} (group {} on {}, start {}, loop check on the {}) as client {} of process {}", name,
+            backup.topics(), group, sourceAdmin.cluster().name(), backup.startFrom(), chosen.loopCheck(),
+            consumer.buildMQClientId(), HeldQueues.THIS_PROCESS);
         probes.start(() -> sourceProbe.probe(chosen.filteredAtBroker()), sourceRights, targetProbe, slaveReads);
         probes.commitEvery(settings.commitInterval(), consumer.getDefaultMQPushConsumerImpl()::persistConsumerOffset);
     }
@@ -290,8 +291,18 @@ public final class Link implements AutoCloseable {
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
             watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
-            sourceProbe.pendingDelayed().count(),
-            sourceProbe.pendingDelayed().oldestDueMillis(), readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings());
+            sourceProbe.pendingDelayed().count(), sourceProbe.pendingDelayed().oldestDueMillis(),
+            readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings(),
+            held(running, held));
+    }
+
+    /** The queues of {@code table} this process holds the source broker's lock for: its share of the group's. */
+    private HeldQueues held(boolean running, Set<MessageQueue> table) {
+        String clientId = identity == null ? null : consumer.buildMQClientId();
+        if (!running) {
+            return HeldQueues.none(clientId);
+        }
+        return HeldQueues.of(clientId, table.stream().filter(queues::owns).toList());
     }
 
     /**

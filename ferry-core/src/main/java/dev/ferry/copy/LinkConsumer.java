@@ -35,7 +35,7 @@ final class LinkConsumer {
      */
     static DefaultMQPushConsumer create(String group, ClusterConfig source, CopySettings settings, int topicCount,
                                         StartFrom startFrom) {
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, ClusterClients.rpcHook(source));
+        DefaultMQPushConsumer c = new Named(group, source);
         ClusterClients.configure(c, source, "link");
         c.setConsumeMessageBatchMaxSize(settings.batchMessages());
         c.setPullBatchSize(settings.batchMessages());
@@ -62,6 +62,22 @@ final class LinkConsumer {
             }
         }
         return c;
+    }
+
+    /**
+     * RocketMQ's push consumer with one field more: the Ferry process it runs in. The client reports every field of
+     * its consumer, under the field's name, in the running info a broker fetches for {@code mqadmin consumerStatus}
+     * (and {@code ferry status}: {@code ClusterBrokers.groupClients}); so the source cluster can say which process,
+     * not only which host, holds each queue. The field's name is {@link FerryNames#RUNNING_INFO_PROCESS}.
+     */
+    static final class Named extends DefaultMQPushConsumer {
+
+        @SuppressWarnings("unused") // read by RocketMQ's client, by reflection
+        private final String ferryProcess = HeldQueues.THIS_PROCESS;
+
+        Named(String group, ClusterConfig source) {
+            super(group, ClusterClients.rpcHook(source));
+        }
     }
 
     /**

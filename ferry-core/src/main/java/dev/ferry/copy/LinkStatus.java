@@ -52,6 +52,8 @@ import java.util.Map;
  *                    while no queue has a backlog
  * @param warnings    what an operator should align by hand, one line each: a target topic that exists with another
  *                    type or fewer queues than its source (Ferry leaves a topic it did not create as it is)
+ * @param held        the source queues this process copies for the link, and who this process is: with several
+ *                    processes on one file each holds a share (see {@link HeldQueues})
  */
 public record LinkStatus(String backup, String source, String target, String group, LinkState state, String reason,
                          String loopCheck, long received, long copied, long copiedBytes, long skippedLoop,
@@ -61,7 +63,8 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
                          List<String> readFromSlaves, long forgedStamps, long skippedCopied,
                          long watermarksUndecided, long pendingTimers, long pendingDelayed, long pendingDelayedDue,
-                         Map<String, Integer> readAhead, List<String> warnings) {
+                         Map<String, Integer> readAhead, List<String> warnings,
+                         HeldQueues held) {
 
     /** Copying as it should: running, or catching up on a backlog. */
     public boolean healthy() {

@@ -21,6 +21,7 @@ import java.util.List;
  *   a client's instance name      ferry-<cluster>-<role>-<pid>-<n>         in its client ID
  *   a link consumer's             ferry-<backup>-to-<target>-seat-<n>      the same after a restart on a host
  *   a copy's stamp, dead letters  properties FERRY_*                       on the messages
+ *   the process of a link client  ferryProcess in its running info         mqadmin consumerStatus
  * }</pre>
  *
  * <p>Two prefixes: {@code ferry-} for the groups named after a backup (and client instance names),
@@ -83,6 +84,11 @@ public final class FerryNames {
     public static final String SYNC_SOURCE = "FERRY_SYNC_SOURCE";
     /** On an offset sync: the cluster its target queue is in. */
     public static final String SYNC_TARGET = "FERRY_SYNC_TARGET";
+    /**
+     * In a link consumer's running info ({@code mqadmin consumerStatus}): the Ferry process it runs in,
+     * {@code <pid>@<hostname>}.
+     */
+    public static final String RUNNING_INFO_PROCESS = "ferryProcess";
 
     private FerryNames() {
     }

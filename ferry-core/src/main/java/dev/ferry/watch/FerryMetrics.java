@@ -125,6 +125,9 @@ public final class FerryMetrics {
             s -> s.readAhead() == null ? 0 : s.readAhead().values().stream().mapToInt(Integer::intValue).sum());
         gauge(registry, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
             tags, watch, key, s -> s.warnings() == null ? 0 : s.warnings().size());
+        gauge(registry, "ferry.held.queues", null, "source queues this process copies for the link (its share with"
+            + " several processes on one file; held in /status)", tags, watch, key,
+            s -> s.held() == null ? 0 : s.held().count());
         for (LinkState state : LinkState.values()) {
             gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
                 state.text()), watch, key, s -> s.state() == state ? 1 : 0);
