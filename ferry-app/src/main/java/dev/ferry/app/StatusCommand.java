@@ -84,6 +84,11 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.print(table(rows));
         out.println();
+        String processes = GroupProcesses.table(GroupProcesses.read(loaded));
+        if (!processes.isEmpty()) {
+            out.print(processes);
+            out.println();
+        }
         out.print(checkpointTable(checkpoints));
         out.flush();
         return ExitCodes.OK;
@@ -180,6 +185,14 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Columns padded to their widest cell; from {@code firstNumeric} on, right-aligned. */
     private static String format(List<String[]> cells, int firstNumeric) {
+        return format(cells, firstNumeric, cells.get(0).length);
+    }
+
+    /**
+     * Columns padded to their widest cell; from {@code firstNumeric} to before {@code firstText}, right-aligned;
+     * the last column is not padded.
+     */
+    static String format(List<String[]> cells, int firstNumeric, int firstText) {
         int[] widths = new int[cells.get(0).length];
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
@@ -189,9 +202,9 @@ final class StatusCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
-                boolean numeric = i >= firstNumeric;
+                boolean numeric = i >= firstNumeric && i < firstText;
                 String cell = numeric ? String.format("%" + widths[i] + "s", row[i])
-                    : String.format("%-" + widths[i] + "s", row[i]);
+                    : i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s", row[i]);
                 text.append(cell).append(i < row.length - 1 ? "  " : "");
             }
             text.append(System.lineSeparator());

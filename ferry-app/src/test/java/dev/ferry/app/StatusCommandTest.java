@@ -7,6 +7,7 @@ import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.copy.HeldQueues;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.testing.ClusterPair;
 import dev.ferry.testing.TestMessages;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,14 +77,20 @@ class StatusCommandTest {
                     .containsPattern(CHECKPOINT_ROW)
                     .contains("Ferry at http://127.0.0.1:" + port + "/ is healthy")
                     .containsPattern("status-src\\s+source\\s+\\S+\\s+yes")
-                    .containsPattern("status-dst\\s+target\\s+\\S+\\s+yes");
+                    .containsPattern("status-dst\\s+target\\s+\\S+\\s+yes")
+                    // this JVM's link consumer holds both queues, as the source reports its group's clients
+                    .containsPattern("orders-dr\\s+status-src -> status-dst\\s+" + Pattern.quote(HeldQueues.THIS_PROCESS)
+                        + "\\s+\\S+@ferry-orders-dr-to-status-dst-seat-\\d+\\s+2\\s+orders/\\S+/0,1")
+                    .doesNotContain(GroupProcesses.NO_OWNER);
             }
             producer.send("orders", "status", 300, 40, 2);
             CliTest.Outcome stopped = CliTest.run("status", "--config", file.toString());
             assertThat(stopped.code()).isZero();
             assertThat(stopped.out()).contains("No Ferry answers")
                 .containsPattern("orders-dr\\s+status-src -> status-dst\\s+not running\\s+-\\s+40\\s+\\d+")
-                .as("checkpoints read from the target").containsPattern(CHECKPOINT_ROW);
+                .as("checkpoints read from the target").containsPattern(CHECKPOINT_ROW)
+                .as("no process holds the queues").containsPattern("orders-dr\\s+status-src -> status-dst\\s+"
+                    + Pattern.quote(GroupProcesses.NO_OWNER) + "\\s+-\\s+2\\s+orders/\\S+/0,1");
         }
     }
 }
