@@ -8,8 +8,10 @@ import dev.ferry.client.consumer.Idempotent;
 import dev.ferry.client.store.ProcessedMessageStores;
 import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
-import dev.ferry.cluster.ClusterClients;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.config.ClusterConfig;
+import dev.ferry.copy.HeldQueues;
 import dev.ferry.copy.LinkProgress;
 import dev.ferry.embedded.AppConsumer;
 import dev.ferry.embedded.EmbeddedCluster;
@@ -26,8 +28,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -36,8 +42,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.remoting.protocol.body.Connection;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,13 +50,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ferry run} as real processes: a clean stop on SIGTERM, a SIGKILL under load, and two processes
- * sharing the queues of one backup when one of them dies. The clusters live in the test JVM.
+ * {@code ferry run} as real processes: a clean stop on SIGTERM, a SIGKILL under load, and three processes
+ * sharing the queues of one backup while one of them dies and another takes its place. The clusters live in the test JVM.
  */
 class RunProcessTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunProcessTest.class);
     private static final int QUEUES = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedCluster source;
     private static EmbeddedCluster target;
@@ -339,67 +344,138 @@ class RunProcessTest {
         return processed.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /**
+     * Three processes on one file share the source queues, each holding some and every queue held by exactly one, as
+     * each process's {@code /status} and {@code ferry status} (from the source cluster) say; a live stream is copied
+     * while one is SIGKILLed and another started in its place (an upgrade by takeover does the same with a newer
+     * Ferry): the dead one's queues move to the live processes, the new one holds a share, and nothing is lost,
+     * duplicated or reordered.
+     */
     @Test
-    void twoProcessesShareTheQueuesAndTheSurvivorTakesOverWhenOneDies() throws Exception {
+    void threeProcessesShareTheQueuesAndAProcessStartedAfterOneIsKilledTakesItsShare() throws Exception {
         int total = 16_000;
         source.createTopic("shared", QUEUES);
         Path config = config("shared", "shared");
-        String group = FerryNames.linkGroup("shared", "proc-dst");
-        try (FerryProcess first = FerryProcess.start(config, dir.resolve("first.log"));
-             FerryProcess second = FerryProcess.start(config, dir.resolve("second.log"))) {
-            DefaultMQAdminExt admin = ClusterClients.admin(new ClusterConfig("proc-src", source.namesrvAddr(), null,
-                null, Map.of(), false), 5_000);
-            try {
-                // Orderly consumers hand a queue over only once its broker lock is released: a few rebalance
-                // rounds (20 s each) on a loaded machine.
-                try {
-                    await().atMost(Duration.ofMinutes(2)).until(() -> queuesPerClient(admin, group, "shared").size() == 2
-                        && queuesPerClient(admin, group, "shared").values().stream().allMatch(n -> n == QUEUES / 2));
-                } catch (ConditionTimeoutException e) {
-                    // What CI needs to tell why: the split as RocketMQ reports it, and both processes' logs.
-                    System.out.println("queues per process: " + queuesPerClient(admin, group, "shared"));
-                    System.out.println("first process log:\n" + first.log());
-                    System.out.println("second process log:\n" + second.log());
-                    throw e;
-                }
-            } finally {
-                ClientShutdown.shutdown(admin, admin::shutdown);
+        List<FerryProcess> all = new ArrayList<>();
+        try {
+            for (String name : List.of("first", "second", "third")) {
+                all.add(FerryProcess.start(config, dir.resolve(name + ".log")));
             }
+            // Orderly consumers hand a queue over only once its broker lock is released: a few rounds on a busy machine.
+            Map<FerryProcess, Set<String>> shares = awaitShared(List.copyOf(all), Duration.ofMinutes(2));
+            awaitStatusShows(config, shares);
+            FerryProcess killed = all.get(1);
             try (Load load = new Load("shared", total, 2_000)) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> load.sent.get() >= total / 3);
-                first.kill();
-                // Until the broker frees the dead process's locks, the survivor says what it waits for.
-                await().atMost(Duration.ofSeconds(30)).until(() -> second.status()
-                    .contains("queue(s) wait for their lock on the source broker"));
+                String killedProcess = heldBy(killed).process();
+                killed.kill();
+                LOG.info("SIGKILL {} holding {}", killedProcess, shares.get(killed));
+                // Until the broker frees the dead process's locks, a survivor says what it waits for.
+                await().atMost(Duration.ofSeconds(30)).until(() -> all.get(0).status()
+                    .contains("queue(s) wait for their lock on the source broker")
+                    || all.get(2).status().contains("queue(s) wait for their lock on the source broker"));
+                FerryProcess fourth = FerryProcess.start(config, dir.resolve("fourth.log"));
+                all.add(fourth);
+                List<FerryProcess> live = List.of(all.get(0), all.get(2), fourth);
+                Map<FerryProcess, Set<String>> after = awaitShared(live, Duration.ofMinutes(2));
+                assertThat(after.get(fourth)).as("the new process holds a share").isNotEmpty();
+                assertThat(awaitStatusShows(config, after)).doesNotContain(killedProcess);
                 load.awaitDone();
                 await().atMost(Duration.ofMinutes(3)).until(() -> backlog("shared", "shared") == 0);
             }
-            assertThat(second.terminate()).isZero();
+            for (FerryProcess process : List.of(all.get(0), all.get(2), all.get(3))) {
+                assertThat(process.terminate()).as("exit on SIGTERM; log:%n%s", process.log()).isZero();
+            }
+        } finally {
+            for (FerryProcess process : all) {
+                process.close();
+            }
         }
-        Map<String, Long> counts = seqCounts("shared", total);
+        List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "shared", total, Duration.ofSeconds(1),
+            Duration.ofSeconds(120));
+        Map<String, Long> counts = copies.stream()
+            .collect(Collectors.groupingBy(m -> m.getUserProperty("seq"), Collectors.counting()));
         long duplicates = counts.values().stream().mapToLong(n -> n - 1).sum();
-        System.out.printf("two processes, one killed: %d messages, %d distinct arrived, %d duplicates%n", total,
-            counts.size(), duplicates);
+        System.out.printf("three processes, one killed, one started: %d messages, %d distinct arrived, %d duplicates%n",
+            total, counts.size(), duplicates);
         assertThat(counts).as("nothing lost").hasSize(total);
-        assertThat(duplicates).as("the survivor reads what the killed one stored before it copies its queues")
+        assertThat(duplicates).as("a process that takes a queue reads what its previous owner stored before it copies")
             .isZero();
+        assertInSourceOrder(copies);
     }
 
     /**
-     * For each Ferry process in the group: how many queues of the topic RocketMQ gave it. Only the topic's:
-     * the group's retry topic (one queue, created by the broker on the first heartbeat) goes to one of them
-     * as soon as its route reaches the clients, which on a slow machine is before the split settles.
+     * Waits until {@code processes} share the topic's queues, as each one's {@code /status} says: each holds some, and
+     * every queue is held by exactly one of them. Returns each one's queues ({@code broker/queueId}).
      */
-    private static Map<String, Integer> queuesPerClient(DefaultMQAdminExt admin, String group, String topic) {
-        Map<String, Integer> queues = new HashMap<>();
+    private static Map<FerryProcess, Set<String>> awaitShared(List<FerryProcess> processes, Duration atMost) {
+        Map<FerryProcess, Set<String>> shares = new HashMap<>();
         try {
-            for (Connection client : admin.examineConsumerConnectionInfo(group).getConnectionSet()) {
-                queues.put(client.getClientId(),
-                    (int) admin.getConsumerRunningInfo(group, client.getClientId(), false).getMqTable().keySet().stream()
-                        .filter(queue -> queue.getTopic().equals(topic)).count());
+            await("every queue held by exactly one of " + processes.size() + " processes").atMost(atMost)
+                .ignoreExceptions().until(() -> {
+                shares.clear();
+                for (FerryProcess process : processes) {
+                    shares.put(process, expand(heldBy(process).queues()));
+                }
+                Set<String> union = new TreeSet<>();
+                shares.values().forEach(union::addAll);
+                return union.size() == QUEUES && shares.values().stream().mapToInt(Set::size).sum() == QUEUES
+                    && shares.values().stream().noneMatch(Set::isEmpty);
+            });
+        } catch (ConditionTimeoutException e) {
+            // What CI needs to tell why: the split as the processes report it, and their logs.
+            System.out.println("queues per process: " + shares.values());
+            for (FerryProcess process : processes) {
+                try {
+                    System.out.println("log:\n" + process.log());
+                } catch (IOException ignored) {
+                    // the assertion below says enough
+                }
             }
-        } catch (Exception notAllAnswering) {
-            return Map.of();
+            throw e;
+        }
+        return Map.copyOf(shares);
+    }
+
+    /**
+     * Waits until {@code ferry status} (no Ferry answers at the file's port 0: read from the source cluster) lists
+     * each of these processes with its queues and no queue without an owner; returns what it printed.
+     */
+    private String awaitStatusShows(Path config, Map<FerryProcess, Set<String>> shares) throws Exception {
+        Map<String, Integer> expected = new HashMap<>();
+        for (Map.Entry<FerryProcess, Set<String>> share : shares.entrySet()) {
+            expected.put(heldBy(share.getKey()).process(), share.getValue().size());
+        }
+        AtomicReference<String> printed = new AtomicReference<>("");
+        await("ferry status shows " + expected).atMost(Duration.ofSeconds(30)).until(() -> {
+            CliTest.Outcome status = CliTest.run("status", "--config", config.toString());
+            printed.set(status.out());
+            return status.code() == 0 && !status.out().contains(GroupProcesses.NO_OWNER)
+                && expected.entrySet().stream().allMatch(e -> Pattern.compile(Pattern.quote(e.getKey())
+                    + "\\s+\\S+@ferry-shared-to-proc-dst-seat-\\d+\\s+" + e.getValue() + "\\s+shared/").matcher(status.out())
+                    .find());
+        });
+        LOG.info("ferry status:\n{}", printed.get());
+        return printed.get();
+    }
+
+    /** What the process's {@code /status} says it holds of the one link. */
+    private static HeldQueues heldBy(FerryProcess process) throws Exception {
+        JsonNode held = JSON.readTree(process.status()).path("links").path(0).path("held");
+        return JSON.treeToValue(held, HeldQueues.class);
+    }
+
+    /** {@code shared/broker-a/0-2,5} as {@code broker-a/0, broker-a/1, broker-a/2, broker-a/5}. */
+    private static Set<String> expand(List<String> compact) {
+        Set<String> queues = new TreeSet<>();
+        for (String entry : compact == null ? List.<String>of() : compact) {
+            String[] parts = entry.split("/");
+            for (String ids : parts[2].split(",")) {
+                String[] range = ids.split("-");
+                for (int id = Integer.parseInt(range[0]); id <= Integer.parseInt(range[range.length - 1]); id++) {
+                    queues.add(parts[1] + "/" + id);
+                }
+            }
         }
         return queues;
     }
