@@ -51,7 +51,7 @@ final class Heartbeats implements AutoCloseable {
     private volatile long lastWrittenMillis;
 
     Heartbeats(String group, ClusterAdmin sourceAdmin) {
-        this.tag = group;
+        this.tag = tagOf(group);
         this.sourceAdmin = sourceAdmin;
         this.producer = ClusterClients.producer(FerryNames.heartbeatGroup(group), sourceAdmin.cluster());
         ClusterClients.configure(producer, sourceAdmin.cluster(), "heartbeat");
@@ -62,6 +62,11 @@ final class Heartbeats implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** The tag the heartbeats of the link of {@code group} carry: the group, so one right names both. */
+    static String tagOf(String group) {
+        return group;
     }
 
     /** The tag a link's heartbeats carry, and the subscription it copies them with. */

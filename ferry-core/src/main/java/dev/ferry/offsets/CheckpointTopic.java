@@ -6,6 +6,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.names.FerryNames;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,9 +42,23 @@ public final class CheckpointTopic implements AutoCloseable {
         ClusterClients.start(producer, cluster, producer::start);
     }
 
-    void write(Checkpoint checkpoint) throws Exception {
-        Message message = new Message(FerryNames.CHECKPOINTS_TOPIC, checkpoint.source(), checkpoint.group(),
+    /**
+     * A checkpoint as it is stored: tagged with the source cluster, keyed by the group, the body the checkpoint as
+     * JSON (its record's fields by name). {@code ferry failover} of every later version reads what the ones before
+     * it wrote: a change here needs a migration step in the README.
+     */
+    public static Message message(Checkpoint checkpoint) throws IOException {
+        return new Message(FerryNames.CHECKPOINTS_TOPIC, checkpoint.source(), checkpoint.group(),
             JSON.writeValueAsBytes(checkpoint));
+    }
+
+    /** The checkpoint a message of the topic holds. */
+    public static Checkpoint read(byte[] body) throws IOException {
+        return JSON.readValue(new String(body, StandardCharsets.UTF_8), Checkpoint.class);
+    }
+
+    void write(Checkpoint checkpoint) throws Exception {
+        Message message = message(checkpoint);
         try {
             producer.send(message);
         } catch (MQBrokerException refused) {
@@ -69,7 +84,7 @@ public final class CheckpointTopic implements AutoCloseable {
     public static List<Checkpoint> latest(ClusterConfig target, Predicate<Checkpoint> wanted) throws Exception {
         Map<String, Checkpoint> newestPerQueue = new LinkedHashMap<>();
         for (MessageExt message : TopicTail.read(target, FerryNames.CHECKPOINTS_TOPIC, TAIL)) {
-            Checkpoint checkpoint = JSON.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Checkpoint.class);
+            Checkpoint checkpoint = read(message.getBody());
             if (!wanted.test(checkpoint)) {
                 continue;
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,8 +42,11 @@ public final class OffsetSyncLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OffsetSyncLog.class);
 
-    /** One sync as it travels to the log. */
-    private record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
+    /**
+     * One sync as it travels to the log: the copy of {@code source}'s message at {@code sourceOffset} is stored at
+     * {@code targetOffset} of {@code target}.
+     */
+    public record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
     }
 
     private final String sourceCluster;
@@ -98,17 +102,44 @@ public final class OffsetSyncLog implements AutoCloseable {
             return;
         }
         lastWritten.put(source, System.currentTimeMillis());
-        String body = String.join(" ", source.getTopic(), source.getBrokerName(), Integer.toString(source.getQueueId()),
-            Long.toString(sync.sourceOffset()), sync.target().getTopic(), sync.target().getBrokerName(),
-            Integer.toString(sync.target().getQueueId()), Long.toString(sync.targetOffset()));
-        Message message = new Message(FerryNames.OFFSET_SYNCS_TOPIC, sourceCluster, body.getBytes(StandardCharsets.UTF_8));
-        message.putUserProperty(FerryNames.SYNC_SOURCE, sourceCluster);
-        message.putUserProperty(FerryNames.SYNC_TARGET, targetCluster);
+        Message message = message(sourceCluster, targetCluster, sync);
         try {
             producer.sendOneway(message);
         } catch (Exception e) {
             LOG.debug("offset sync for {} not written: {}", source, e.getMessage());
         }
+    }
+
+    /**
+     * A sync as it is stored in {@value FerryNames#OFFSET_SYNCS_TOPIC}: tagged with the source cluster, the two clusters
+     * as properties, the body eight fields separated by one space, {@code <source topic> <source broker> <source
+     * queue id> <source offset> <target topic> <target broker> <target queue id> <target offset>}. Every Ferry
+     * version reads back what the ones before it wrote (a process taking queues over from an older one, in an
+     * upgrade): a change here needs a migration step in the README.
+     */
+    public static Message message(String sourceCluster, String targetCluster, Sync sync) {
+        String body = String.join(" ", sync.source().getTopic(), sync.source().getBrokerName(),
+            Integer.toString(sync.source().getQueueId()), Long.toString(sync.sourceOffset()), sync.target().getTopic(),
+            sync.target().getBrokerName(), Integer.toString(sync.target().getQueueId()),
+            Long.toString(sync.targetOffset()));
+        Message message = new Message(FerryNames.OFFSET_SYNCS_TOPIC, sourceCluster, body.getBytes(StandardCharsets.UTF_8));
+        message.putUserProperty(FerryNames.SYNC_SOURCE, sourceCluster);
+        message.putUserProperty(FerryNames.SYNC_TARGET, targetCluster);
+        return message;
+    }
+
+    /** The sync {@code message} holds if it is one of {@code sourceCluster} -> {@code targetCluster}'s. */
+    public static Optional<Sync> read(Message message, String sourceCluster, String targetCluster) {
+        if (!sourceCluster.equals(message.getUserProperty(FerryNames.SYNC_SOURCE))
+            || !targetCluster.equals(message.getUserProperty(FerryNames.SYNC_TARGET))) {
+            return Optional.empty();
+        }
+        String[] f = new String(message.getBody(), StandardCharsets.UTF_8).split(" ");
+        if (f.length != 8) {
+            return Optional.empty();
+        }
+        return Optional.of(new Sync(new MessageQueue(f[0], f[1], Integer.parseInt(f[2])),
+            new MessageQueue(f[4], f[5], Integer.parseInt(f[6])), Long.parseLong(f[3]), Long.parseLong(f[7])));
     }
 
     /**
@@ -121,17 +152,12 @@ public final class OffsetSyncLog implements AutoCloseable {
         List<MessageExt> log = new ArrayList<>(TopicTail.read(target, FerryNames.OFFSET_SYNCS_TOPIC, TAIL));
         log.sort(Comparator.comparingLong(MessageExt::getStoreTimestamp));
         for (MessageExt message : log) {
-            if (!sourceCluster.equals(message.getUserProperty(FerryNames.SYNC_SOURCE))
-                || !target.name().equals(message.getUserProperty(FerryNames.SYNC_TARGET))) {
-                continue;
+            Optional<Sync> sync = read(message, sourceCluster, target.name());
+            if (sync.isPresent()) {
+                store.record(sync.get().source(), sync.get().target(), sync.get().sourceOffset(),
+                    sync.get().targetOffset());
+                loaded++;
             }
-            String[] f = new String(message.getBody(), StandardCharsets.UTF_8).split(" ");
-            if (f.length != 8) {
-                continue;
-            }
-            store.record(new MessageQueue(f[0], f[1], Integer.parseInt(f[2])),
-                new MessageQueue(f[4], f[5], Integer.parseInt(f[6])), Long.parseLong(f[3]), Long.parseLong(f[7]));
-            loaded++;
         }
         return loaded;
     }
