@@ -99,6 +99,11 @@ final class Dashboard implements AutoCloseable {
         return Double.parseDouble(cell.getText().replace(",", "").trim());
     }
 
+    /** The text of a link's cell, e.g. {@code held}: {@code 4: orders/broker-a/0-3}. */
+    String fieldText(String link, String field) {
+        return driver.findElement(By.cssSelector("[data-link-row='" + link + "'] [data-field='" + field + "']")).getText();
+    }
+
     /** What the page wrote to the console at warning level or above (errors, failed loads, exceptions). */
     List<String> consoleProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

@@ -115,6 +115,8 @@ class DemoTest {
         double before = page.field(link, "copied");
         page.awaitFieldAbove(link, "copied", before, Duration.ofSeconds(60));
         page.awaitFieldAbove("dr-payments:primary->standby", "rate", 0, Duration.ofSeconds(60));
+        assertThat(page.fieldText(link, "held")).as("the source queues the demo's one process holds")
+            .matches("[1-9][0-9]*: \\S+/\\S+/[0-9].*");
         progress("copied and rate moved", start);
         page.screenshot(Path.of("target", "dashboard.png"));
         assertThat(page.consoleProblems()).as("console errors and warnings").isEmpty();
