@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One configured backup at run time: a link from source to target, and in two-way mode a second link back.
@@ -66,6 +67,48 @@ public final class Backup implements AutoCloseable {
     /** Checkpoints of each direction, in the order of {@link #links()}. */
     public List<Checkpointer> checkpointers() {
         return List.copyOf(checkpointers);
+    }
+
+    /**
+     * Pauses the links of {@code direction} ({@code A->B}), or every link of the backup when it is null or blank
+     * (see {@link Link#pause}).
+     *
+     * @throws IllegalArgumentException when the backup has no such direction, naming those it has
+     */
+    public PauseChange pause(String direction) {
+        return change("paused", direction, Link::pause);
+    }
+
+    /** Resumes the links of {@code direction}, or all of them, as {@link #pause} pauses them. */
+    public PauseChange resume(String direction) {
+        return change("resumed", direction, Link::resume);
+    }
+
+    private PauseChange change(String verb, String direction, Predicate<Link> act) {
+        List<String> changed = new ArrayList<>();
+        List<String> already = new ArrayList<>();
+        for (Link link : links(direction)) {
+            (act.test(link) ? changed : already).add(link.name());
+        }
+        return new PauseChange(verb, changed, already);
+    }
+
+    /** The links of {@code direction} ({@code A->B}, spaces allowed around the arrow); all of them when null or blank. */
+    List<Link> links(String direction) {
+        if (direction == null || direction.isBlank()) {
+            return links();
+        }
+        int arrow = direction.indexOf("->");
+        String from = arrow < 0 ? null : direction.substring(0, arrow).strip();
+        String to = arrow < 0 ? null : direction.substring(arrow + 2).strip();
+        for (Link link : links) {
+            if (link.sourceCluster().equals(from) && link.targetCluster().equals(to)) {
+                return List.of(link);
+            }
+        }
+        throw new IllegalArgumentException("backup '" + name() + "' has no direction '" + direction + "': its "
+            + (links.size() == 1 ? "direction is " : "directions are ") + String.join(", ", links.stream()
+            .map(link -> link.sourceCluster() + "->" + link.targetCluster()).toList()));
     }
 
     void start() throws Exception {

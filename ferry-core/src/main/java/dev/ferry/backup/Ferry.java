@@ -139,6 +139,31 @@ public final class Ferry implements AutoCloseable {
         return List.copyOf(backups);
     }
 
+    /**
+     * Pauses one backup, or one direction of it ({@code A->B}; null for every direction): see {@link Link#pause}.
+     * In this process only, until {@link #resume} or the process ends.
+     *
+     * @throws IllegalArgumentException when no such backup or direction runs here, naming those that do
+     */
+    public PauseChange pause(String backup, String direction) {
+        return backup(backup).pause(direction);
+    }
+
+    /** Resumes one backup, or one direction of it, as {@link #pause} paused it. */
+    public PauseChange resume(String backup, String direction) {
+        return backup(backup).resume(direction);
+    }
+
+    private Backup backup(String name) {
+        for (Backup backup : backups) {
+            if (backup.name().equals(name)) {
+                return backup;
+            }
+        }
+        throw new IllegalArgumentException("no backup '" + name + "' runs here: the backups are "
+            + String.join(", ", backups.stream().map(Backup::name).toList()));
+    }
+
     /** Per backup, direction, group and topic: the newest checkpoint's age and how much it would re-read. */
     public List<CheckpointStatus> checkpoints() {
         List<CheckpointStatus> status = new ArrayList<>();

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *   SourceProbe, TargetProbe, SourceRights   do the clusters answer, does the source let it read
  *   SlaveReads     queues of a source master that is down           Heartbeats      a beat through the link
  *   LinkStats      what it did                                      LinkStateDecider what state that is
+ *   LinkPause      an operator's pause
  * </pre>
+ *
+ * <p>An operator may {@link #pause} it and {@link #resume} it ({@link LinkPause}): nothing is lost or copied twice.
  */
 public final class Link implements AutoCloseable {
 
@@ -77,6 +80,7 @@ public final class Link implements AutoCloseable {
     private final SourceRights sourceRights;
     private final LinkStartup startup;
     private final LinkProbes probes;
+    private final LinkPause pause;
     /** What of each queue the target holds already; null for at-least-once delivery. */
     private final TargetWatermarks watermarks;
     /** Null for a link without heartbeats (a failback's copy back, a source that refuses their topic). */
@@ -120,6 +124,7 @@ public final class Link implements AutoCloseable {
         OriginStamp stamp = new OriginStamp(source.name(), source.stamp(), signature);
         this.consumer = LinkConsumer.create(group, source, settings, backup.topics().size(), backup.startFrom());
         this.queues = new ProcessQueues(consumer.getDefaultMQPushConsumerImpl(), group);
+        this.pause = new LinkPause(name, source.name(), group, consumer, () -> started && !stopping);
         this.watermarks = backup.delivery() == Delivery.AT_LEAST_ONCE ? null : new TargetWatermarks(name,
             source.name(), target, settings.sendTimeout().toMillis(),
             properties -> signature.isEmpty() || signature.get().verifies(target.name(), properties),
@@ -127,7 +132,7 @@ public final class Link implements AutoCloseable {
         QueueCopier copier = new QueueCopier(name, stamp, linkTarget, deadLetters, queues, syncs, stats, settings,
             backup.onError(), gate, watermarks == null ? Watermarks.OFF : watermarks);
         consumer.setMessageListener(copier);
-        this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate);
+        this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate, pause::paused);
         this.sourceRights = new SourceRights(name, queues, stats);
         this.probes = new LinkProbes(name, group);
         this.startup = new LinkStartup(name, probes.scheduler(), this::startNow, List.of(source, target));
@@ -206,6 +211,30 @@ public final class Link implements AutoCloseable {
     }
 
     /**
+     * Stops reading from the source until {@link #resume} (see {@link LinkPause}): what was pulled already is copied
+     * and committed, the queues stay held, heartbeats and status go on, so the backlog shows as it grows.
+     *
+     * @return false when it was paused already: nothing changed
+     */
+    public boolean pause() {
+        return pause.pause();
+    }
+
+    /**
+     * Reads on from the committed offsets.
+     *
+     * @return false when it was not paused: nothing changed
+     */
+    public boolean resume() {
+        return pause.resume();
+    }
+
+    /** Whether an operator paused the link (and has not resumed it). */
+    public boolean paused() {
+        return pause.paused();
+    }
+
+    /**
      * Stops cleanly: no new batch starts, batches in flight finish (or give up their queue), the committed
      * offsets are written to the source, and then the consumer leaves the group so others take over.
      */
@@ -265,7 +294,8 @@ public final class Link implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         Heartbeats beats = heartbeats;
-        String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now, startedAtMillis,
+        String stalled = beats == null || !started ? null : HeartbeatCheck.stalled(now,
+            Math.max(startedAtMillis, pause.resumedAtMillis()),
             beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(FerryNames.HEARTBEAT_TOPIC));
         List<String> retrying = new ArrayList<>(stats.retryReasons());
         if (running) {
@@ -274,7 +304,7 @@ public final class Link implements AutoCloseable {
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,
             targetAdmin.cluster().name(), targetProbe.down(), targetProbe.partlyDown(), retrying, stalled,
-            backlog, CATCHING_UP_ABOVE, slaveReads.describe()));
+            backlog, CATCHING_UP_ABOVE, slaveReads.describe(), pause.reason()));
         long heartbeatDelay = stats.lastHeartbeatDelayMillis();
         long lastHeartbeat = stats.lastHeartbeatCopiedMillis();
         // A heartbeat acknowledged since 'now' was read is of age 0, not of a negative one.

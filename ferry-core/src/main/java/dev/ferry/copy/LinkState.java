@@ -19,6 +19,12 @@ public enum LinkState {
      * user lacks (ACL): an operator's to fix; it copies on by itself once fixed.
      */
     BLOCKED,
+    /**
+     * Paused on an operator's request ({@code bin/ferry pause}): reads nothing more from the source until resumed;
+     * what it had read is sent and committed, its progress stays, and its backlog grows on the source. As asked, so
+     * healthy: {@code /health} stays 200 (a pod paused for maintenance is not restarted). In this process only.
+     */
+    PAUSED,
     /** The link could not start or stopped on an error it cannot get past by itself. */
     FAILED,
     /** Stopped on request. */

@@ -12,8 +12,9 @@ import java.util.Set;
  *
  * <pre>
  *   failure            FAILED       cannot start, for good (a filter the source cannot run, credentials refused)
- *   not started        STARTING     (STOPPED when stopping) waiting for its clusters, saying why
  *   stopping           STOPPED
+ *   paused             PAUSED       on request; any trouble below (but stalled: nothing is read) said after it
+ *   not started        STARTING     waiting for its clusters, saying why
  *   a queue blocked    BLOCKED      a refused message or a revoked right: an operator must act
  *   source silent      UNREACHABLE  the group's progress could not be read
  *   target silent      UNREACHABLE
@@ -41,10 +42,12 @@ final class LinkStateDecider {
      * @param backlog          messages on the source not yet copied; -1 unknown
      * @param catchingUpAbove  the backlog over which a healthy link is catching up rather than running
      * @param note             what a running link says (reading from slaves), or null
+     * @param paused           since when and how the link is paused on request, or null when it is not
      */
     record Facts(String failure, boolean started, boolean stopping, String waitingFor, String blocked,
                  String sourceError, String targetName, String targetDown, String targetPartlyDown,
-                 Collection<String> retrying, String stalled, long backlog, long catchingUpAbove, String note) {
+                 Collection<String> retrying, String stalled, long backlog, long catchingUpAbove, String note,
+                 String paused) {
     }
 
     record Decision(LinkState state, String reason) {
@@ -57,6 +60,22 @@ final class LinkStateDecider {
         if (f.failure() != null) {
             return new Decision(LinkState.FAILED, "cannot start: " + f.failure());
         }
+        if (f.paused() == null || f.stopping()) {
+            return unpaused(f);
+        }
+        // What an operator asked wins over what it causes (no heartbeat comes through) and over troubles that
+        // would otherwise turn /health to 503: a pod paused for the target's maintenance must not be restarted,
+        // which would lose the pause. The trouble is still said, after it.
+        Decision meanwhile = unpaused(f);
+        boolean worthSaying = switch (meanwhile.state()) {
+            case RUNNING, CATCHING_UP, STALLED -> false;
+            default -> true;
+        };
+        return new Decision(LinkState.PAUSED, f.paused() + (worthSaying ? "; meanwhile " + meanwhile.state().text()
+            + (meanwhile.reason() == null ? "" : ": " + meanwhile.reason()) : ""));
+    }
+
+    private static Decision unpaused(Facts f) {
         if (!f.started()) {
             return new Decision(f.stopping() ? LinkState.STOPPED : LinkState.STARTING,
                 f.waitingFor() == null ? null : "waiting for its clusters: " + f.waitingFor());

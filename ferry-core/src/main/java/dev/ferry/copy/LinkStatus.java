@@ -66,8 +66,8 @@ public record LinkStatus(String backup, String source, String target, String gro
                          Map<String, Integer> readAhead, List<String> warnings,
                          HeldQueues held) {
 
-    /** Copying as it should: running, or catching up on a backlog. */
+    /** As it should be: running, catching up on a backlog, or paused on an operator's request. */
     public boolean healthy() {
-        return state == LinkState.RUNNING || state == LinkState.CATCHING_UP;
+        return state == LinkState.RUNNING || state == LinkState.CATCHING_UP || state == LinkState.PAUSED;
     }
 }

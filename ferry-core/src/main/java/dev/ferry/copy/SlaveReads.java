@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -54,13 +55,15 @@ final class SlaveReads {
     private final LinkStats stats;
     private final CopySettings settings;
     private final StopGate gate;
+    /** Whether the link is paused: then nothing is read from a slave either (a master's return is still handled). */
+    private final BooleanSupplier paused;
     /** The queues read from a slave now, with their broker's name. */
     private final Map<MessageQueue, String> reading = new ConcurrentHashMap<>();
     /** The queues whose slave could not be read: their trouble is this class's to clear. */
     private final Set<MessageQueue> unread = ConcurrentHashMap.newKeySet();
 
     SlaveReads(String linkName, String sourceCluster, QueueCopier copier, ProcessQueues queues, LinkStats stats,
-               CopySettings settings, StopGate gate) {
+               CopySettings settings, StopGate gate, BooleanSupplier paused) {
         this.linkName = linkName;
         this.sourceCluster = sourceCluster;
         this.copier = copier;
@@ -68,6 +71,7 @@ final class SlaveReads {
         this.stats = stats;
         this.settings = settings;
         this.gate = gate;
+        this.paused = paused;
     }
 
     /** One round over the queues this process holds: reads those of masterless brokers, hands back the rest. */
@@ -89,6 +93,9 @@ final class SlaveReads {
             }
             if (held.isLocked() && !held.isLockExpired()) {
                 return; // the copier may still send it, with what the consumer pulled
+            }
+            if (paused.getAsBoolean()) {
+                return; // an operator paused the link: its queues wait, whichever broker serves them
             }
             read(queue, held);
         });

@@ -6,6 +6,7 @@ import dev.ferry.copy.LinkStateDecider.Decision;
 import dev.ferry.copy.LinkStateDecider.Facts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every state a link can be in, from the facts alone, and which trouble wins when several hold. */
@@ -25,10 +26,11 @@ class LinkStateDeciderTest {
         String stalled;
         long backlog;
         String note;
+        String paused;
 
         Decision decide() {
             return LinkStateDecider.decide(new Facts(failure, started, stopping, waitingFor, blocked, sourceError, "B",
-                targetDown, targetPartlyDown, retrying, stalled, backlog, 1_000, note));
+                targetDown, targetPartlyDown, retrying, stalled, backlog, 1_000, note, paused));
         }
     }
 
@@ -127,5 +129,58 @@ class LinkStateDeciderTest {
     void atMostThreeReasonsAreNamed() {
         assertThat(LinkStateDecider.retryReasons("down", List.of("a", "b", "c", "d")))
             .isEqualTo("down; a; b (and 2 more)");
+    }
+
+    @Test
+    void aPausedLinkIsPausedThoughNoHeartbeatComesThroughAndItsBacklogGrows() {
+        Link link = new Link();
+        link.paused = "paused on request at 2026-12-04T10:00:00Z";
+        assertThat(link.decide()).isEqualTo(new Decision(LinkState.PAUSED, link.paused));
+        link.stalled = "no heartbeat copied for 42 s, though the source takes one every second";
+        link.backlog = 50_000;
+        link.note = "reading 2 queue(s) of broker 'broker-a' of source 'A' from the slave: the master is down";
+        assertThat(link.decide()).as("stalling is what a pause does; not a trouble to tell")
+            .isEqualTo(new Decision(LinkState.PAUSED, link.paused));
+    }
+
+    @Test
+    void aPausedLinkStaysPausedAndHealthyButSaysWhatElseIsWrong() {
+        Link link = new Link();
+        link.paused = "paused on request at 2026-12-04T10:00:00Z";
+        link.targetDown = "connect to 127.0.0.1:10911 failed";
+        Decision decision = link.decide();
+        assertThat(decision).isEqualTo(new Decision(LinkState.PAUSED, link.paused
+            + "; meanwhile unreachable: target 'B' does not answer: connect to 127.0.0.1:10911 failed"));
+        assertThat(status(decision.state()).healthy()).as("a pod paused for the target's maintenance is not restarted")
+            .isTrue();
+
+        link.targetDown = null;
+        link.blocked = "blocked at offset 7 (message X): target refuses it: too large";
+        assertThat(link.decide()).isEqualTo(new Decision(LinkState.PAUSED, link.paused + "; meanwhile blocked: "
+            + link.blocked));
+
+        link.blocked = null;
+        link.started = false;
+        link.waitingFor = "connect to 127.0.0.1:9876 failed";
+        assertThat(link.decide()).as("paused before it could start: it starts paused").isEqualTo(new Decision(
+            LinkState.PAUSED, link.paused + "; meanwhile starting: waiting for its clusters: " + link.waitingFor));
+    }
+
+    @Test
+    void aPausedLinkThatFailedOrStopsSaysSo() {
+        Link link = new Link();
+        link.paused = "paused on request at 2026-12-04T10:00:00Z";
+        link.stopping = true;
+        assertThat(link.decide()).isEqualTo(new Decision(LinkState.STOPPED, null));
+        link.stopping = false;
+        link.started = false;
+        link.failure = "filter needs SQL-92";
+        assertThat(link.decide()).isEqualTo(new Decision(LinkState.FAILED, "cannot start: filter needs SQL-92"));
+        assertThat(status(LinkState.FAILED).healthy()).isFalse();
+    }
+
+    private static LinkStatus status(LinkState state) {
+        return new LinkStatus("x", "A", "B", "g", state, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, true, 0, true, 0,
+            -1, -1, 0, 0, List.of(), 0, 0, 0, -1, -1, Map.of(), List.of());
     }
 }
