@@ -76,21 +76,21 @@ public final class Backup implements AutoCloseable {
      * @throws IllegalArgumentException when the backup has no such direction, naming those it has
      */
     public PauseChange pause(String direction) {
-        return change("paused", direction, Link::pause);
+        return change(true, direction, Link::pause);
     }
 
     /** Resumes the links of {@code direction}, or all of them, as {@link #pause} pauses them. */
     public PauseChange resume(String direction) {
-        return change("resumed", direction, Link::resume);
+        return change(false, direction, Link::resume);
     }
 
-    private PauseChange change(String verb, String direction, Predicate<Link> act) {
+    private PauseChange change(boolean pause, String direction, Predicate<Link> act) {
         List<String> changed = new ArrayList<>();
         List<String> already = new ArrayList<>();
         for (Link link : links(direction)) {
             (act.test(link) ? changed : already).add(link.name());
         }
-        return new PauseChange(verb, changed, already);
+        return new PauseChange(pause, changed, already);
     }
 
     /** The links of {@code direction} ({@code A->B}, spaces allowed around the arrow); all of them when null or blank. */

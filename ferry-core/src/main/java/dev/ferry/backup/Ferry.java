@@ -160,8 +160,8 @@ public final class Ferry implements AutoCloseable {
                 return backup;
             }
         }
-        throw new IllegalArgumentException("no backup '" + name + "' runs here: the backups are "
-            + String.join(", ", backups.stream().map(Backup::name).toList()));
+        throw new IllegalArgumentException("no backup '" + name + "' runs here: " + (backups.isEmpty() ? "none does"
+            : "the backups are " + String.join(", ", backups.stream().map(Backup::name).toList())));
     }
 
     /** Per backup, direction, group and topic: the newest checkpoint's age and how much it would re-read. */

@@ -99,6 +99,6 @@ final class LinkPause {
     String reason() {
         long since = pausedAtMillis;
         return since == 0 ? null : "paused on request at " + Instant.ofEpochMilli(since).truncatedTo(ChronoUnit.SECONDS)
-            + ": reads nothing from '" + source + "' until resumed (bin/ferry resume)";
+            + ": reads nothing from '" + source + "' until resumed, with bin/ferry resume";
     }
 }
