@@ -3,16 +3,26 @@ package dev.ferry.app;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link ControlAction} for one request and answers as {@link ControlAction} says. The parameters come from
  * the query string only; a request's body is not read (the guard has already refused every method but POST).
+ *
+ * <p>Every request that reaches an action is logged at INFO with who asked (the request's remote address: behind
+ * a proxy, the proxy's), what it asked and the answer, so that a pause found in the morning can be traced:
+ * {@code POST /pause?backup=orders-dr from 127.0.0.1:52114: 200 paused orders-dr: hangzhou -> shanghai}.
+ * Only the token's holders get this far; the query is logged as sent (URL-encoded, so on one line).
  */
 final class ControlExchange implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlExchange.class);
 
     private final String path;
     private final ControlAction action;
@@ -44,7 +54,17 @@ final class ControlExchange implements HttpHandler {
             code = 500;
             text = "failed: " + e.getMessage();
         }
+        text = text == null ? "(no message)" : text;
+        String query = exchange.getRequestURI().getRawQuery();
+        LOG.info("POST {}{} from {}: {} {}", path, query == null ? "" : "?" + query, who(exchange), code,
+            text.strip());
         Reply.text(exchange, code, text.endsWith("\n") ? text : text + "\n");
+    }
+
+    private static String who(HttpExchange exchange) {
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote.getAddress() == null ? remote.toString()
+            : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
     /** {@code a=1&b=x%3Ey} as {a=1, b=x>y}; a name given twice, or without {@code =}, is refused. */

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Global message backup for Apache RocketMQ: copies topics between clusters.",
     subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, DemoCommand.class,
-        FailoverCommand.class, FailbackCommand.class, OffsetsCommand.class, BenchCommand.class})
+        FailoverCommand.class, FailbackCommand.class, OffsetsCommand.class, BenchCommand.class, PauseCommand.class,
+        ResumeCommand.class})
 final class FerryCommand {
 }

@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
             try (Ferry ferry = Ferry.start(resolved, metrics);
                  StatusServer server = StatusServer.start(resolved.http(), ferry, metrics);
                  ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
+                PauseControl.register(server, ferry);
                 LOG.info("Ferry is running {} backup(s) from {}; dashboard at http://{}/ (also /status, /health,"
                     + " /metrics); stop with Ctrl-C or SIGTERM", resolved.backups().size(), config, server.address());
                 stop.await();

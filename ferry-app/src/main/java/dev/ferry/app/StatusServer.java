@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /}: the dashboard, one self-contained page that polls {@code /status} every second;</li>
  *   <li>{@code GET /status}: JSON, the newest {@link Snapshot} (what {@code bin/ferry status} prints);</li>
- *   <li>{@code GET /health}: 200 only while every link copies (running or catching up), else 503 with why;</li>
+ *   <li>{@code GET /health}: 200 only while every link copies (running or catching up) or is paused, else 503 with
+ *       why; paused links listed;</li>
  *   <li>{@code GET /metrics}: Prometheus text format (see {@link dev.ferry.watch.FerryMetrics});</li>
  *   <li>{@code POST} to a control path added with {@link #control}: an operator's request to change what Ferry does.</li>
  * </ul>
@@ -96,8 +97,8 @@ final class StatusServer implements AutoCloseable {
             JSON.writeValueAsBytes(snapshot.get()), "application/json"));
         route(server, filters, "/health", exchange -> {
             Snapshot now = snapshot.get();
-            Reply.text(exchange, now.healthy() ? 200 : 503,
-                now.healthy() ? "ok\n" : "unhealthy\n" + String.join("\n", now.problems()) + "\n");
+            Reply.text(exchange, now.healthy() ? 200 : 503, (now.healthy() ? "ok\n"
+                : "unhealthy\n" + String.join("\n", now.problems()) + "\n") + PauseControl.pausedLines(now));
         });
         route(server, filters, "/metrics", exchange -> Reply.send(exchange, 200,
             metrics.get().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8"));

@@ -131,7 +131,7 @@ public final class Link implements AutoCloseable {
             topics::targetFor, offsetSyncs::newestTarget, queues::tenure);
         QueueCopier copier = new QueueCopier(name, stamp, linkTarget, deadLetters, queues, syncs, stats, settings,
             backup.onError(), gate, watermarks == null ? Watermarks.OFF : watermarks);
-        consumer.setMessageListener(copier);
+        consumer.setMessageListener(pause.holding(copier));
         this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate, pause::paused);
         this.sourceRights = new SourceRights(name, queues, stats);
         this.probes = new LinkProbes(name, group);

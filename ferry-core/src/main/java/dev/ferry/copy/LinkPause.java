@@ -2,26 +2,37 @@ package dev.ferry.copy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An operator's pause of one link ({@code bin/ferry pause}), in this process only.
  *
- * <p>Why RocketMQ's own {@code suspend} of the link's push consumer, rather than a copier that refuses what it is
- * handed: a suspended consumer pulls nothing more (its pull requests wait, a second at a time) while everything
- * already pulled is still handed to the copier, sent and committed, so nothing sits in memory for the length of the
- * pause and the committed offsets say exactly what is on the target. It also holds the consumer's rebalancing, so
- * the process keeps the queues it holds and their locks (renewed as ever): no other process copies them meanwhile,
- * and on resume copying goes on from the committed offsets, in order, nothing lost or copied twice.
+ * <p>Two holds, so that once {@link #pause} returns nothing more reaches the target and nothing more is read:
+ * <ul>
+ *   <li>the copier is handed nothing new ({@link #holding}): a call copying when the pause comes finishes (its
+ *       batches sent, acknowledged, their offsets committed), and the pause waits for it; the next calls put their
+ *       messages back, in order, to be handed again once resumed;</li>
+ *   <li>the link's push consumer is suspended (RocketMQ's own {@code suspend}): it pulls nothing more (a pull the
+ *       broker holds when the pause comes may still bring one batch per queue into memory). That also holds its
+ *       rebalancing, so the process keeps the queues it holds and their locks (renewed as ever): no other process
+ *       copies them meanwhile.</li>
+ * </ul>
+ * What was read and not copied waits in memory (bounded, as ever, by {@code copy.maxInFlightMiB}; {@code inFlightBytes}
+ * shows it), its offsets not committed: after a crash it is read again. On resume the copier is handed it first, and
+ * the consumer pulls on from there: in order, nothing lost, nothing copied twice.
  *
  * <pre>
  *   running:  pull --&gt; copier --&gt; target, offsets committed                    backlog ~ 0
- *   pause:    no pull; what was pulled is copied and committed; heartbeats still written, status still sampled
- *             source keeps taking traffic                                         backlog grows, state paused
- *   resume:   rebalance now, pull from the committed offsets                      backlog drains
+ *   pause:    the copy under way ends; no pull, no copy; heartbeats still written, status still sampled
+ *             the source keeps taking traffic                                     backlog grows, state paused
+ *   resume:   rebalance now; what waits in memory is copied, then pulls go on     backlog drains
  * </pre>
  *
  * <p>What the pause does not do: it does not reach other processes running the same file (each pauses its own
@@ -30,6 +41,10 @@ import org.slf4j.LoggerFactory;
 final class LinkPause {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkPause.class);
+    /** How often a paused link's queues offer their messages to the copier again: the delay of a resume. */
+    static final long HOLD_MILLIS = 500;
+    /** Longest a pause waits for the copy under way: a send's timeout and then some. */
+    private static final long COPY_WAIT_MILLIS = 30_000;
 
     private final String linkName;
     private final String source;
@@ -40,6 +55,8 @@ final class LinkPause {
     /** When the link was paused, epoch millis; 0 while it is not. */
     private volatile long pausedAtMillis;
     private volatile long resumedAtMillis;
+    /** Copier calls under way. */
+    private final AtomicInteger copying = new AtomicInteger();
 
     LinkPause(String linkName, String source, String group, DefaultMQPushConsumer consumer,
               BooleanSupplier consumerRuns) {
@@ -60,6 +77,7 @@ final class LinkPause {
             // The flag alone: the consumer's start leaves it as it is, and its pulls read it each time.
             consumer.getDefaultMQPushConsumerImpl().setPause(true);
         }
+        awaitCopies();
         LOG.info("{}: paused: reads nothing more from '{}' until resumed; what it read already is sent and"
             + " committed, and its progress stays in group {}", linkName, source, group);
         return true;
@@ -84,6 +102,35 @@ final class LinkPause {
         }
         LOG.info("{}: resumed after {} s paused: copies on from its committed offsets", linkName, pausedFor / 1000);
         return true;
+    }
+
+    /** {@code copier}, handed nothing while the link is paused: its messages wait, in order, for the resume. */
+    MessageListenerOrderly holding(MessageListenerOrderly copier) {
+        return (messages, context) -> {
+            copying.incrementAndGet();
+            try {
+                if (paused()) {
+                    context.setSuspendCurrentQueueTimeMillis(HOLD_MILLIS);
+                    return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+                }
+                return copier.consumeMessage(messages, context);
+            } finally {
+                copying.decrementAndGet();
+            }
+        };
+    }
+
+    /** Waits until no copy is under way (one that began before the pause), so that the answer means it. */
+    private void awaitCopies() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COPY_WAIT_MILLIS);
+        while (copying.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10); // polling a counter; a copy takes at most a send's timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     boolean paused() {

@@ -120,7 +120,7 @@ final class SlaveReads {
         if (next < 0 || !queues.subscribes(queue.getTopic())) {
             return; // nothing copied here yet: where to start is the master's to say
         }
-        for (int batch = 0; batch < BATCHES_PER_ROUND && gate.enter(); batch++) {
+        for (int batch = 0; batch < BATCHES_PER_ROUND && !paused.getAsBoolean() && gate.enter(); batch++) {
             try {
                 PullResult pulled = queues.pull(queue, next, settings.batchMessages(), PULL_TIMEOUT_MILLIS);
                 if (unread.remove(queue)) {
