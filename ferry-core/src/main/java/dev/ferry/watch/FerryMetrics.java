@@ -109,7 +109,7 @@ public final class FerryMetrics {
             watch, key, s -> s.heartbeatAgeMillis() < 0 ? Double.NaN : s.heartbeatAgeMillis() / 1000.0);
         gauge(registry, "ferry.in.flight", "bytes", "message bytes pulled from the source, not yet acknowledged",
             tags, watch, key, LinkStatus::inFlightBytes);
-        gauge(registry, "ferry.link.healthy", null, "1 while the link runs or catches up, 0 otherwise", tags, watch,
+        gauge(registry, "ferry.link.healthy", null, "1 while the link runs, catches up or is paused on request, 0 otherwise", tags, watch,
             key, s -> s.healthy() ? 1 : 0);
         gauge(registry, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
             + " topics, not yet due (copied once due)", tags, watch, key,
