@@ -71,6 +71,11 @@ public record FerryConfig(Path file, Map<String, ClusterConfig> clusters, List<B
         return new FerryConfig(file, clusters, backups, http, signingKey, settings, checkpointInterval);
     }
 
+    /** The same configuration with only these backups (those of it that run, after a reload started not all). */
+    public FerryConfig withBackups(List<BackupConfig> running) {
+        return new FerryConfig(file, clusters, running, http, signingKey, copy, checkpointInterval);
+    }
+
     /** The same configuration, checkpointing every {@code interval}. */
     public FerryConfig withCheckpointInterval(Duration interval) {
         return new FerryConfig(file, clusters, backups, http, signingKey, copy, interval);

@@ -6,6 +6,7 @@ import dev.ferry.copy.LinkStatus;
 import dev.ferry.offsets.CheckpointStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,7 +20,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -34,8 +41,12 @@ import java.util.function.ToDoubleFunction;
  * acknowledgement, as a histogram. Per cluster: whether it answers. Per consumer group, direction and topic: the
  * newest checkpoint's age, what a failover would re-read at most, and the group's lag. And the JVM's.
  *
+ * Reloads of the configuration file: whether the last one succeeded, and how many failed.
+ *
  * <p>Everything but the delay histogram reads the {@link Watch}'s newest sample, so a scrape costs no call to a
- * cluster. No label carries a credential.
+ * cluster. No label carries a credential. The per-link and per-cluster meters {@link #follow follow} the running
+ * set: a link that stops with its backup takes its meters with it (none is left behind to show a last value), and
+ * a restarted link's counters start again from 0, which Prometheus reads as a counter reset.
  */
 public final class FerryMetrics {
 
@@ -46,20 +57,25 @@ public final class FerryMetrics {
         Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)};
 
-    private FerryMetrics() {
+    private final MeterRegistry registry;
+    private final Watch watch;
+    /** Each running link's meters, by the link itself: a restarted backup's new link is another key. */
+    private final Map<Link, List<Meter>> linkMeters = new IdentityHashMap<>();
+    private final Map<String, Meter> clusterMeters = new LinkedHashMap<>();
+    /** The meters of the link being bound, while {@link #follow} binds it. */
+    private List<Meter> collecting;
+
+    private FerryMetrics(MeterRegistry registry, Watch watch) {
+        this.registry = registry;
+        this.watch = watch;
     }
 
-    /** Registers every link's meters, the clusters', the checkpoints' and the JVM's. */
-    public static void bind(MeterRegistry registry, Watch watch, List<Link> links) {
-        for (Link link : links) {
-            bindLink(registry, watch, link);
-        }
-        for (Snapshot.ClusterView cluster : watch.latest().clusters()) {
-            Gauge.builder("ferry.cluster.reachable", watch, w -> reachable(w, cluster.name()))
-                .description("1 when the links that use the cluster reached it in their last probe, 0 when not")
-                .tag("cluster", cluster.name()).register(registry);
-        }
+    /** Registers every link's meters, the clusters', the checkpoints', the reloads' and the JVM's. */
+    public static FerryMetrics bind(MeterRegistry registry, Watch watch, List<Link> links) {
+        FerryMetrics metrics = new FerryMetrics(registry, watch);
+        metrics.follow(links, watch.latest().clusters().stream().map(Snapshot.ClusterView::name).toList());
         bindCheckpoints(registry, watch);
+        bindReloads(registry, watch);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -67,9 +83,53 @@ public final class FerryMetrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        return metrics;
     }
 
-    private static void bindLink(MeterRegistry registry, Watch watch, Link link) {
+    /**
+     * Follows the running set after a reload: removes the meters of links and clusters no longer in it, first, and
+     * registers those of the new ones (a restarted link has the same labels as the one it replaces).
+     */
+    public synchronized void follow(List<Link> links, Collection<String> clusters) {
+        Set<Link> running = Collections.newSetFromMap(new IdentityHashMap<>());
+        running.addAll(links);
+        linkMeters.entrySet().removeIf(entry -> {
+            if (running.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().forEach(registry::remove);
+            return true;
+        });
+        clusterMeters.entrySet().removeIf(entry -> {
+            if (clusters.contains(entry.getKey())) {
+                return false;
+            }
+            registry.remove(entry.getValue());
+            return true;
+        });
+        for (Link link : links) {
+            if (!linkMeters.containsKey(link)) {
+                collecting = new ArrayList<>();
+                bindLink(registry, watch, link);
+                linkMeters.put(link, collecting);
+                collecting = null;
+            }
+        }
+        for (String cluster : clusters) {
+            clusterMeters.computeIfAbsent(cluster, name -> Gauge.builder("ferry.cluster.reachable", watch,
+                    w -> reachable(w, name))
+                .description("1 when the links that use the cluster reached it in their last probe, 0 when not")
+                .tag("cluster", name).register(registry));
+        }
+    }
+
+    /** Keeps {@code meter} with the link being bound, so that {@link #follow} can remove it with the link. */
+    private <M extends Meter> M collect(M meter) {
+        collecting.add(meter);
+        return meter;
+    }
+
+    private void bindLink(MeterRegistry registry, Watch watch, Link link) {
         Tags tags = Tags.of("backup", link.backupName(), "source", link.sourceCluster(), "target", link.targetCluster());
         String key = link.group();
         counter(registry, "ferry.copied.messages", "messages copied and acknowledged by the target", tags, watch, key,
@@ -132,27 +192,27 @@ public final class FerryMetrics {
             gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
                 state.text()), watch, key, s -> s.state() == state ? 1 : 0);
         }
-        link.recordDelaysIn(Timer.builder("ferry.copy.delay")
+        link.recordDelaysIn(collect(Timer.builder("ferry.copy.delay")
             .description("delay of each copied message, from its origin store time to the target's acknowledgement")
-            .tags(tags).serviceLevelObjectives(DELAY_BUCKETS).register(registry));
+            .tags(tags).serviceLevelObjectives(DELAY_BUCKETS).register(registry)));
     }
 
-    private static void counter(MeterRegistry registry, String name, String description, Tags tags, Watch watch,
+    private void counter(MeterRegistry registry, String name, String description, Tags tags, Watch watch,
                                 String group, ToDoubleFunction<LinkStatus> value) {
-        FunctionCounter.builder(name, watch, w -> {
+        collect(FunctionCounter.builder(name, watch, w -> {
                 LinkStatus status = find(w, group);
                 return status == null ? 0 : value.applyAsDouble(status);
             })
-            .description(description).tags(tags).register(registry);
+            .description(description).tags(tags).register(registry));
     }
 
-    private static void gauge(MeterRegistry registry, String name, String unit, String description, Tags tags,
+    private void gauge(MeterRegistry registry, String name, String unit, String description, Tags tags,
                               Watch watch, String group, ToDoubleFunction<LinkStatus> value) {
-        Gauge.builder(name, watch, w -> {
+        collect(Gauge.builder(name, watch, w -> {
                 LinkStatus status = find(w, group);
                 return status == null ? Double.NaN : value.applyAsDouble(status);
             })
-            .baseUnit(unit).description(description).tags(tags).register(registry);
+            .baseUnit(unit).description(description).tags(tags).register(registry));
     }
 
     private static LinkStatus find(Watch watch, String group) {
@@ -171,6 +231,15 @@ public final class FerryMetrics {
             }
         }
         return Double.NaN;
+    }
+
+    /** Reloads of the configuration file: an alert fires on the gauge, the counter says how often. */
+    private static void bindReloads(MeterRegistry registry, Watch watch) {
+        Gauge.builder("ferry.config.last.reload.success", watch, w -> w.latest().reload().lastFailed() ? 0 : 1)
+            .description("0 while the last reload of the configuration file failed (the running set is the one"
+                + " loaded before), 1 otherwise").register(registry);
+        FunctionCounter.builder("ferry.config.reload.failures", watch, w -> w.latest().reload().failures())
+            .description("reloads of the configuration file that failed and changed nothing").register(registry);
     }
 
     /** Groups come and go: the rows follow each sample. */

@@ -14,9 +14,22 @@ import java.util.List;
  * @param backups     every configured backup
  * @param links       every direction of every backup
  * @param checkpoints each consumer group's newest checkpoint per direction and topic
+ * @param reload      how the last reload of the configuration file went
  */
 public record Snapshot(long time, boolean healthy, List<String> problems, List<ClusterView> clusters,
-                       List<BackupView> backups, List<LinkStatus> links, List<CheckpointStatus> checkpoints) {
+                       List<BackupView> backups, List<LinkStatus> links, List<CheckpointStatus> checkpoints,
+                       ReloadStatus reload) {
+
+    /** A snapshot of a Ferry that has not reloaded its file. */
+    public Snapshot(long time, boolean healthy, List<String> problems, List<ClusterView> clusters,
+                    List<BackupView> backups, List<LinkStatus> links, List<CheckpointStatus> checkpoints) {
+        this(time, healthy, problems, clusters, backups, links, checkpoints, ReloadStatus.NONE);
+    }
+
+    /** The same sample, with {@code status} as the last reload's. */
+    public Snapshot withReload(ReloadStatus status) {
+        return new Snapshot(time, healthy, problems, clusters, backups, links, checkpoints, status);
+    }
 
     /**
      * One cluster as the dashboard draws it.

@@ -38,14 +38,16 @@ public final class Watch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Watch.class);
     static final long INTERVAL_MILLIS = 1_000;
 
-    private final List<BackupConfig> backups;
-    private final Collection<ClusterConfig> clusters;
+    /** What the running configuration holds; replaced whole when a reload changes it. */
+    private volatile List<BackupConfig> backups;
+    private volatile Collection<ClusterConfig> clusters;
     private final Supplier<List<LinkStatus>> links;
     private final Supplier<List<CheckpointStatus>> checkpoints;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, LinkState> lastStates = new HashMap<>();
     private final ScheduledExecutorService timer;
     private volatile Snapshot latest;
+    private volatile ReloadStatus reload = ReloadStatus.NONE;
     private volatile boolean closed;
 
     public Watch(List<BackupConfig> backups, Collection<ClusterConfig> clusters, Supplier<List<LinkStatus>> links,
@@ -74,6 +76,21 @@ public final class Watch implements AutoCloseable {
         return latest;
     }
 
+    /**
+     * Follows a reloaded configuration: its backups and clusters from the next sample on. A link of a backup no longer
+     * there leaves the samples with its backup (the links come from the supplier given at construction).
+     */
+    public void follow(List<BackupConfig> backups, Collection<ClusterConfig> clusters) {
+        this.backups = List.copyOf(backups);
+        this.clusters = List.copyOf(clusters);
+    }
+
+    /** Records how the last reload went: in the newest sample at once, and in every one after it. */
+    public synchronized void reloaded(ReloadStatus status) {
+        reload = status;
+        latest = latest.withReload(status);
+    }
+
     /** Called with each new sample, on the watch's thread (metrics follow groups that come and go). */
     public void onSample(Consumer<Snapshot> listener) {
         listeners.add(listener);
@@ -87,7 +104,10 @@ public final class Watch implements AutoCloseable {
                 return; // a sample cut short by the stop says nothing about the links
             }
             logChanges(now);
-            latest = snapshot(now, checkpoints.get(), System.currentTimeMillis());
+            Snapshot next = snapshot(now, checkpoints.get(), System.currentTimeMillis());
+            synchronized (this) {
+                latest = next.withReload(reload);
+            }
             for (Consumer<Snapshot> listener : listeners) {
                 listener.accept(latest);
             }
@@ -97,8 +117,10 @@ public final class Watch implements AutoCloseable {
     }
 
     private void logChanges(List<LinkStatus> now) {
+        // A link gone with its backup is forgotten: should the backup come back, its first state is not a change.
+        lastStates.keySet().retainAll(now.stream().map(Watch::key).toList());
         for (LinkStatus link : now) {
-            String key = link.backup() + ": " + link.source() + " -> " + link.target();
+            String key = key(link);
             LinkState before = lastStates.put(key, link.state());
             if (before == null || before == link.state()) {
                 continue;
@@ -111,6 +133,10 @@ public final class Watch implements AutoCloseable {
                 LOG.warn(line);
             }
         }
+    }
+
+    private static String key(LinkStatus link) {
+        return link.backup() + ": " + link.source() + " -> " + link.target();
     }
 
     Snapshot snapshot(List<LinkStatus> links, List<CheckpointStatus> checkpoints, long time) {

@@ -1,0 +1,53 @@
+package dev.ferry.watch;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the last reload of the configuration file went (SIGHUP, {@code POST /reload}, {@code bin/ferry reload}): the
+ * {@code reload} object of {@code /status}. A failed reload changed nothing that runs, yet the file on disk is not
+ * what runs: {@link #problem()} is the line {@code /health} adds, until a later reload succeeds.
+ *
+ * @param time        when the last attempt ended, epoch millis; 0 before any
+ * @param outcome     {@code none} (no reload yet), {@code applied} or {@code failed}
+ * @param error       why the last attempt failed (the file's key and what is wrong), or null
+ * @param started     backups the last applied reload started
+ * @param stopped     backups it stopped
+ * @param restarted   backups it restarted
+ * @param lastApplied when a reload last succeeded, epoch millis; 0 if none has
+ * @param failures    how many reloads failed since Ferry started
+ */
+public record ReloadStatus(long time, String outcome, String error, List<String> started, List<String> stopped,
+                           List<String> restarted, long lastApplied, long failures) {
+
+    /** Before any reload. */
+    public static final ReloadStatus NONE = new ReloadStatus(0, "none", null, List.of(), List.of(), List.of(), 0, 0);
+
+    public ReloadStatus {
+        started = List.copyOf(started);
+        stopped = List.copyOf(stopped);
+        restarted = List.copyOf(restarted);
+    }
+
+    /** After this one, a reload that applied these changes at {@code now}. */
+    public ReloadStatus applied(long now, List<String> started, List<String> stopped, List<String> restarted) {
+        return new ReloadStatus(now, "applied", null, started, stopped, restarted, now, failures);
+    }
+
+    /** After this one, a reload that failed at {@code now}: the changes of the last applied one stay listed. */
+    public ReloadStatus failed(long now, String error) {
+        return new ReloadStatus(now, "failed", error, started, stopped, restarted, lastApplied, failures + 1);
+    }
+
+    /** Whether the last attempt failed. */
+    public boolean lastFailed() {
+        return "failed".equals(outcome);
+    }
+
+    /** The line {@code /health} adds while the last reload failed. */
+    public Optional<String> problem() {
+        return lastFailed() ? Optional.of("reload failed at " + Instant.ofEpochMilli(time) + ", still running the"
+            + " configuration loaded before: " + error) : Optional.empty();
+    }
+}
