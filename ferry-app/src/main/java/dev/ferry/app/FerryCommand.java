@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
     description = "Global message backup for Apache RocketMQ: copies topics between clusters.",
     subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, DemoCommand.class,
         FailoverCommand.class, FailbackCommand.class, OffsetsCommand.class, BenchCommand.class, PauseCommand.class,
-        ResumeCommand.class})
+        ResumeCommand.class, ReloadCommand.class})
 final class FerryCommand {
 }

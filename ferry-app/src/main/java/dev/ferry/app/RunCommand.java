@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ferry run}: runs every backup of the file until SIGTERM or SIGINT, then stops cleanly — in-flight
- * messages sent, progress committed — and exits 0.
+ * messages sent, progress committed — and exits 0. On SIGHUP or {@code POST /reload} it re-reads the file
+ * ({@link ConfigReload}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Runs every backup in the configuration file until SIGTERM/SIGINT.")
+    description = "Runs every backup in the configuration file until SIGTERM/SIGINT; re-reads it on SIGHUP.")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -32,16 +33,20 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig loaded = config.load();
         CountDownLatch stop = StopSignals.install();
-        try (EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
+        try (ConfigReload reload = ConfigReload.onHangUp(config.path);
+             EmbeddedClusters embedded = EmbeddedClusters.start(loaded)) {
             FerryConfig resolved = embedded.resolve(loaded);
             PrometheusMeterRegistry metrics = StatusServer.metrics();
             try (Ferry ferry = Ferry.start(resolved, metrics);
                  StatusServer server = StatusServer.start(resolved.http(), ferry, metrics);
                  ProgressLog progress = ProgressLog.every(progressSeconds, ferry::status)) {
                 PauseControl.register(server, ferry);
+                reload.runs(ferry, embedded);
+                server.control("/reload", reload);
                 LOG.info("Ferry is running {} backup(s) from {}; dashboard at http://{}/ (also /status, /health,"
                     + " /metrics); stop with Ctrl-C or SIGTERM", resolved.backups().size(), config, server.address());
                 stop.await();
+                reload.close();
                 LOG.info("Stopping: finishing in-flight messages and committing progress");
             }
         }

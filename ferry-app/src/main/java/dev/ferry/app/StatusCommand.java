@@ -57,6 +57,10 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Ferry at http://" + loaded.http() + "/ is " + (running.path("healthy").asBoolean()
                 ? "healthy" : "UNHEALTHY:"));
             running.path("problems").forEach(problem -> out.println("  " + problem.asText()));
+            if ("failed".equals(running.path("reload").path("outcome").asText())) {
+                out.println("The last reload of the file FAILED; the configuration loaded before runs: "
+                    + running.path("reload").path("error").asText());
+            }
             out.println();
             out.print(clusterTable(running.path("clusters")));
             out.println();

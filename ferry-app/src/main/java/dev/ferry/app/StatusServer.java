@@ -97,8 +97,10 @@ final class StatusServer implements AutoCloseable {
             JSON.writeValueAsBytes(snapshot.get()), "application/json"));
         route(server, filters, "/health", exchange -> {
             Snapshot now = snapshot.get();
+            // A failed reload changed nothing that runs: a line, not a 503 (see docs/contract.md).
+            String reload = now.reload().problem().map(problem -> problem + "\n").orElse("");
             Reply.text(exchange, now.healthy() ? 200 : 503, (now.healthy() ? "ok\n"
-                : "unhealthy\n" + String.join("\n", now.problems()) + "\n") + PauseControl.pausedLines(now));
+                : "unhealthy\n" + String.join("\n", now.problems()) + "\n") + PauseControl.pausedLines(now) + reload);
         });
         route(server, filters, "/metrics", exchange -> Reply.send(exchange, 200,
             metrics.get().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8"));

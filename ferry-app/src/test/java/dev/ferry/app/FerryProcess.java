@@ -88,6 +88,14 @@ final class FerryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGHUP, as an operator asks Ferry to re-read its file. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed with " + kill.exitValue());
+        }
+    }
+
     void restart() throws IOException {
         launch();
     }

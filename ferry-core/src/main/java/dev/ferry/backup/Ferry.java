@@ -313,9 +313,9 @@ public final class Ferry implements AutoCloseable {
         return status;
     }
 
-    /** Stops every backup cleanly: in-flight messages sent, progress committed. */
+    /** Stops every backup cleanly: in-flight messages sent, progress committed. A reload under way ends first. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (watch != null) {
             watch.close();
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -77,12 +78,18 @@ public final class Watch implements AutoCloseable {
     }
 
     /**
-     * Follows a reloaded configuration: its backups and clusters from the next sample on. A link of a backup no longer
-     * there leaves the samples with its backup (the links come from the supplier given at construction).
+     * Follows a reloaded configuration: its backups and clusters from the next sample on, which is taken now, on the
+     * watch's thread (a link of a backup no longer there leaves the samples with it: the links come from the supplier
+     * given at construction).
      */
     public void follow(List<BackupConfig> backups, Collection<ClusterConfig> clusters) {
         this.backups = List.copyOf(backups);
         this.clusters = List.copyOf(clusters);
+        try {
+            timer.execute(this::sample);
+        } catch (RejectedExecutionException closing) {
+            // Ferry stops: no sample is needed any more.
+        }
     }
 
     /** Records how the last reload went: in the newest sample at once, and in every one after it. */
