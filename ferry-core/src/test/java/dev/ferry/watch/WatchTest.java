@@ -26,6 +26,22 @@ class WatchTest {
     private final Watch watch = new Watch(BACKUPS, CLUSTERS, List::of, List::of);
 
     @Test
+    void aReloadShowsInTheNewestSampleAtOnceAndInTheSamplesAfterIt() {
+        ReloadStatus failed = ReloadStatus.NONE.failed(5_000, "ferry.yaml: backups[0].topics: no topics");
+        watch.reloaded(failed);
+        assertThat(watch.latest().reload()).isEqualTo(failed);
+        watch.start().close(); // start takes a sample at once
+        assertThat(watch.latest().reload()).isEqualTo(failed);
+        assertThat(failed.problem()).hasValue("reload failed at 1970-01-01T00:00:05Z, still running the configuration"
+            + " loaded before: ferry.yaml: backups[0].topics: no topics");
+        ReloadStatus applied = failed.applied(9_000, List.of("new"), List.of(), List.of("changed"));
+        assertThat(applied.problem()).isEmpty();
+        assertThat(applied.failures()).as("failures since start stay counted").isEqualTo(1);
+        assertThat(applied.failed(10_000, "again").restarted()).as("the last applied changes stay listed")
+            .containsExactly("changed");
+    }
+
+    @Test
     void everyLinkRunningIsHealthy() {
         Snapshot snapshot = watch.snapshot(List.of(link("a-to-region", "unit-a", "region", LinkState.RUNNING, null),
             link("aa", "east", "west", LinkState.CATCHING_UP, null)), List.of(), 42);
