@@ -22,10 +22,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
  * {@code .ci/run} installs): what a person would see, read through the page's own {@code data-*} hooks.
  */
-final class Dashboard implements AutoCloseable {
+public final class Dashboard implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private final WebDriver driver;
 
@@ -33,12 +33,12 @@ final class Dashboard implements AutoCloseable {
         this.driver = driver;
     }
 
-    static boolean browserInstalled() {
+    public static boolean browserInstalled() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     /** Starts a headless Chromium, which sends nothing beyond this machine, on an empty page. */
-    static Dashboard start(Path profile) {
+    public static Dashboard start(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -50,12 +50,12 @@ final class Dashboard implements AutoCloseable {
         return new Dashboard(new ChromeDriver(service, options));
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
     /** Waits until the page has drawn at least {@code renders} answers of {@code /status}. */
-    void awaitRenders(int renders, Duration timeout) {
+    public void awaitRenders(int renders, Duration timeout) {
         new WebDriverWait(driver, timeout).until(d -> renders() >= renders);
     }
 
@@ -68,7 +68,7 @@ final class Dashboard implements AutoCloseable {
         return driver.getTitle();
     }
 
-    String text() {
+    public String text() {
         return driver.findElement(By.tagName("body")).getText();
     }
 
@@ -105,7 +105,7 @@ final class Dashboard implements AutoCloseable {
     }
 
     /** What the page wrote to the console at warning level or above (errors, failed loads, exceptions). */
-    List<String> consoleProblems() {
+    public List<String> consoleProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
             .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
     }
