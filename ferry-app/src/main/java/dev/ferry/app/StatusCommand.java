@@ -57,8 +57,12 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Ferry at http://" + loaded.http() + "/ is " + (running.path("healthy").asBoolean()
                 ? "healthy" : "UNHEALTHY:"));
             running.path("problems").forEach(problem -> out.println("  " + problem.asText()));
-            if ("failed".equals(running.path("reload").path("outcome").asText())) {
+            String reload = running.path("reload").path("outcome").asText();
+            if ("failed".equals(reload)) {
                 out.println("The last reload of the file FAILED; the configuration loaded before runs: "
+                    + running.path("reload").path("error").asText());
+            } else if ("partial".equals(reload)) {
+                out.println("The last reload of the file was applied IN PART: "
                     + running.path("reload").path("error").asText());
             }
             out.println();

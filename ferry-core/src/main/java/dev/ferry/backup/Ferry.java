@@ -137,6 +137,14 @@ public final class Ferry implements AutoCloseable {
             record(reloadStatus.failed(System.currentTimeMillis(), error));
             LOG.error("Reload refused, the running backups go on as before: {}", error);
             throw refused instanceof IllegalStateException ise ? ise : new IllegalStateException(error, refused);
+        } catch (ReloadFailedException partly) {
+            ReloadPlan plan = partly.plan();
+            List<String> running = config.backups().stream().map(BackupConfig::name).toList();
+            record(reloadStatus.partial(System.currentTimeMillis(), partly.getMessage(),
+                plan.start().stream().filter(running::contains).toList(), plan.stop(),
+                plan.restart().keySet().stream().filter(running::contains).toList()));
+            LOG.error("Reload applied in part: {}", partly.getMessage());
+            throw partly;
         } catch (Exception failed) {
             record(reloadStatus.failed(System.currentTimeMillis(), failed.getMessage()));
             LOG.error("Reload failed: {}", failed.getMessage());
@@ -167,6 +175,9 @@ public final class Ferry implements AutoCloseable {
         Set<String> leaving = new HashSet<>(plan.stop());
         leaving.addAll(plan.restart().keySet());
         List<Backup> stopping = backups.stream().filter(b -> leaving.contains(b.name())).toList();
+        List<Backup> kept = backups.stream().filter(b -> !leaving.contains(b.name())).toList();
+        // Out of status and metrics first: a link that stops on request is not a broken one (/health stays 200).
+        follow(kept, config.withBackups(kept.stream().map(Backup::config).toList()));
         if (!stopping.isEmpty()) {
             LOG.info("Reload: stopping {} cleanly", stopping.stream().map(Backup::name).toList());
             ClusterClients.closeAll(stopping);
@@ -174,13 +185,13 @@ public final class Ferry implements AutoCloseable {
         config = next;
         admins.keepOnlyWhat(next);
         Topology topology = new Topology(next.backups());
-        Map<String, Backup> kept = new LinkedHashMap<>();
-        backups.stream().filter(b -> !leaving.contains(b.name())).forEach(b -> kept.put(b.name(), b));
+        Map<String, Backup> keptByName = new LinkedHashMap<>();
+        kept.forEach(b -> keptByName.put(b.name(), b));
         List<Backup> now = new ArrayList<>();
         List<Backup> starting = new ArrayList<>();
         Map<String, Exception> failed = new LinkedHashMap<>();
         for (BackupConfig backupConfig : next.backups()) {
-            Backup backup = kept.get(backupConfig.name());
+            Backup backup = keptByName.get(backupConfig.name());
             if (backup == null) {
                 try {
                     backup = backup(backupConfig, topology);
@@ -192,18 +203,20 @@ public final class Ferry implements AutoCloseable {
             }
             now.add(backup);
         }
-        follow(now, next);
+        // Into status and metrics once started, as at Ferry's own start: a starting link is not a broken one either.
         Map<Backup, Exception> notStarted = startSideBySide(starting);
-        if (!notStarted.isEmpty() || !failed.isEmpty()) {
-            ClusterClients.closeAll(notStarted.keySet());
-            notStarted.forEach((backup, e) -> failed.put(backup.name(), e));
-            List<Backup> running = now.stream().filter(b -> !notStarted.containsKey(b)).toList();
-            follow(running, next.withBackups(running.stream().map(Backup::config).toList()));
-            throw new ReloadFailedException(next.file() + ": " + plan + "; but " + failed.entrySet().stream()
-                .map(e -> "backup '" + e.getKey() + "' did not start (" + e.getValue().getMessage() + ")").toList()
-                + " and does not run now: reload again to try it again");
+        if (notStarted.isEmpty() && failed.isEmpty()) {
+            follow(now, next);
+            return plan;
         }
-        return plan;
+        ClusterClients.closeAll(notStarted.keySet());
+        notStarted.forEach((backup, e) -> failed.put(backup.name(), e));
+        List<Backup> running = now.stream().filter(b -> !notStarted.containsKey(b)).toList();
+        follow(running, next.withBackups(running.stream().map(Backup::config).toList()));
+        admins.keepOnlyWhat(config); // a cluster only the backups that did not start used
+        throw new ReloadFailedException(next.file() + ": " + plan + "; but " + failed.entrySet().stream()
+            .map(e -> "backup '" + e.getKey() + "' did not start (" + e.getValue().getMessage() + ")").toList()
+            + " and does not run now: reload again to try it again", plan);
     }
 
     /** The running set is {@code now}, as {@code file} describes it: for status, the Watch and the metrics. */
@@ -269,12 +282,15 @@ public final class Ferry implements AutoCloseable {
      *
      * @throws IllegalArgumentException when no such backup or direction runs here, naming those that do
      */
-    public PauseChange pause(String backup, String direction) {
+    public synchronized PauseChange pause(String backup, String direction) {
         return backup(backup).pause(direction);
     }
 
-    /** Resumes one backup, or one direction of it, as {@link #pause} paused it. */
-    public PauseChange resume(String backup, String direction) {
+    /**
+     * Resumes one backup, or one direction of it, as {@link #pause} paused it. Both wait for a reload under way (one
+     * monitor): a backup a reload restarts is not paused in its old links while the new ones start unpaused.
+     */
+    public synchronized PauseChange resume(String backup, String direction) {
         return backup(backup).resume(direction);
     }
 

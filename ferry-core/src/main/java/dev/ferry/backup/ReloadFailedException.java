@@ -7,7 +7,15 @@ package dev.ferry.backup;
  */
 public final class ReloadFailedException extends Exception {
 
-    ReloadFailedException(String message) {
+    private final transient ReloadPlan plan;
+
+    ReloadFailedException(String message, ReloadPlan plan) {
         super(message);
+        this.plan = plan;
+    }
+
+    /** The reload's plan, of which all but the backups named in the message is applied. */
+    public ReloadPlan plan() {
+        return plan;
     }
 }

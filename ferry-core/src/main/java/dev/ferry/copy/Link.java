@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.cluster.PendingDelayed;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Delivery;
@@ -132,7 +133,7 @@ public final class Link implements AutoCloseable {
         QueueCopier copier = new QueueCopier(name, stamp, linkTarget, deadLetters, queues, syncs, stats, settings,
             backup.onError(), gate, watermarks == null ? Watermarks.OFF : watermarks);
         consumer.setMessageListener(pause.holding(copier));
-        this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate, pause::paused);
+        this.slaveReads = new SlaveReads(name, source.name(), copier, queues, stats, settings, gate, pause);
         this.sourceRights = new SourceRights(name, queues, stats);
         this.probes = new LinkProbes(name, group);
         this.startup = new LinkStartup(name, probes.scheduler(), this::startNow, List.of(source, target));
@@ -313,6 +314,7 @@ public final class Link implements AutoCloseable {
             delayMillis = LinkDelay.of(progress, heartbeatDelay, heartbeatAge, settings.batchMessages());
         }
         LinkSubscription chosen = subscription;
+        PendingDelayed pendingDelayed = sourceProbe.pendingDelayed(); // count and due time of one probe
         return new LinkStatus(backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name(), group,
             decision.state(), decision.reason(), chosen == null ? null : chosen.loopCheck(), stats.received(),
             stats.copied(), stats.copiedBytes(), stats.skippedLoopCount(), stats.skippedAtSource(),
@@ -321,7 +323,7 @@ public final class Link implements AutoCloseable {
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
             watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
-            sourceProbe.pendingDelayed().count(), sourceProbe.pendingDelayed().oldestDueMillis(),
+            pendingDelayed.count(), pendingDelayed.oldestDueMillis(),
             readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings(),
             held(running, held));
     }

@@ -3,7 +3,6 @@ package dev.ferry.copy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -16,9 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two holds, so that once {@link #pause} returns nothing more reaches the target and nothing more is read:
  * <ul>
- *   <li>the copier is handed nothing new ({@link #holding}): a call copying when the pause comes finishes (its
- *       batches sent, acknowledged, their offsets committed), and the pause waits for it; the next calls put their
- *       messages back, in order, to be handed again once resumed;</li>
+ *   <li>the copier is handed nothing new ({@link #holding}; reads from a slave ask {@link #beginCopy} likewise): a
+ *       copy under way when the pause comes finishes (its batches sent, acknowledged, their offsets committed), and
+ *       the pause waits for it; the next calls put their messages back, in order, to be handed again once resumed;</li>
  *   <li>the link's push consumer is suspended (RocketMQ's own {@code suspend}): it pulls nothing more (a pull the
  *       broker holds when the pause comes may still bring one batch per queue into memory). That also holds its
  *       rebalancing, so the process keeps the queues it holds and their locks (renewed as ever): no other process
@@ -43,8 +42,11 @@ final class LinkPause {
     private static final Logger LOG = LoggerFactory.getLogger(LinkPause.class);
     /** How often a paused link's queues offer their messages to the copier again: the delay of a resume. */
     static final long HOLD_MILLIS = 500;
-    /** Longest a pause waits for the copy under way: a send's timeout and then some. */
-    private static final long COPY_WAIT_MILLIS = 30_000;
+    /**
+     * Longest a pause waits for the copies under way: a send's timeout and then some, and less than the HTTP
+     * endpoint gives a control request (30 s), so that the answer always arrives and says whether they ended.
+     */
+    private static final long COPY_WAIT_MILLIS = 20_000;
 
     private final String linkName;
     private final String source;
@@ -55,8 +57,8 @@ final class LinkPause {
     /** When the link was paused, epoch millis; 0 while it is not. */
     private volatile long pausedAtMillis;
     private volatile long resumedAtMillis;
-    /** Copier calls under way. */
-    private final AtomicInteger copying = new AtomicInteger();
+    /** Copies under way (the copier's, and reads from a slave): guarded by this. */
+    private int copying;
 
     LinkPause(String linkName, String source, String group, DefaultMQPushConsumer consumer,
               BooleanSupplier consumerRuns) {
@@ -67,7 +69,12 @@ final class LinkPause {
         this.consumerRuns = consumerRuns;
     }
 
-    /** Pauses; before the consumer starts, it starts paused. False when paused already: nothing changed. */
+    /**
+     * Pauses; before the consumer starts, it starts paused. Returns once the copies under way have ended (sent,
+     * acknowledged, committed), or after {@value #COPY_WAIT_MILLIS} ms, saying so in the log.
+     *
+     * @return false when it was paused already: nothing changed
+     */
     boolean pause() {
         synchronized (this) {
             if (pausedAtMillis != 0) {
@@ -76,9 +83,24 @@ final class LinkPause {
             pausedAtMillis = System.currentTimeMillis();
             // The flag alone: the consumer's start leaves it as it is, and its pulls read it each time.
             consumer.getDefaultMQPushConsumerImpl().setPause(true);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COPY_WAIT_MILLIS);
+            // No copy begins once the flag is set (beginCopy reads it under this monitor): wait for those under way.
+            while (copying > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("{}: paused, but {} copy(ies) under way have not ended after {} s (a slow target): they may"
+                        + " still reach it; nothing else will until resumed", linkName, copying, COPY_WAIT_MILLIS / 1000);
+                    return true;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // stopping: paused all the same
+                    return true;
+                }
+            }
         }
-        awaitCopies();
-        LOG.info("{}: paused: reads nothing more from '{}' until resumed; what it read already is sent and"
+        LOG.info("{}: paused: reads nothing more from '{}' until resumed; the copies under way were sent and"
             + " committed, and its progress stays in group {}", linkName, source, group);
         return true;
     }
@@ -107,29 +129,34 @@ final class LinkPause {
     /** {@code copier}, handed nothing while the link is paused: its messages wait, in order, for the resume. */
     MessageListenerOrderly holding(MessageListenerOrderly copier) {
         return (messages, context) -> {
-            copying.incrementAndGet();
+            if (!beginCopy()) {
+                context.setSuspendCurrentQueueTimeMillis(HOLD_MILLIS);
+                return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+            }
             try {
-                if (paused()) {
-                    context.setSuspendCurrentQueueTimeMillis(HOLD_MILLIS);
-                    return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
-                }
                 return copier.consumeMessage(messages, context);
             } finally {
-                copying.decrementAndGet();
+                endCopy();
             }
         };
     }
 
-    /** Waits until no copy is under way (one that began before the pause), so that the answer means it. */
-    private void awaitCopies() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COPY_WAIT_MILLIS);
-        while (copying.get() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10); // polling a counter; a copy takes at most a send's timeout
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /**
+     * Marks a copy as under way, so that a pause waits for it; false, marking nothing, while the link is paused:
+     * then the caller must not copy. Every true is followed by one {@link #endCopy}.
+     */
+    synchronized boolean beginCopy() {
+        if (pausedAtMillis != 0) {
+            return false;
+        }
+        copying++;
+        return true;
+    }
+
+    /** The copy {@link #beginCopy} marked has ended. */
+    synchronized void endCopy() {
+        if (--copying == 0) {
+            notifyAll();
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
-import java.util.function.BooleanSupplier;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -55,15 +54,15 @@ final class SlaveReads {
     private final LinkStats stats;
     private final CopySettings settings;
     private final StopGate gate;
-    /** Whether the link is paused: then nothing is read from a slave either (a master's return is still handled). */
-    private final BooleanSupplier paused;
+    /** The link's pause: then nothing is read from a slave either (a master's return is still handled). */
+    private final LinkPause pause;
     /** The queues read from a slave now, with their broker's name. */
     private final Map<MessageQueue, String> reading = new ConcurrentHashMap<>();
     /** The queues whose slave could not be read: their trouble is this class's to clear. */
     private final Set<MessageQueue> unread = ConcurrentHashMap.newKeySet();
 
     SlaveReads(String linkName, String sourceCluster, QueueCopier copier, ProcessQueues queues, LinkStats stats,
-               CopySettings settings, StopGate gate, BooleanSupplier paused) {
+               CopySettings settings, StopGate gate, LinkPause pause) {
         this.linkName = linkName;
         this.sourceCluster = sourceCluster;
         this.copier = copier;
@@ -71,7 +70,7 @@ final class SlaveReads {
         this.stats = stats;
         this.settings = settings;
         this.gate = gate;
-        this.paused = paused;
+        this.pause = pause;
     }
 
     /** One round over the queues this process holds: reads those of masterless brokers, hands back the rest. */
@@ -94,7 +93,7 @@ final class SlaveReads {
             if (held.isLocked() && !held.isLockExpired()) {
                 return; // the copier may still send it, with what the consumer pulled
             }
-            if (paused.getAsBoolean()) {
+            if (pause.paused()) {
                 return; // an operator paused the link: its queues wait, whichever broker serves them
             }
             read(queue, held);
@@ -120,7 +119,7 @@ final class SlaveReads {
         if (next < 0 || !queues.subscribes(queue.getTopic())) {
             return; // nothing copied here yet: where to start is the master's to say
         }
-        for (int batch = 0; batch < BATCHES_PER_ROUND && !paused.getAsBoolean() && gate.enter(); batch++) {
+        for (int batch = 0; batch < BATCHES_PER_ROUND && !pause.paused() && gate.enter(); batch++) {
             try {
                 PullResult pulled = queues.pull(queue, next, settings.batchMessages(), PULL_TIMEOUT_MILLIS);
                 if (unread.remove(queue)) {
@@ -169,11 +168,16 @@ final class SlaveReads {
         if (!exclusive.tryLock(1, TimeUnit.SECONDS)) {
             return false;
         }
+        if (!pause.beginCopy()) {
+            exclusive.unlock();
+            return false; // paused meanwhile: the batch is read again once resumed
+        }
         try {
             long retryIn = copier.copy(queue, pulled.getMsgFoundList(),
                 () -> !held.isDropped() && queues.masterless(queue.getBrokerName()));
             return retryIn == QueueCopier.DONE;
         } finally {
+            pause.endCopy();
             exclusive.unlock();
         }
     }

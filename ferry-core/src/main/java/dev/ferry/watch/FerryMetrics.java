@@ -237,9 +237,11 @@ public final class FerryMetrics {
     private static void bindReloads(MeterRegistry registry, Watch watch) {
         Gauge.builder("ferry.config.last.reload.success", watch, w -> w.latest().reload().lastFailed() ? 0 : 1)
             .description("0 while the last reload of the configuration file failed (the running set is the one"
-                + " loaded before), 1 otherwise").register(registry);
+                + " loaded before) or was applied in part (backups it was to start do not run), 1 otherwise")
+            .register(registry);
         FunctionCounter.builder("ferry.config.reload.failures", watch, w -> w.latest().reload().failures())
-            .description("reloads of the configuration file that failed and changed nothing").register(registry);
+            .description("reloads of the configuration file that failed (changing nothing) or were applied in"
+                + " part").register(registry);
     }
 
     /** Groups come and go: the rows follow each sample. */

@@ -6,17 +6,20 @@ import java.util.Optional;
 
 /**
  * How the last reload of the configuration file went (SIGHUP, {@code POST /reload}, {@code bin/ferry reload}): the
- * {@code reload} object of {@code /status}. A failed reload changed nothing that runs, yet the file on disk is not
- * what runs: {@link #problem()} is the line {@code /health} adds, until a later reload succeeds.
+ * {@code reload} object of {@code /status}. A failed reload changed nothing that runs, and one applied in part left
+ * out the backups that did not start: either way the file on disk is not what runs, and {@link #problem()} says so
+ * until a later reload succeeds.
  *
  * @param time        when the last attempt ended, epoch millis; 0 before any
- * @param outcome     {@code none} (no reload yet), {@code applied} or {@code failed}
- * @param error       why the last attempt failed (the file's key and what is wrong), or null
- * @param started     backups the last applied reload started
+ * @param outcome     {@code none} (no reload yet), {@code applied}, {@code partial} (applied, but backups it was to
+ *                    start did not: they do not run) or {@code failed} (nothing changed)
+ * @param error       why the last attempt failed or was applied in part (the file's key and what is wrong, or which
+ *                    backups did not start and why), or null
+ * @param started     backups the last applied reload started (in part: those that did)
  * @param stopped     backups it stopped
  * @param restarted   backups it restarted
  * @param lastApplied when a reload last succeeded, epoch millis; 0 if none has
- * @param failures    how many reloads failed since Ferry started
+ * @param failures    how many reloads failed, or were applied in part, since Ferry started
  */
 public record ReloadStatus(long time, String outcome, String error, List<String> started, List<String> stopped,
                            List<String> restarted, long lastApplied, long failures) {
@@ -40,13 +43,25 @@ public record ReloadStatus(long time, String outcome, String error, List<String>
         return new ReloadStatus(now, "failed", error, started, stopped, restarted, lastApplied, failures + 1);
     }
 
-    /** Whether the last attempt failed. */
-    public boolean lastFailed() {
-        return "failed".equals(outcome);
+    /**
+     * After this one, a reload applied in part at {@code now}: {@code started} and the others are what it did change,
+     * {@code error} names the backups that did not start.
+     */
+    public ReloadStatus partial(long now, String error, List<String> started, List<String> stopped,
+                                List<String> restarted) {
+        return new ReloadStatus(now, "partial", error, started, stopped, restarted, lastApplied, failures + 1);
     }
 
-    /** The line {@code /health} adds while the last reload failed. */
+    /** Whether the last attempt failed, or was applied only in part: what runs is not what the file says. */
+    public boolean lastFailed() {
+        return "failed".equals(outcome) || "partial".equals(outcome);
+    }
+
+    /** What is wrong with the last reload, in a line (status, dashboard); empty while what runs is the file. */
     public Optional<String> problem() {
+        if ("partial".equals(outcome)) {
+            return Optional.of("reload applied in part at " + Instant.ofEpochMilli(time) + ": " + error);
+        }
         return lastFailed() ? Optional.of("reload failed at " + Instant.ofEpochMilli(time) + ", still running the"
             + " configuration loaded before: " + error) : Optional.empty();
     }
