@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,8 +98,10 @@ final class StatusServer implements AutoCloseable {
             JSON.writeValueAsBytes(snapshot.get()), "application/json"));
         route(server, filters, "/health", exchange -> {
             Snapshot now = snapshot.get();
-            // A failed reload changed nothing that runs: a line, not a 503 (see docs/contract.md).
-            String reload = now.reload().problem().map(problem -> problem + "\n").orElse("");
+            // A failed reload changed nothing that runs: a line, not a 503 (see docs/contract.md). Its error names
+            // paths, keys and values of the file: it stays in /status, which the token guards, not here.
+            String reload = now.reload().lastFailed() ? "reload failed at " + Instant.ofEpochMilli(now.reload().time())
+                + ", still running the configuration loaded before (see /status)\n" : "";
             Reply.text(exchange, now.healthy() ? 200 : 503, (now.healthy() ? "ok\n"
                 : "unhealthy\n" + String.join("\n", now.problems()) + "\n") + PauseControl.pausedLines(now) + reload);
         });
