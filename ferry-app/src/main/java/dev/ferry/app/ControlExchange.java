@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every request that reaches an action is logged at INFO with who asked (the request's remote address: behind
  * a proxy, the proxy's), what it asked and the answer, so that a pause found in the morning can be traced:
  * {@code POST /pause?backup=orders-dr from 127.0.0.1:52114: 200 paused orders-dr: hangzhou -> shanghai}.
- * Only the token's holders get this far; the query is logged as sent (URL-encoded, so on one line).
+ * Only the token's holders get this far; the query is logged as sent (URL-encoded), and both it and the answer, which
+ * may repeat decoded parameters, with their control characters escaped ({@code \n}, {@code \r},
+ * {@code \u001b}...), so that no request can forge a log line of its own.
  */
 final class ControlExchange implements HttpHandler {
 
@@ -56,9 +58,29 @@ final class ControlExchange implements HttpHandler {
         }
         text = text == null ? "(no message)" : text;
         String query = exchange.getRequestURI().getRawQuery();
-        LOG.info("POST {}{} from {}: {} {}", path, query == null ? "" : "?" + query, who(exchange), code,
-            text.strip());
+        LOG.info("POST {}{} from {}: {} {}", path, query == null ? "" : "?" + escaped(query), who(exchange), code,
+            escaped(text.strip()));
         Reply.text(exchange, code, text.endsWith("\n") ? text : text + "\n");
+    }
+
+    /** {@code text} on one line: each ISO control character as {@code \n}, {@code \r}, {@code \t} or {@code \}uXXXX. */
+    static String escaped(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        text.chars().forEach(c -> {
+            switch (c) {
+                case '\n' -> escaped.append("\\n");
+                case '\r' -> escaped.append("\\r");
+                case '\t' -> escaped.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        escaped.append(String.format("\\u%04x", c));
+                    } else {
+                        escaped.append((char) c);
+                    }
+                }
+            }
+        });
+        return escaped.toString();
     }
 
     private static String who(HttpExchange exchange) {

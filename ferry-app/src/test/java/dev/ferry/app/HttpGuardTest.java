@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP endpoint's guards, on a {@link StatusServer} fed a fixed snapshot (no broker): the bearer token (401
  * without it or with a wrong one, {@code /health} open), read-only paths (405, HEAD allowed), the loopback
  * {@code Host} check (421), slow clients that cannot starve {@code /health}, a token that shows nowhere, and the
- * control paths (POST, always the token, 403 with none set) with the answers their actions give.
+ * control paths (POST, always the token, 403 with none set) with the answers their actions give and a log line
+ * no request can forge.
  */
 class HttpGuardTest {
 
@@ -333,6 +334,22 @@ class HttpGuardTest {
         assertThat(busy.statusCode()).isEqualTo(409);
         assertThat(busy.body()).isEqualTo("not now: reloading\n");
         assertThat(performed).hasSize(3);
+    }
+
+    @Test
+    void aControlRequestCannotForgeALogLine() throws Exception {
+        StatusServer server = server(new HttpConfig("127.0.0.1", 0, Optional.of(TOKEN), false));
+        server.control("/pause", parameters -> "paused " + parameters.get("backup"));
+
+        HttpResponse<String> done =
+            post(base(server) + "/pause?backup=x%0D%0AERROR+forged%1B%5B31m", "Bearer " + TOKEN);
+
+        assertThat(done.body()).isEqualTo("paused x\r\nERROR forged\u001b[31m\n");
+        assertThat(log.list).filteredOn(event -> event.getLoggerName().equals(ControlExchange.class.getName()))
+            .singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+            .endsWith(": 200 paused x\\r\\nERROR forged\\u001b[31m").doesNotContain("\n", "\r", "\u001b");
+        assertThat(ControlExchange.escaped("a\tb\u0000c\u007f\u0085d \u00e9"))
+            .isEqualTo("a\\tb\\u0000c\\u007f\\u0085d \u00e9");
     }
 
     @Test
