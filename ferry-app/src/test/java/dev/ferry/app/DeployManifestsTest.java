@@ -166,7 +166,8 @@ class DeployManifestsTest {
             .isGreaterThanOrEqualTo(30);
         // The user the release package's Dockerfile creates, so that the secret files (fsGroup) are readable.
         String uid = pod().path("securityContext").path("runAsUser").asText();
-        assertThat(Files.readString(Path.of("src/dist/Dockerfile"))).contains("--uid " + uid);
+        assertThat(uid).as("the pod's securityContext.runAsUser").matches("[1-9][0-9]*");
+        assertThat(Files.readString(Path.of("src/dist/Dockerfile"))).contains("--uid " + uid + " ");
         assertThat(pod().path("securityContext").path("fsGroup").asText()).isEqualTo(uid);
     }
 }
