@@ -21,8 +21,9 @@ final class PauseOptions {
     @Option(names = "--backup", required = true, paramLabel = "B", description = "the backup, by its name in the file")
     String backup;
 
-    @Option(names = "--direction", paramLabel = "A->B",
-        description = "only this direction, source->target by cluster name (default: every direction of the backup)")
+    @Option(names = "--direction", paramLabel = "'A->B'",
+        description = "only this direction, source->target by cluster name, quoted for the shell (> redirects):"
+            + " --direction 'hangzhou->shanghai' (default: every direction of the backup)")
     String direction;
 
     @Spec(Spec.Target.MIXEE)
