@@ -178,7 +178,8 @@ public final class FerryMetrics {
             + " any topic, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingDelayed() < 0 ? Double.NaN : s.pendingDelayed());
         gauge(registry, "ferry.pending.delayed.due.timestamp", "seconds", "when the first delay-level message the"
-            + " source cluster holds is due (Unix time; absent while none waits)", tags, watch, key,
+            + " source cluster holds is due (Unix time; NaN while none waits or the source does not say)", tags,
+            watch, key,
             s -> s.pendingDelayedDue() < 0 ? Double.NaN : s.pendingDelayedDue() / 1000.0);
         gauge(registry, "ferry.read.ahead.pulls", null, "pulls the link's queues keep out while they stream, over the"
             + " queues reading ahead (readAhead in /status)", tags, watch, key,
