@@ -118,7 +118,10 @@ class ReloadTest {
             // The removed backup stopped cleanly: everything it copied is committed, and it copies nothing more.
             await().atMost(Duration.ofSeconds(10)).until(() -> backlog("rl-gone", "rl-gone") == 0);
             goneIds.addAll(producer.send("rl-gone", "gone", 200, 100, QUEUES));
-            await().atMost(Duration.ofSeconds(30)).until(() -> backlog("rl-gone", "rl-gone") == 100);
+            await("the messages landed").atMost(Duration.ofSeconds(30))
+                .until(() -> backlog("rl-gone", "rl-gone") == 100);
+            await("none of them is copied").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> backlog("rl-gone", "rl-gone") == 100);
             // The restarted one copies its old topic on, and its new one; the added one copies.
             chgIds.addAll(producer.send("rl-chg", "chg", 200, 100, QUEUES));
             chg2Ids = producer.send("rl-chg2", "chg2", 0, 100, QUEUES);
