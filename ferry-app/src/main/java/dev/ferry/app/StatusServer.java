@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,8 +99,7 @@ final class StatusServer implements AutoCloseable {
             Snapshot now = snapshot.get();
             // A failed reload changed nothing that runs: a line, not a 503 (see docs/contract.md). Its error names
             // paths, keys and values of the file: it stays in /status, which the token guards, not here.
-            String reload = now.reload().lastFailed() ? "reload failed at " + Instant.ofEpochMilli(now.reload().time())
-                + ", still running the configuration loaded before (see /status)\n" : "";
+            String reload = now.reload().brief().map(line -> line + "\n").orElse("");
             Reply.text(exchange, now.healthy() ? 200 : 503, (now.healthy() ? "ok\n"
                 : "unhealthy\n" + String.join("\n", now.problems()) + "\n") + PauseControl.pausedLines(now) + reload);
         });

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * How the last reload of the configuration file went (SIGHUP, {@code POST /reload}, {@code bin/ferry reload}): the
  * {@code reload} object of {@code /status}. A failed reload changed nothing that runs, and one applied in part left
- * out the backups that did not start: either way the file on disk is not what runs, and {@link #problem()} says so
- * until a later reload succeeds.
+ * out the backups that did not start: either way the file on disk is not what runs, and {@link #problem()} (with the
+ * error) and {@link #brief()} (without it, for {@code /health}) say so until a later reload succeeds.
  *
  * @param time        when the last attempt ended, epoch millis; 0 before any
  * @param outcome     {@code none} (no reload yet), {@code applied}, {@code partial} (applied, but backups it was to
@@ -57,7 +57,20 @@ public record ReloadStatus(long time, String outcome, String error, List<String>
         return "failed".equals(outcome) || "partial".equals(outcome);
     }
 
-    /** What is wrong with the last reload, in a line (status, dashboard); empty while what runs is the file. */
+    /**
+     * What is wrong with the last reload, in a line without its error (which names the file's keys and values): what
+     * {@code /health}, open to anyone who reaches it, adds; empty while what runs is the file.
+     */
+    public Optional<String> brief() {
+        if ("partial".equals(outcome)) {
+            return Optional.of("reload applied in part at " + Instant.ofEpochMilli(time) + ": backups it was to start"
+                + " do not run (see /status)");
+        }
+        return lastFailed() ? Optional.of("reload failed at " + Instant.ofEpochMilli(time) + ", still running the"
+            + " configuration loaded before (see /status)") : Optional.empty();
+    }
+
+    /** What is wrong with the last reload, in a line with its error; empty while what runs is the file. */
     public Optional<String> problem() {
         if ("partial".equals(outcome)) {
             return Optional.of("reload applied in part at " + Instant.ofEpochMilli(time) + ": " + error);

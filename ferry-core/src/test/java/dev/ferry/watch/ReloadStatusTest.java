@@ -24,6 +24,9 @@ class ReloadStatusTest {
         assertThat(failed.problem()).hasValueSatisfying(line -> assertThat(line)
             .contains("reload failed at").contains("still running the configuration loaded before")
             .endsWith("ferry.yaml: backups[0].topics: missing"));
+        assertThat(failed.brief()).as("what /health, open to anyone, shows: not the file's keys and values")
+            .hasValueSatisfying(line -> assertThat(line).contains("still running the configuration loaded before")
+                .doesNotContain("backups[0]"));
     }
 
     @Test
@@ -40,6 +43,8 @@ class ReloadStatusTest {
         assertThat(partial.problem()).hasValueSatisfying(line -> assertThat(line)
             .contains("reload applied in part at").doesNotContain("loaded before")
             .endsWith("backup 'c' did not start (refused)"));
+        assertThat(partial.brief()).hasValueSatisfying(line -> assertThat(line).contains("applied in part")
+            .doesNotContain("'c'"));
         assertThat(partial.applied(4_000, List.of(), List.of(), List.of()).problem()).as("cleared by a success")
             .isEmpty();
     }
