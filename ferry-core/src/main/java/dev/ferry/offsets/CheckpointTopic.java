@@ -47,13 +47,13 @@ public final class CheckpointTopic implements AutoCloseable {
      * JSON (its record's fields by name). {@code ferry failover} of every later version reads what the ones before
      * it wrote: a change here needs a migration step in the README.
      */
-    public static Message message(Checkpoint checkpoint) throws IOException {
+    static Message message(Checkpoint checkpoint) throws IOException {
         return new Message(FerryNames.CHECKPOINTS_TOPIC, checkpoint.source(), checkpoint.group(),
             JSON.writeValueAsBytes(checkpoint));
     }
 
     /** The checkpoint a message of the topic holds. */
-    public static Checkpoint read(byte[] body) throws IOException {
+    static Checkpoint read(byte[] body) throws IOException {
         return JSON.readValue(new String(body, StandardCharsets.UTF_8), Checkpoint.class);
     }
 

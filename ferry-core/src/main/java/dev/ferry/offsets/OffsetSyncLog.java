@@ -46,7 +46,7 @@ public final class OffsetSyncLog implements AutoCloseable {
      * One sync as it travels to the log: the copy of {@code source}'s message at {@code sourceOffset} is stored at
      * {@code targetOffset} of {@code target}.
      */
-    public record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
+    record Sync(MessageQueue source, MessageQueue target, long sourceOffset, long targetOffset) {
     }
 
     private final String sourceCluster;
@@ -117,7 +117,7 @@ public final class OffsetSyncLog implements AutoCloseable {
      * version reads back what the ones before it wrote (a process taking queues over from an older one, in an
      * upgrade): a change here needs a migration step in the README.
      */
-    public static Message message(String sourceCluster, String targetCluster, Sync sync) {
+    static Message message(String sourceCluster, String targetCluster, Sync sync) {
         String body = String.join(" ", sync.source().getTopic(), sync.source().getBrokerName(),
             Integer.toString(sync.source().getQueueId()), Long.toString(sync.sourceOffset()), sync.target().getTopic(),
             sync.target().getBrokerName(), Integer.toString(sync.target().getQueueId()),
@@ -129,7 +129,7 @@ public final class OffsetSyncLog implements AutoCloseable {
     }
 
     /** The sync {@code message} holds if it is one of {@code sourceCluster} -> {@code targetCluster}'s. */
-    public static Optional<Sync> read(Message message, String sourceCluster, String targetCluster) {
+    static Optional<Sync> read(Message message, String sourceCluster, String targetCluster) {
         if (!sourceCluster.equals(message.getUserProperty(FerryNames.SYNC_SOURCE))
             || !targetCluster.equals(message.getUserProperty(FerryNames.SYNC_TARGET))) {
             return Optional.empty();
