@@ -102,10 +102,12 @@ class PauseResumeTest {
                     link(ferry, "pr-aa", WEST).copied() > westToEast + 500
                         && link(ferry, "pr-audit", EAST).copied() > audited + 500);
             await("the sample shows it paused, and healthy").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(ferry.snapshot().links()).filteredOn(l -> l.backup().equals("pr-aa")
-                    && l.source().equals(EAST)).singleElement().extracting(LinkStatus::state)
-                    .isEqualTo(LinkState.PAUSED);
-                assertThat(ferry.snapshot().healthy()).as(ferry.snapshot().problems().toString()).isTrue();
+                LinkStatus sampled = ferry.snapshot().links().stream().filter(l -> l.backup().equals("pr-aa")
+                    && l.source().equals(EAST)).findFirst().orElseThrow();
+                assertThat(sampled.state()).isEqualTo(LinkState.PAUSED);
+                assertThat(sampled.healthy()).isTrue();
+                // The other links share busy clusters with other test classes: only this link's health is asserted.
+                assertThat(ferry.snapshot().problems()).noneMatch(p -> p.startsWith("pr-aa: " + EAST + " -> "));
             });
             assertThat(link(ferry, "pr-aa", EAST).copied()).isEqualTo(settled.copied());
 
