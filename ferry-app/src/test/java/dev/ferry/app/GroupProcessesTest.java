@@ -3,8 +3,8 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.cluster.GroupClient;
+import dev.ferry.testing.TestQueues;
 import dev.ferry.watch.QueueOwners;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -14,11 +14,7 @@ import org.junit.jupiter.api.Test;
 class GroupProcessesTest {
 
     private static List<MessageQueue> queues(int from, int to) {
-        List<MessageQueue> queues = new ArrayList<>();
-        for (int id = from; id < to; id++) {
-            queues.add(new MessageQueue("orders", "broker-a", id));
-        }
-        return queues;
+        return TestQueues.range("orders", "broker-a", from, to);
     }
 
     @Test

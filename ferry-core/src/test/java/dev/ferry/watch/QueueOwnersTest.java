@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.cluster.GroupClient;
 import dev.ferry.names.FerryNames;
+import dev.ferry.testing.TestQueues;
 import dev.ferry.watch.QueueOwners.Owner;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -17,11 +17,7 @@ class QueueOwnersTest {
     private static final List<MessageQueue> EIGHT = queues(0, 8);
 
     private static List<MessageQueue> queues(int from, int to) {
-        List<MessageQueue> queues = new ArrayList<>();
-        for (int id = from; id < to; id++) {
-            queues.add(new MessageQueue("orders", "broker-a", id));
-        }
-        return queues;
+        return TestQueues.range("orders", "broker-a", from, to);
     }
 
     @Test
