@@ -41,7 +41,7 @@ import java.util.function.ToDoubleFunction;
  * acknowledgement, as a histogram. Per cluster: whether it answers. Per consumer group, direction and topic: the
  * newest checkpoint's age, what a failover would re-read at most, and the group's lag. And the JVM's.
  *
- * Reloads of the configuration file: whether the last one succeeded, and how many failed.
+ * <p>Reloads of the configuration file: whether the last one succeeded, and how many failed.
  *
  * <p>Everything but the delay histogram reads the {@link Watch}'s newest sample, so a scrape costs no call to a
  * cluster. No label carries a credential. The per-link and per-cluster meters {@link #follow follow} the running
@@ -62,8 +62,6 @@ public final class FerryMetrics {
     /** Each running link's meters, by the link itself: a restarted backup's new link is another key. */
     private final Map<Link, List<Meter>> linkMeters = new IdentityHashMap<>();
     private final Map<String, Meter> clusterMeters = new LinkedHashMap<>();
-    /** The meters of the link being bound, while {@link #follow} binds it. */
-    private List<Meter> collecting;
 
     private FerryMetrics(MeterRegistry registry, Watch watch) {
         this.registry = registry;
@@ -108,12 +106,7 @@ public final class FerryMetrics {
             return true;
         });
         for (Link link : links) {
-            if (!linkMeters.containsKey(link)) {
-                collecting = new ArrayList<>();
-                bindLink(registry, watch, link);
-                linkMeters.put(link, collecting);
-                collecting = null;
-            }
+            linkMeters.computeIfAbsent(link, this::bindLink);
         }
         for (String cluster : clusters) {
             clusterMeters.computeIfAbsent(cluster, name -> Gauge.builder("ferry.cluster.reachable", watch,
@@ -123,93 +116,92 @@ public final class FerryMetrics {
         }
     }
 
-    /** Keeps {@code meter} with the link being bound, so that {@link #follow} can remove it with the link. */
-    private <M extends Meter> M collect(M meter) {
-        collecting.add(meter);
-        return meter;
-    }
-
-    private void bindLink(MeterRegistry registry, Watch watch, Link link) {
+    /** Registers the link's meters, and returns them, so that {@link #follow} can remove them with the link. */
+    private List<Meter> bindLink(Link link) {
+        List<Meter> meters = new ArrayList<>();
         Tags tags = Tags.of("backup", link.backupName(), "source", link.sourceCluster(), "target", link.targetCluster());
         String key = link.group();
-        counter(registry, "ferry.copied.messages", "messages copied and acknowledged by the target", tags, watch, key,
+        counter(meters, "ferry.copied.messages", "messages copied and acknowledged by the target", tags, watch, key,
             LinkStatus::copied);
-        counter(registry, "ferry.copied.bytes", "message body bytes copied", tags, watch, key, LinkStatus::copiedBytes);
-        counter(registry, "ferry.received.messages", "messages the source delivered to Ferry, redeliveries included",
+        counter(meters, "ferry.copied.bytes", "message body bytes copied", tags, watch, key, LinkStatus::copiedBytes);
+        counter(meters, "ferry.received.messages", "messages the source delivered to Ferry, redeliveries included",
             tags, watch, key, LinkStatus::received);
-        counter(registry, "ferry.skipped.messages", "messages not copied: dropped by Ferry as a loop",
+        counter(meters, "ferry.skipped.messages", "messages not copied: dropped by Ferry as a loop",
             tags.and("reason", "loop"), watch, key, LinkStatus::skippedLoop);
-        counter(registry, "ferry.skipped.messages",
+        counter(meters, "ferry.skipped.messages",
             "messages not copied: passed over by the source broker's SQL-92 subscription (loop check, backup filter)",
             tags.and("reason", "source_filter"), watch, key, LinkStatus::skippedAtSource);
-        counter(registry, "ferry.skipped.messages", "messages not copied: the target held their copies already"
+        counter(meters, "ferry.skipped.messages", "messages not copied: the target held their copies already"
             + " (exactly-once, after a crash, a timeout or a queue move)", tags.and("reason", "copied_already"), watch,
             key, LinkStatus::skippedCopied);
-        counter(registry, "ferry.watermarks.undecided", "queues taken whose copies on the target could not be found"
+        counter(meters, "ferry.watermarks.undecided", "queues taken whose copies on the target could not be found"
             + " within the read budget: copied at least once", tags, watch, key, LinkStatus::watermarksUndecided);
-        counter(registry, "ferry.forged.stamps", "messages copied whose FERRY_* stamp had no valid signature (with a"
+        counter(meters, "ferry.forged.stamps", "messages copied whose FERRY_* stamp had no valid signature (with a"
             + " signingKey): copied as local messages of the source", tags, watch, key, LinkStatus::forgedStamps);
-        counter(registry, "ferry.dead.lettered.messages", "messages the target refused for good, dead-lettered",
+        counter(meters, "ferry.dead.lettered.messages", "messages the target refused for good, dead-lettered",
             tags, watch, key, LinkStatus::deadLettered);
-        counter(registry, "ferry.send.retries", "send attempts the target did not take and that were tried again",
+        counter(meters, "ferry.send.retries", "send attempts the target did not take and that were tried again",
             tags, watch, key, LinkStatus::retries);
-        counter(registry, "ferry.unconfirmed.sends", "sends the target stored without confirming them safe (flush or"
+        counter(meters, "ferry.unconfirmed.sends", "sends the target stored without confirming them safe (flush or"
             + " slave timeout: not taken as stored, a possible duplicate each with at-least-once delivery; no slave"
             + " available: kept, stored on the master"
             + " only)", tags, watch, key, LinkStatus::unconfirmedSends);
-        counter(registry, "ferry.heartbeats.copied", "the link's heartbeats copied", tags, watch, key,
+        counter(meters, "ferry.heartbeats.copied", "the link's heartbeats copied", tags, watch, key,
             LinkStatus::heartbeats);
-        gauge(registry, "ferry.backlog.messages", null, "messages on the source not yet copied", tags, watch, key,
+        gauge(meters, "ferry.backlog.messages", null, "messages on the source not yet copied", tags, watch, key,
             s -> s.backlog() < 0 ? Double.NaN : s.backlog());
-        gauge(registry, "ferry.delay", "seconds", "how far the target is behind the source", tags, watch, key,
+        gauge(meters, "ferry.delay", "seconds", "how far the target is behind the source", tags, watch, key,
             s -> s.delayMillis() < 0 ? Double.NaN : s.delayMillis() / 1000.0);
-        gauge(registry, "ferry.heartbeat.delay", "seconds", "the newest heartbeat's delay, source to target", tags,
+        gauge(meters, "ferry.heartbeat.delay", "seconds", "the newest heartbeat's delay, source to target", tags,
             watch, key, s -> s.heartbeatDelayMillis() < 0 ? Double.NaN : s.heartbeatDelayMillis() / 1000.0);
-        gauge(registry, "ferry.heartbeat.age", "seconds", "how long ago the newest heartbeat came through", tags,
+        gauge(meters, "ferry.heartbeat.age", "seconds", "how long ago the newest heartbeat came through", tags,
             watch, key, s -> s.heartbeatAgeMillis() < 0 ? Double.NaN : s.heartbeatAgeMillis() / 1000.0);
-        gauge(registry, "ferry.in.flight", "bytes", "message bytes pulled from the source, not yet acknowledged",
+        gauge(meters, "ferry.in.flight", "bytes", "message bytes pulled from the source, not yet acknowledged",
             tags, watch, key, LinkStatus::inFlightBytes);
-        gauge(registry, "ferry.link.healthy", null, "1 while the link runs, catches up or is paused on request, 0 otherwise", tags, watch,
-            key, s -> s.healthy() ? 1 : 0);
-        gauge(registry, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
+        gauge(meters, "ferry.link.healthy", null, "1 while the link runs, catches up or is paused on request, 0"
+            + " otherwise", tags, watch, key, s -> s.healthy() ? 1 : 0);
+        gauge(meters, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
             + " topics, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingTimers() < 0 ? Double.NaN : s.pendingTimers());
-        gauge(registry, "ferry.pending.delayed.messages", null, "delay-level messages the source cluster holds for"
+        gauge(meters, "ferry.pending.delayed.messages", null, "delay-level messages the source cluster holds for"
             + " any topic, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingDelayed() < 0 ? Double.NaN : s.pendingDelayed());
-        gauge(registry, "ferry.pending.delayed.due.timestamp", "seconds", "when the first delay-level message the"
+        gauge(meters, "ferry.pending.delayed.due.timestamp", "seconds", "when the first delay-level message the"
             + " source cluster holds is due (Unix time; NaN while none waits or the source does not say)", tags,
             watch, key,
             s -> s.pendingDelayedDue() < 0 ? Double.NaN : s.pendingDelayedDue() / 1000.0);
-        gauge(registry, "ferry.read.ahead.pulls", null, "pulls the link's queues keep out while they stream, over the"
+        gauge(meters, "ferry.read.ahead.pulls", null, "pulls the link's queues keep out while they stream, over the"
             + " queues reading ahead (readAhead in /status)", tags, watch, key,
             s -> s.readAhead() == null ? 0 : s.readAhead().values().stream().mapToInt(Integer::intValue).sum());
-        gauge(registry, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
+        gauge(meters, "ferry.link.warnings", null, "target topics to align by hand (another type, fewer queues)",
             tags, watch, key, s -> s.warnings() == null ? 0 : s.warnings().size());
-        gauge(registry, "ferry.held.queues", null, "source queues this process copies for the link (its share with"
+        gauge(meters, "ferry.held.queues", null, "source queues this process copies for the link (its share with"
             + " several processes on one file; held in /status)", tags, watch, key,
             s -> s.held() == null ? 0 : s.held().count());
         for (LinkState state : LinkState.values()) {
-            gauge(registry, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
+            gauge(meters, "ferry.link.state", null, "1 for the link's current state", tags.and("state",
                 state.text()), watch, key, s -> s.state() == state ? 1 : 0);
         }
-        link.recordDelaysIn(collect(Timer.builder("ferry.copy.delay")
+        Timer delays = Timer.builder("ferry.copy.delay")
             .description("delay of each copied message, from its origin store time to the target's acknowledgement")
-            .tags(tags).serviceLevelObjectives(DELAY_BUCKETS).register(registry)));
+            .tags(tags).serviceLevelObjectives(DELAY_BUCKETS).register(registry);
+        meters.add(delays);
+        link.recordDelaysIn(delays);
+        return meters;
     }
 
-    private void counter(MeterRegistry registry, String name, String description, Tags tags, Watch watch,
-                                String group, ToDoubleFunction<LinkStatus> value) {
-        collect(FunctionCounter.builder(name, watch, w -> {
+    private void counter(List<Meter> meters, String name, String description, Tags tags, Watch watch,
+                         String group, ToDoubleFunction<LinkStatus> value) {
+        meters.add(FunctionCounter.builder(name, watch, w -> {
                 LinkStatus status = find(w, group);
                 return status == null ? 0 : value.applyAsDouble(status);
             })
             .description(description).tags(tags).register(registry));
     }
 
-    private void gauge(MeterRegistry registry, String name, String unit, String description, Tags tags,
-                              Watch watch, String group, ToDoubleFunction<LinkStatus> value) {
-        collect(Gauge.builder(name, watch, w -> {
+    private void gauge(List<Meter> meters, String name, String unit, String description, Tags tags,
+                       Watch watch, String group, ToDoubleFunction<LinkStatus> value) {
+        meters.add(Gauge.builder(name, watch, w -> {
                 LinkStatus status = find(w, group);
                 return status == null ? Double.NaN : value.applyAsDouble(status);
             })
