@@ -181,20 +181,20 @@ public final class ClusterAdmin implements AutoCloseable {
     }
 
     /**
-     * Timer messages this cluster holds for {@code topics} and has not delivered yet (see {@link PendingTimers});
-     * empty when a master does not say.
+     * Timer messages this cluster holds for the watch's topics and has not delivered yet, and when the first is due
+     * (see {@link TimerWatch}, which keeps what it read between calls); {@link PendingMessages#UNKNOWN} when a master
+     * does not say.
      */
-    public OptionalLong pendingTimerMessages(Collection<String> topics) throws Exception {
-        return PendingTimers.count(admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl()
-            .getRemotingClient(), brokers.masterAddresses(), topics, TIMEOUT_MILLIS);
+    public PendingMessages pendingTimerMessages(TimerWatch watch) throws Exception {
+        return watch.pending(admin, brokers.masterAddresses(), TIMEOUT_MILLIS);
     }
 
     /**
      * Delay-level messages this cluster holds, over all its topics, and has not delivered yet, and when the first is
      * due (see {@link PendingDelays}; its schedule topic is read as {@code group}, which commits nothing there);
-     * {@link PendingDelayed#UNKNOWN} when a master does not say.
+     * {@link PendingMessages#UNKNOWN} when a master does not say.
      */
-    public PendingDelayed pendingDelayedMessages(String group) throws Exception {
+    public PendingMessages pendingDelayedMessages(String group) throws Exception {
         return PendingDelays.pending(admin, brokers.masterAddresses(), group, TIMEOUT_MILLIS);
     }
 

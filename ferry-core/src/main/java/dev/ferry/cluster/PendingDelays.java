@@ -3,25 +3,16 @@ package dev.ferry.cluster;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.rocketmq.client.consumer.PullResult;
-import org.apache.rocketmq.client.consumer.PullStatus;
-import org.apache.rocketmq.client.impl.CommunicationMode;
 import org.apache.rocketmq.client.impl.MQClientAPIImpl;
-import org.apache.rocketmq.client.impl.consumer.PullResultExt;
-import org.apache.rocketmq.common.filter.ExpressionType;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.sysflag.PullSysFlag;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.protocol.RequestCode;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
-import org.apache.rocketmq.remoting.protocol.header.PullMessageRequestHeader;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
@@ -62,10 +53,10 @@ final class PendingDelays {
      * Not yet due on these masters, the schedule topic read as {@code group}; unknown when a master does not say
      * (refused, or not a 4.x/5.x broker).
      */
-    static PendingDelayed pending(DefaultMQAdminExt admin, List<String> masters, String group, long timeoutMillis)
+    static PendingMessages pending(DefaultMQAdminExt admin, List<String> masters, String group, long timeoutMillis)
         throws InterruptedException {
         MQClientAPIImpl api = admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl();
-        return MasterCounts.combine(masters, new PendingDelayed(0, -1), master -> {
+        return MasterCounts.combine(masters, new PendingMessages(0, -1), master -> {
             byte[] body = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_ALL_DELAY_OFFSET,
                 timeoutMillis);
             Map<Integer, Long> delivered = body == null ? Map.of()
@@ -74,9 +65,9 @@ final class PendingDelays {
             admin.examineTopicStats(master, TopicValidator.RMQ_SYS_SCHEDULE_TOPIC).getOffsetTable()
                 .forEach((queue, offsets) -> scheduleQueues.put(queue.getQueueId(), offsets));
             long count = waiting(delivered, scheduleQueues);
-            return new PendingDelayed(count, count == 0 ? -1
+            return new PendingMessages(count, count == 0 ? -1
                 : oldestDue(api, admin, master, group, delivered, scheduleQueues, timeoutMillis));
-        }, PendingDelayed::and).orElse(PendingDelayed.UNKNOWN);
+        }, PendingMessages::and).orElse(PendingMessages.UNKNOWN);
     }
 
     /** The earliest due time of the master's waiting messages; -1 when it does not say. */
@@ -108,26 +99,10 @@ final class PendingDelays {
     /** The store time of the schedule queue's message at {@code offset}: one pull of one message, nothing committed. */
     private static long storedAt(MQClientAPIImpl api, String master, String group, int queueId, long offset,
                                  long timeoutMillis) throws Exception {
-        PullMessageRequestHeader header = new PullMessageRequestHeader();
-        header.setConsumerGroup(group);
-        header.setTopic(TopicValidator.RMQ_SYS_SCHEDULE_TOPIC);
-        header.setQueueId(queueId);
-        header.setQueueOffset(offset);
-        header.setMaxMsgNums(1);
-        // The subscription comes with the request: the group subscribes to no schedule topic of its own.
-        header.setSysFlag(PullSysFlag.buildSysFlag(false, false, true, false));
-        header.setCommitOffset(0L);
-        header.setSuspendTimeoutMillis(0L);
-        header.setSubscription("*");
-        header.setSubVersion(0L);
-        header.setExpressionType(ExpressionType.TAG);
-        PullResult result = api.pullMessage(master, header, timeoutMillis, CommunicationMode.SYNC, null);
-        if (result.getPullStatus() != PullStatus.FOUND || !(result instanceof PullResultExt found)) {
-            throw new IllegalStateException(master + " holds no schedule message at " + queueId + "/" + offset);
-        }
-        List<MessageExt> messages = MessageDecoder.decodes(ByteBuffer.wrap(found.getMessageBinary()));
+        List<MessageExt> messages = MasterPull.pull(api, master, group, TopicValidator.RMQ_SYS_SCHEDULE_TOPIC, queueId,
+            offset, 1, false, timeoutMillis).messages();
         if (messages.isEmpty()) {
-            throw new IllegalStateException(master + " sent an empty pull for " + queueId + "/" + offset);
+            throw new IllegalStateException(master + " holds no schedule message at " + queueId + "/" + offset);
         }
         return messages.get(0).getStoreTimestamp();
     }

@@ -2,7 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterAdmin;
-import dev.ferry.cluster.PendingDelayed;
+import dev.ferry.cluster.PendingMessages;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.BackupConfig;
 import dev.ferry.config.BackupConfig.Delivery;
@@ -314,7 +314,8 @@ public final class Link implements AutoCloseable {
             delayMillis = LinkDelay.of(progress, heartbeatDelay, heartbeatAge, settings.batchMessages());
         }
         LinkSubscription chosen = subscription;
-        PendingDelayed pendingDelayed = sourceProbe.pendingDelayed(); // count and due time of one probe
+        PendingMessages pendingTimers = sourceProbe.pendingTimers(); // count and due time of one probe
+        PendingMessages pendingDelayed = sourceProbe.pendingDelayed();
         return new LinkStatus(backup.name(), sourceAdmin.cluster().name(), targetAdmin.cluster().name(), group,
             decision.state(), decision.reason(), chosen == null ? null : chosen.loopCheck(), stats.received(),
             stats.copied(), stats.copiedBytes(), stats.skippedLoopCount(), stats.skippedAtSource(),
@@ -322,8 +323,8 @@ public final class Link implements AutoCloseable {
             sourceProbe.heldOnReturn(), targetProbe.down() == null, stats.heartbeats(), heartbeatDelay,
             heartbeatAge, running ? inFlightBytes() : 0, stats.unconfirmedCount(),
             slaveReads.brokers(), stats.forgedStamps(), stats.skippedCopiedCount(),
-            watermarks == null ? 0 : watermarks.undecided(), sourceProbe.pendingTimers(),
-            pendingDelayed.count(), pendingDelayed.oldestDueMillis(),
+            watermarks == null ? 0 : watermarks.undecided(), pendingTimers.count(),
+            pendingTimers.oldestDueMillis(), pendingDelayed.count(), pendingDelayed.oldestDueMillis(),
             readAhead == null ? Map.of() : readAhead.depths(), linkTarget.warnings(),
             held(running, held));
     }

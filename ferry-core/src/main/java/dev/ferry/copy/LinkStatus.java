@@ -42,6 +42,9 @@ import java.util.Map;
  *                    it took, and copied that queue at least once
  * @param pendingTimers timer messages the source holds for the link's topics and has not delivered yet: copied
  *                    once due, in the source region only until then (-1 when the source does not say)
+ * @param pendingTimersDue when the first of {@code pendingTimers} is due (epoch millis; in the past when the
+ *                    source's brokers are late delivering it), -1 when none waits or it is not known (the source
+ *                    refuses a read of its timer topic, has no timer wheel, or Ferry has not read it through yet)
  * @param pendingDelayed delay-level messages ({@code setDelayTimeLevel}) the source cluster holds and has not
  *                    delivered yet, for all its topics: RocketMQ keeps them per level, not per topic (-1 when the
  *                    source does not say)
@@ -62,7 +65,7 @@ public record LinkStatus(String backup, String source, String target, String gro
                          long heldOnReturn, boolean targetReachable, long heartbeats, long heartbeatDelayMillis,
                          long heartbeatAgeMillis, long inFlightBytes, long unconfirmedSends,
                          List<String> readFromSlaves, long forgedStamps, long skippedCopied,
-                         long watermarksUndecided, long pendingTimers, long pendingDelayed, long pendingDelayedDue,
+                         long watermarksUndecided, long pendingTimers, long pendingTimersDue, long pendingDelayed, long pendingDelayedDue,
                          Map<String, Integer> readAhead, List<String> warnings,
                          HeldQueues held) {
 

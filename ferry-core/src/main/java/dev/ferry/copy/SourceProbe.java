@@ -2,7 +2,8 @@ package dev.ferry.copy;
 
 import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
-import dev.ferry.cluster.PendingDelayed;
+import dev.ferry.cluster.PendingMessages;
+import dev.ferry.cluster.TimerWatch;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -12,13 +13,14 @@ import org.slf4j.LoggerFactory;
  * Asks a link's source for its group's progress, to notice the source going and coming back: one log line when
  * it stops answering, one when it answers again with what it holds that is not yet copied (see
  * {@link SourceReach}). Now and then also how many timer messages the source holds for the link's topics, and
- * delay-level messages for any topic (and when the first of these is due), not yet due: Ferry copies them once due,
+ * delay-level messages for any topic, not yet due, and when the first of each is due: Ferry copies them once due,
  * so until then they are in the source region only.
  */
 final class SourceProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
-    /** How often the pending timer and delayed messages are asked for: two or three requests per source master. */
+    /** How often the pending timer and delayed messages are asked for: a few requests per source master, and a read of
+     * what entered its timer topic since, when timers wait (see {@link TimerWatch}). */
     private static final long TIMERS_EVERY_MILLIS = 5_000;
 
     private final ClusterAdmin sourceAdmin;
@@ -26,15 +28,17 @@ final class SourceProbe {
     private final List<String> topics;
     private final String linkName;
     private final SourceReach reach = new SourceReach();
+    private final TimerWatch timers;
     private long timersAskedAt;
-    private volatile long pendingTimers = -1;
-    private volatile PendingDelayed pendingDelayed = PendingDelayed.UNKNOWN;
+    private volatile PendingMessages pendingTimers = PendingMessages.UNKNOWN;
+    private volatile PendingMessages pendingDelayed = PendingMessages.UNKNOWN;
 
     SourceProbe(ClusterAdmin sourceAdmin, String group, List<String> topics, String linkName) {
         this.sourceAdmin = sourceAdmin;
         this.group = group;
         this.topics = topics;
         this.linkName = linkName;
+        this.timers = new TimerWatch(topics, group);
     }
 
     /**
@@ -75,23 +79,23 @@ final class SourceProbe {
         }
         timersAskedAt = now;
         try {
-            pendingTimers = sourceAdmin.pendingTimerMessages(topics).orElse(-1);
+            pendingTimers = sourceAdmin.pendingTimerMessages(timers);
             pendingDelayed = sourceAdmin.pendingDelayedMessages(group);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            pendingTimers = -1;
-            pendingDelayed = PendingDelayed.UNKNOWN;
+            pendingTimers = PendingMessages.UNKNOWN;
+            pendingDelayed = PendingMessages.UNKNOWN;
         }
     }
 
-    /** Timer messages the source holds for the link's topics, not yet due; -1 when it does not say. */
-    long pendingTimers() {
+    /** Timer messages the source holds for the link's topics, not yet due, and when the first is due. */
+    PendingMessages pendingTimers() {
         return pendingTimers;
     }
 
     /** Delay-level messages the source holds, for any topic, not yet due, and when the first is due. */
-    PendingDelayed pendingDelayed() {
+    PendingMessages pendingDelayed() {
         return pendingDelayed;
     }
 

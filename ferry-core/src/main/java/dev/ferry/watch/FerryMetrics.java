@@ -163,6 +163,9 @@ public final class FerryMetrics {
         gauge(meters, "ferry.pending.timer.messages", null, "timer messages the source holds for the link's"
             + " topics, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingTimers() < 0 ? Double.NaN : s.pendingTimers());
+        gauge(meters, "ferry.pending.timer.due.timestamp", "seconds", "when the first timer message the source"
+            + " holds for the link's topics is due (Unix time; NaN while none waits or it is not known)", tags, watch,
+            key, s -> s.pendingTimersDue() < 0 ? Double.NaN : s.pendingTimersDue() / 1000.0);
         gauge(meters, "ferry.pending.delayed.messages", null, "delay-level messages the source cluster holds for"
             + " any topic, not yet due (copied once due)", tags, watch, key,
             s -> s.pendingDelayed() < 0 ? Double.NaN : s.pendingDelayed());

@@ -61,14 +61,15 @@ class PendingDelaysTest {
 
     @Test
     void twoMastersWaitingAddUpAndTheEarlierDueTimeIsKept() {
-        PendingDelayed none = new PendingDelayed(0, -1);
-        PendingDelayed a = new PendingDelayed(3, 5_000);
-        PendingDelayed b = new PendingDelayed(2, 4_000);
+        PendingMessages none = new PendingMessages(0, -1);
+        PendingMessages a = new PendingMessages(3, 5_000);
+        PendingMessages b = new PendingMessages(2, 4_000);
 
-        assertThat(a.and(b)).isEqualTo(new PendingDelayed(5, 4_000));
+        assertThat(a.and(b)).isEqualTo(new PendingMessages(5, 4_000));
         assertThat(none.and(a)).isEqualTo(a);
-        assertThat(a.and(new PendingDelayed(1, -1))).as("a master that cannot tell its due time")
-            .isEqualTo(new PendingDelayed(4, 5_000));
+        assertThat(a.and(new PendingMessages(1, -1)))
+            .as("a master that cannot tell its due time: its message may be due first, so the first is not known")
+            .isEqualTo(new PendingMessages(4, -1));
     }
 
     private static TopicOffset offsets(long min, long max) {

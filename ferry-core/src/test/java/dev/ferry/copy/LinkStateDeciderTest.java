@@ -181,6 +181,6 @@ class LinkStateDeciderTest {
 
     private static LinkStatus status(LinkState state) {
         return new LinkStatus("x", "A", "B", "g", state, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, true, 0, true, 0,
-            -1, -1, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, Map.of(), List.of(), null);
+            -1, -1, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, -1, Map.of(), List.of(), null);
     }
 }

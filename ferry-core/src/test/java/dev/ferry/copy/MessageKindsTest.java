@@ -95,22 +95,41 @@ class MessageKindsTest {
     }
 
     @Test
-    void timerMessagesNotYetDueAreShownPendingAndCopiedOnceDue() throws Exception {
+    void timerMessagesNotYetDueAreShownPendingWithWhenTheFirstIsDueAndCopiedOnceDue() throws Exception {
         source.createTopic("timer-pending", 2);
+        source.createTopic("timer-other", 2);
         try (TestMessages producer = new TestMessages(source.namesrvAddr());
              Ferry ferry = Ferry.start(config(backup("timer-pending", "timer-pending")))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 0);
-            Message timed = TestMessages.message("timer-pending", "timer", 1);
-            long dueAt = System.currentTimeMillis() + 10_000;
-            timed.setDeliverTimeMs(dueAt);
-            producer.sendOne(timed);
-            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 1);
+            assertThat(ferry.status().get(0).pendingTimersDue()).as("none waits").isEqualTo(-1);
+            long now = System.currentTimeMillis();
+            long firstDue = now + 10_000;
+            long secondDue = now + 18_000;
+            // Another topic's timer, due before the link's: neither counted nor its due time.
+            producer.sendOne(timer("timer-other", 9, now + 9_000));
+            producer.sendOne(timer("timer-pending", 1, firstDue));
+            producer.sendOne(timer("timer-pending", 2, secondDue));
+            await().atMost(Duration.ofSeconds(9)).until(() -> ferry.status().get(0).pendingTimers() == 2);
+            // The wheel rounds a due time down to its precision, 1 s.
+            assertThat(ferry.status().get(0).pendingTimersDue()).as("the first of the link's topic")
+                .isBetween(firstDue - 1_000, firstDue);
             assertThat(ferry.status().get(0).copied()).as("not before it is due").isZero();
-            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() == 1
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 1);
+            assertThat(ferry.status().get(0).pendingTimersDue()).as("the first delivered: the second is next")
+                .isBetween(secondDue - 1_000, secondDue);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ferry.status().get(0).copied() == 2
                 && ferry.status().get(0).pendingTimers() == 0);
-            MessageExt copy = TopicReader.readAll(target.namesrvAddr(), "timer-pending", 1).get(0);
-            assertThat(copy.getStoreTimestamp()).as("copied once due").isGreaterThanOrEqualTo(dueAt - 1_000);
+            assertThat(ferry.status().get(0).pendingTimersDue()).as("none waits any more").isEqualTo(-1);
+            List<MessageExt> copies = TopicReader.readAll(target.namesrvAddr(), "timer-pending", 2);
+            MessageExt first = copies.stream().filter(m -> m.getUserProperty("seq").equals("1")).findFirst().orElseThrow();
+            assertThat(first.getStoreTimestamp()).as("copied once due").isGreaterThanOrEqualTo(firstDue - 1_000);
         }
+    }
+
+    private static Message timer(String topic, int seq, long dueAt) {
+        Message timed = TestMessages.message(topic, "timer", seq);
+        timed.setDeliverTimeMs(dueAt);
+        return timed;
     }
 
     @Test

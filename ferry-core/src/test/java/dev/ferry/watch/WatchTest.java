@@ -65,7 +65,7 @@ class WatchTest {
     void clustersHaveTheirRoleAndTheReachTheirLinksSaw() {
         LinkStatus targetDown = new LinkStatus("region-to-center", "region", "center", "g", LinkState.UNREACHABLE,
             "target 'center' does not answer: connect failed", "ferry", 0, 0, 0, 0, 0, 0, 0, 0, 0, null, true, -1,
-            false, 0, -1, -1, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, Map.of(), List.of(), null);
+            false, 0, -1, -1, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, -1, Map.of(), List.of(), null);
         Snapshot snapshot = watch.snapshot(List.of(link("a-to-region", "unit-a", "region", LinkState.RUNNING, null),
             targetDown, link("aa", "east", "west", LinkState.STARTING, "waiting for its clusters")), List.of(), 1);
         assertThat(snapshot.clusters()).extracting(Snapshot.ClusterView::name, Snapshot.ClusterView::role,
@@ -81,6 +81,6 @@ class WatchTest {
 
     private static LinkStatus link(String backup, String source, String target, LinkState state, String reason) {
         return new LinkStatus(backup, source, target, "ferry-" + backup + "-to-" + target, state, reason, "ferry", 10,
-            10, 100, 0, 0, 0, 0, 0, 3, null, true, 0, true, 5, 3, 200, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, Map.of(), List.of(), null);
+            10, 100, 0, 0, 0, 0, 0, 3, null, true, 0, true, 5, 3, 200, 0, 0, List.of(), 0, 0, 0, -1, -1, -1, -1, Map.of(), List.of(), null);
     }
 }

@@ -1,0 +1,183 @@
+package dev.ferry.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.rocketmq.client.impl.MQClientAPIImpl;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
+import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * Timer messages a source holds for a link's topics, not yet due: how many ({@link PendingTimers}, the brokers' own
+ * count) and when the first is due, which no broker says. For that it keeps reading each master's timer topic,
+ * {@code rmq_sys_wheel_timer}, where every timer message is stored with its topic and due time before the wheel takes
+ * it, and the wheel's read time from the timer checkpoint ({@link TimerDues} has the bookkeeping):
+ *
+ * <pre>
+ *   producer --TIMER_DELIVER_MS--&gt; rmq_sys_wheel_timer --&gt; wheel --due--&gt; orders --&gt; Ferry --&gt; target
+ *                                   \_ read here, from the end, as it grows;  \_ GET_TIMER_CHECK_POINT: read time
+ * </pre>
+ *
+ * <p>What it costs: nothing while a master counts no timer waiting for the topics (it only notes the topic's end).
+ * Otherwise, the first time, a read of what entered the timer topic within the broker's longest delay
+ * ({@code timerMaxDelaySec}, 3 days by default): only what could still wait. Then only what entered since. Bodies are
+ * not fetched. Each call reads for at most {@link #READ_BUDGET_MILLIS}; until a master is read to its end, its first
+ * due time is not known (-1).
+ *
+ * <p>The link's group reads, committing nothing. A master that refuses the read (ACL without {@code Sub} on
+ * {@code rmq_sys_wheel_timer}), or has no timer wheel (RocketMQ 4.x), leaves the count and makes the due time -1.
+ * A timer deleted by its producer ({@code TIMER_DEL_UNIQKEY}) is taken off by its due time; accurate to the wheel's
+ * precision (1 s by default).
+ */
+public final class TimerWatch {
+
+    static final String TIMER_TOPIC = "rmq_sys_wheel_timer";
+    /** The broker's default {@code timerMaxDelaySec}: 3 days. */
+    static final long DEFAULT_MAX_DELAY_SECONDS = 3 * 24 * 3600;
+    /** How long one call may read a master's timer topic: a huge timer backlog is read across calls. */
+    static final long READ_BUDGET_MILLIS = 1_000;
+    private static final int PER_PULL = 32;
+
+    private final Set<String> topics;
+    private final String group;
+    private final Map<String, TimerDues> masters = new HashMap<>();
+
+    /**
+     * @param topics the link's topics: timers of other topics are not counted
+     * @param group  the link's consumer group, which reads the timer topic (committing nothing)
+     */
+    public TimerWatch(Collection<String> topics, String group) {
+        this.topics = Set.copyOf(topics);
+        this.group = group;
+    }
+
+    /** The timers waiting on these masters for the topics, and when the first is due; unknown when a master does not say. */
+    synchronized PendingMessages pending(DefaultMQAdminExt admin, List<String> masters, long timeoutMillis)
+        throws InterruptedException {
+        MQClientAPIImpl api = admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl();
+        this.masters.keySet().retainAll(masters);
+        return MasterCounts.combine(masters, new PendingMessages(0, -1), master -> {
+            // The topic's end before the count: a count of none then covers every entry up to that end.
+            TopicOffset queue = timerQueue(admin, master);
+            byte[] metrics = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_METRICS,
+                timeoutMillis);
+            if (metrics == null) {
+                throw new IllegalStateException(master + " sent no timer metrics");
+            }
+            long count = PendingTimers.count(new String(metrics, StandardCharsets.UTF_8), topics);
+            return new PendingMessages(count, oldestDue(api, admin, master, queue, count, timeoutMillis));
+        }, PendingMessages::and).orElse(PendingMessages.UNKNOWN);
+    }
+
+    /** Queue 0 of the master's timer topic; null when it does not say (refused, or RocketMQ 4.x: no such topic). */
+    private static TopicOffset timerQueue(DefaultMQAdminExt admin, String master) throws InterruptedException {
+        try {
+            return admin.examineTopicStats(master, TIMER_TOPIC).getOffsetTable().entrySet().stream()
+                .filter(e -> e.getKey().getQueueId() == 0).map(Map.Entry::getValue).findFirst().orElse(null);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception refusedOrAbsent) {
+            return null;
+        }
+    }
+
+    /** The master's first due time of the topics' timers; -1 when none waits or it is not known (yet). */
+    private long oldestDue(MQClientAPIImpl api, DefaultMQAdminExt admin, String master, TopicOffset queue, long count,
+                           long timeoutMillis) throws InterruptedException {
+        if (queue == null) {
+            masters.remove(master); // read again from the start once it says
+            return -1;
+        }
+        TimerDues dues = masters.computeIfAbsent(master, ignored -> new TimerDues(topics));
+        try {
+            if (count == 0) {
+                dues.noneWaiting(queue.getMaxOffset());
+                return -1;
+            }
+            if (dues.next() < 0) {
+                dues.startAt(startOffset(api, admin, master, timeoutMillis));
+            }
+            dues.notBefore(queue.getMinOffset());
+            read(api, master, dues, queue.getMaxOffset(), timeoutMillis);
+            dues.deliveredBefore(readTime(api, master, timeoutMillis));
+            return dues.oldestDue();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception refused) {
+            masters.remove(master);
+            return -1;
+        }
+    }
+
+    /** Where the first read starts: what entered the timer topic within the broker's longest delay may still wait. */
+    private static long startOffset(MQClientAPIImpl api, DefaultMQAdminExt admin, String master, long timeoutMillis)
+        throws Exception {
+        long maxDelaySeconds;
+        try {
+            maxDelaySeconds = Long.parseLong(admin.getBrokerConfig(master)
+                .getProperty("timerMaxDelaySec", String.valueOf(DEFAULT_MAX_DELAY_SECONDS)).trim());
+        } catch (NumberFormatException unreadable) {
+            maxDelaySeconds = DEFAULT_MAX_DELAY_SECONDS;
+        }
+        // A minute more: a message stored just before the cut with the longest delay is not yet delivered.
+        long since = System.currentTimeMillis() - maxDelaySeconds * 1000 - 60_000;
+        return api.searchOffset(master, TIMER_TOPIC, 0, since, timeoutMillis);
+    }
+
+    /** Reads the timer topic on from where it stopped, up to {@code end} or the budget. */
+    private void read(MQClientAPIImpl api, String master, TimerDues dues, long end, long timeoutMillis)
+        throws Exception {
+        long until = System.currentTimeMillis() + READ_BUDGET_MILLIS;
+        while (dues.next() < end && System.currentTimeMillis() < until) {
+            long from = dues.next();
+            MasterPull pull = MasterPull.pull(api, master, group, TIMER_TOPIC, 0, from, PER_PULL, false, timeoutMillis);
+            for (MessageExt entry : pull.messages()) {
+                if (entry.getQueueOffset() < from) {
+                    continue;
+                }
+                long due = dueMillis(entry);
+                // An entry without a due time the wheel does not take either (the broker refuses such a timer).
+                dues.read(due < 0 ? null : entry.getProperty(MessageConst.PROPERTY_REAL_TOPIC), due, kind(entry),
+                    entry.getQueueOffset() + 1);
+            }
+            if (pull.next() <= from) {
+                break; // no progress: read on at the next call
+            }
+            dues.notBefore(pull.next());
+        }
+        dues.readTo(end);
+    }
+
+    static TimerDues.Kind kind(MessageExt entry) {
+        if (entry.getProperty(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY) != null) {
+            return TimerDues.Kind.DELETION;
+        }
+        return entry.getProperty(MessageConst.PROPERTY_TIMER_ROLL_TIMES) != null ? TimerDues.Kind.ROLLED
+            : TimerDues.Kind.TIMER;
+    }
+
+    private static long dueMillis(MessageExt entry) {
+        try {
+            return Long.parseLong(entry.getProperty(MessageConst.PROPERTY_TIMER_OUT_MS));
+        } catch (NumberFormatException unreadable) { // absent too
+            return -1;
+        }
+    }
+
+    /** The wheel's read time: every timer due before it was delivered. */
+    private static long readTime(MQClientAPIImpl api, String master, long timeoutMillis) throws Exception {
+        byte[] checkpoint = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_CHECK_POINT,
+            timeoutMillis);
+        if (checkpoint == null || checkpoint.length < Long.BYTES) {
+            throw new IllegalStateException(master + " sent no timer checkpoint");
+        }
+        return ByteBuffer.wrap(checkpoint).getLong();
+    }
+}
