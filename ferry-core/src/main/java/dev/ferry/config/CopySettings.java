@@ -9,12 +9,14 @@ import java.time.Duration;
  * that a typo cannot starve a link or exhaust the heap, whoever builds the settings.
  *
  * @param batchMessages  most messages handed to the copier at once, and sent in one batch (a batch is cut sooner by
- *                       {@code batchBytes}); 1 to 1024, RocketMQ's own limit. Large by default: a queue has one
- *                       send in flight (a second could be stored before the first), so across a region each
- *                       round trip should carry a lot; not the largest, since a send the target stores but
- *                       answers too late must be read back from the target (exactly-once) or is sent again
- *                       (at-least-once, possible duplicates), and the larger, the more
- * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize; 1 KiB to 16 MiB
+ *                       {@code batchBytes}); 1 to 1024, RocketMQ's own limit and the default. A queue has one send
+ *                       in flight (a second could be stored before the first), so across a region each round trip
+ *                       carries one batch: with a target 50 ms away, batches of 512 copied at 80% of the loopback
+ *                       rate, of 1024 at 97%, for the same CPU (docs/benchmarks.md). A send the target stores but
+ *                       answers too late is read back from the target (exactly-once) or sent again (at-least-once:
+ *                       as many possible duplicates as the batch holds)
+ * @param batchBytes     most encoded bytes in one send batch; lowered to the target's maxMessageSize (4 MiB, the
+ *                       broker's default, is the default); 1 KiB to 16 MiB
  * @param maxInFlightMiB most message bytes (MiB) a link holds between pull and acknowledged send; 1 to 16384
  * @param sendTimeout    one send attempt's timeout; 100ms to 1m
  * @param retryMaxDelay  the longest wait between two attempts at a send the target did not take; 100ms to 10m
@@ -33,7 +35,7 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
     /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
-    public static final CopySettings DEFAULT = new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(3),
+    public static final CopySettings DEFAULT = new CopySettings(1024, 4 * 1024 * 1024, 64, Duration.ofSeconds(3),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32);
 
     public CopySettings {

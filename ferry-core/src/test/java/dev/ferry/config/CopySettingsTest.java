@@ -35,8 +35,8 @@ class CopySettingsTest {
     void theDefaultsAreThoseOfTheDocumentation() {
         CopySettings defaults = CopySettings.DEFAULT;
 
-        assertThat(defaults.batchMessages()).isEqualTo(512);
-        assertThat(defaults.batchBytes()).isEqualTo(1024 * 1024);
+        assertThat(defaults.batchMessages()).isEqualTo(1024);
+        assertThat(defaults.batchBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(defaults.maxInFlightMiB()).isEqualTo(64);
         assertThat(defaults.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(defaults.retryMaxDelay()).isEqualTo(Duration.ofSeconds(5));
@@ -92,7 +92,7 @@ class CopySettingsTest {
     void takesTheDefaultOfEveryKeyLeftOut() throws Exception {
         FerryConfig config = load(FILE + "copy: {sendTimeout: 10s}\n");
 
-        assertThat(config.copy()).isEqualTo(new CopySettings(512, 1024 * 1024, 64, Duration.ofSeconds(10),
+        assertThat(config.copy()).isEqualTo(new CopySettings(1024, 4 * 1024 * 1024, 64, Duration.ofSeconds(10),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32));
         assertThat(config.checkpointInterval()).isEqualTo(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(load(FILE).copy()).isEqualTo(CopySettings.DEFAULT);
