@@ -22,26 +22,35 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * <pre>
  *   producer --TIMER_DELIVER_MS--&gt; rmq_sys_wheel_timer --&gt; wheel --due--&gt; orders --&gt; Ferry --&gt; target
- *                                   \_ read here, from the end, as it grows;  \_ GET_TIMER_CHECK_POINT: read time
+ *                                   \_ read here, on from where it stopped    \_ GET_TIMER_CHECK_POINT: how far the
+ *                                                                                  wheel took in, its read time
  * </pre>
  *
- * <p>What it costs: nothing while a master counts no timer waiting for the topics (it only notes the topic's end).
- * Otherwise, the first time, a read of what entered the timer topic within the broker's longest delay
- * ({@code timerMaxDelaySec}, 3 days by default): only what could still wait. Then only what entered since. Bodies are
- * not fetched. Each call reads for at most {@link #READ_BUDGET_MILLIS}; until a master is read to its end, its first
- * due time is not known (-1).
+ * <p>What it costs, per link and master, each time it is asked (every few seconds, on a thread of the link's own):
+ * <ul>
+ *   <li>while the master counts no timer waiting for the topics, a read of what entered the timer topic since the
+ *       wheel's checkpoint: about a second of the cluster's timers, of every topic;</li>
+ *   <li>otherwise what entered since the last asking; the first time, everything that entered within the broker's
+ *       longest delay ({@code timerMaxDelaySec}, 3 days by default), which is all that could still wait.</li>
+ * </ul>
+ * A pull cannot leave bodies out: the broker sends them, Ferry does not decode them. Each asking reads for at most
+ * {@link #READ_BUDGET_MILLIS}; until a master is read to its end, its first due time is not known (-1). A cluster
+ * whose timers enter faster than that reads (about 6,000 a second on a fast network, far fewer across regions) keeps
+ * it unknown.
  *
- * <p>The link's group reads, committing nothing. A master that refuses the read (ACL without {@code Sub} on
- * {@code rmq_sys_wheel_timer}), or has no timer wheel (RocketMQ 4.x), leaves the count and makes the due time -1.
- * A timer deleted by its producer ({@code TIMER_DEL_UNIQKEY}) is taken off by its due time; accurate to the wheel's
- * precision (1 s by default).
+ * <p>The link's group reads, committing nothing; the broker counts the reads in the group's statistics, and for ten
+ * minutes after the link's consumer leaves, lists the timer topic among the group's subscriptions. A master that
+ * refuses the read (ACL without {@code Sub} and {@code Get} on {@code rmq_sys_wheel_timer}), or has no timer wheel
+ * (RocketMQ 4.x), leaves the count and makes the due time -1; a read that fails keeps what was read, and the next
+ * asking goes on from there. A timer deleted by its producer ({@code TIMER_DEL_UNIQKEY}) is taken off by its due
+ * time; due times are accurate to the wheel's precision ({@code timerPrecisionMs}, 1 s by default).
  */
 public final class TimerWatch {
 
     static final String TIMER_TOPIC = "rmq_sys_wheel_timer";
     /** The broker's default {@code timerMaxDelaySec}: 3 days. */
     static final long DEFAULT_MAX_DELAY_SECONDS = 3 * 24 * 3600;
-    /** How long one call may read a master's timer topic: a huge timer backlog is read across calls. */
+    /** How long one asking may read a master's timer topic: a huge timer backlog is read across askings. */
     static final long READ_BUDGET_MILLIS = 1_000;
     private static final int PER_PULL = 32;
 
@@ -64,55 +73,67 @@ public final class TimerWatch {
         MQClientAPIImpl api = admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl();
         this.masters.keySet().retainAll(masters);
         return MasterCounts.combine(masters, new PendingMessages(0, -1), master -> {
-            // The topic's end before the count: a count of none then covers every entry up to that end.
-            TopicOffset queue = timerQueue(admin, master);
+            // In this order: the wheel's position, then its count, then the topic's end. Whatever the wheel had taken
+            // in at its checkpoint is in the count or delivered; whatever it counts lies before the end read after.
+            Wheel wheel = wheel(api, master, timeoutMillis);
             byte[] metrics = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_METRICS,
                 timeoutMillis);
             if (metrics == null) {
                 throw new IllegalStateException(master + " sent no timer metrics");
             }
             long count = PendingTimers.count(new String(metrics, StandardCharsets.UTF_8), topics);
-            return new PendingMessages(count, oldestDue(api, admin, master, queue, count, timeoutMillis));
+            return new PendingMessages(count, wheel == null ? -1 : oldestDue(api, admin, master, wheel, count,
+                timeoutMillis));
         }, PendingMessages::and).orElse(PendingMessages.UNKNOWN);
     }
 
-    /** Queue 0 of the master's timer topic; null when it does not say (refused, or RocketMQ 4.x: no such topic). */
-    private static TopicOffset timerQueue(DefaultMQAdminExt admin, String master) throws InterruptedException {
+    /** The timer checkpoint: the wheel's read time and the offset of the timer topic it has taken in up to. */
+    private record Wheel(long readTimeMillis, long takenInBefore) {
+    }
+
+    /** The master's timer checkpoint; null when it does not say (refused, or RocketMQ 4.x: no timer wheel). */
+    private static Wheel wheel(MQClientAPIImpl api, String master, long timeoutMillis) throws InterruptedException {
         try {
-            return admin.examineTopicStats(master, TIMER_TOPIC).getOffsetTable().entrySet().stream()
-                .filter(e -> e.getKey().getQueueId() == 0).map(Map.Entry::getValue).findFirst().orElse(null);
+            byte[] checkpoint = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_CHECK_POINT,
+                timeoutMillis);
+            if (checkpoint == null || checkpoint.length < 3 * Long.BYTES) {
+                return null;
+            }
+            // TimerCheckpoint.encode: lastReadTimeMs, lastTimerLogFlushPos, lastTimerQueueOffset, ...
+            ByteBuffer fields = ByteBuffer.wrap(checkpoint);
+            return new Wheel(fields.getLong(0), fields.getLong(2 * Long.BYTES));
         } catch (InterruptedException e) {
             throw e;
-        } catch (Exception refusedOrAbsent) {
+        } catch (Exception refusedOrNoWheel) {
             return null;
         }
     }
 
     /** The master's first due time of the topics' timers; -1 when none waits or it is not known (yet). */
-    private long oldestDue(MQClientAPIImpl api, DefaultMQAdminExt admin, String master, TopicOffset queue, long count,
+    private long oldestDue(MQClientAPIImpl api, DefaultMQAdminExt admin, String master, Wheel wheel, long count,
                            long timeoutMillis) throws InterruptedException {
-        if (queue == null) {
-            masters.remove(master); // read again from the start once it says
-            return -1;
-        }
-        TimerDues dues = masters.computeIfAbsent(master, ignored -> new TimerDues(topics));
         try {
-            if (count == 0) {
-                dues.noneWaiting(queue.getMaxOffset());
-                return -1;
+            TopicOffset queue = admin.examineTopicStats(master, TIMER_TOPIC).getOffsetTable().entrySet().stream()
+                .filter(e -> e.getKey().getQueueId() == 0).map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new IllegalStateException(master + " has no queue 0 of " + TIMER_TOPIC));
+            TimerDues dues = masters.get(master);
+            if (dues == null || queue.getMaxOffset() < dues.next()) {
+                dues = new TimerDues(topics); // first asked, or another store behind the address: from the start
+                masters.put(master, dues);
             }
-            if (dues.next() < 0) {
+            if (count == 0) {
+                dues.noneTakenIn(wheel.takenInBefore());
+            } else if (dues.next() < 0) {
                 dues.startAt(startOffset(api, admin, master, timeoutMillis));
             }
             dues.notBefore(queue.getMinOffset());
             read(api, master, dues, queue.getMaxOffset(), timeoutMillis);
-            dues.deliveredBefore(readTime(api, master, timeoutMillis));
-            return dues.oldestDue();
+            dues.wheelAt(wheel.takenInBefore(), wheel.readTimeMillis());
+            return dues.oldestDue(count);
         } catch (InterruptedException e) {
             throw e;
-        } catch (Exception refused) {
-            masters.remove(master);
-            return -1;
+        } catch (Exception refusedOrTimedOut) {
+            return -1; // what was read stays: the next asking goes on from there
         }
     }
 
@@ -155,11 +176,12 @@ public final class TimerWatch {
         dues.readTo(end);
     }
 
+    /** A rolled entry first: the wheel puts back deletions too, which were taken off when first read. */
     static TimerDues.Kind kind(MessageExt entry) {
-        if (entry.getProperty(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY) != null) {
-            return TimerDues.Kind.DELETION;
+        if (entry.getProperty(MessageConst.PROPERTY_TIMER_ROLL_TIMES) != null) {
+            return TimerDues.Kind.ROLLED;
         }
-        return entry.getProperty(MessageConst.PROPERTY_TIMER_ROLL_TIMES) != null ? TimerDues.Kind.ROLLED
+        return entry.getProperty(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY) != null ? TimerDues.Kind.DELETION
             : TimerDues.Kind.TIMER;
     }
 
@@ -169,15 +191,5 @@ public final class TimerWatch {
         } catch (NumberFormatException unreadable) { // absent too
             return -1;
         }
-    }
-
-    /** The wheel's read time: every timer due before it was delivered. */
-    private static long readTime(MQClientAPIImpl api, String master, long timeoutMillis) throws Exception {
-        byte[] checkpoint = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_CHECK_POINT,
-            timeoutMillis);
-        if (checkpoint == null || checkpoint.length < Long.BYTES) {
-            throw new IllegalStateException(master + " sent no timer checkpoint");
-        }
-        return ByteBuffer.wrap(checkpoint).getLong();
     }
 }

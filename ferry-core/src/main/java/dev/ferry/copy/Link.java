@@ -199,6 +199,7 @@ public final class Link implements AutoCloseable {
             backup.topics(), group, sourceAdmin.cluster().name(), backup.startFrom(), chosen.loopCheck(),
             consumer.buildMQClientId(), HeldQueues.THIS_PROCESS);
         probes.start(() -> sourceProbe.probe(chosen.filteredAtBroker()), sourceRights, targetProbe, slaveReads);
+        probes.readPendingEvery(SourceProbe.PENDING_EVERY, sourceProbe::askPending);
         probes.commitEvery(settings.commitInterval(), consumer.getDefaultMQPushConsumerImpl()::persistConsumerOffset);
     }
 

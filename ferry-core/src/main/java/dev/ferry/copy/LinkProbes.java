@@ -25,11 +25,14 @@ final class LinkProbes implements AutoCloseable {
     private final String linkName;
     private final ScheduledExecutorService probes;
     private final ScheduledExecutorService slaveReader;
+    /** Reads what the source holds not yet due: its reads of the timer topic may take seconds, never the probes'. */
+    private final ScheduledExecutorService pendingReader;
 
     LinkProbes(String linkName, String group) {
         this.linkName = linkName;
         this.probes = daemonScheduler("ferry-reach-" + group);
         this.slaveReader = daemonScheduler("ferry-slave-reads-" + group);
+        this.pendingReader = daemonScheduler("ferry-pending-" + group);
     }
 
     /** The thread the probes run on, for the start retries. */
@@ -58,6 +61,18 @@ final class LinkProbes implements AutoCloseable {
         }, SLAVE_READS_MILLIS, SLAVE_READS_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code read} now and {@code every} after each run ends, on a thread of its own. */
+    void readPendingEvery(Duration every, Runnable read) {
+        pendingReader.scheduleWithFixedDelay(() -> {
+            try {
+                read.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: asking the source what it holds not yet due failed: {}", linkName,
+                    SendFailure.describe(e), e);
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Writes the consumer's offsets to the source every {@code interval} from now. RocketMQ's client does so too,
      * but first 10 s after it starts, and with read-ahead the consumer's own pulls, which also carry its offset,
@@ -72,6 +87,7 @@ final class LinkProbes implements AutoCloseable {
     public void close() {
         probes.shutdownNow();
         slaveReader.shutdownNow();
+        pendingReader.shutdownNow();
     }
 
     private static ScheduledExecutorService daemonScheduler(String threadName) {

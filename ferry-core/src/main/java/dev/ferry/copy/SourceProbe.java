@@ -4,6 +4,7 @@ import dev.ferry.cluster.ClusterAdmin;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.cluster.PendingMessages;
 import dev.ferry.cluster.TimerWatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,9 +20,11 @@ import org.slf4j.LoggerFactory;
 final class SourceProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
-    /** How often the pending timer and delayed messages are asked for: a few requests per source master, and a read of
-     * what entered its timer topic since, when timers wait (see {@link TimerWatch}). */
-    private static final long TIMERS_EVERY_MILLIS = 5_000;
+    /**
+     * How long between two askings of the pending timer and delayed messages: a few requests per source master, and a
+     * read of what entered its timer topic since (see {@link TimerWatch}), on a thread of their own.
+     */
+    static final Duration PENDING_EVERY = Duration.ofSeconds(5);
 
     private final ClusterAdmin sourceAdmin;
     private final String group;
@@ -29,7 +32,6 @@ final class SourceProbe {
     private final String linkName;
     private final SourceReach reach = new SourceReach();
     private final TimerWatch timers;
-    private long timersAskedAt;
     private volatile PendingMessages pendingTimers = PendingMessages.UNKNOWN;
     private volatile PendingMessages pendingDelayed = PendingMessages.UNKNOWN;
 
@@ -61,7 +63,6 @@ final class SourceProbe {
             }
             return false;
         }
-        askTimersNowAndThen();
         SourceReach.Change change = reach.reached(backlog);
         if (change == SourceReach.Change.BACK || change == SourceReach.Change.FIRST_REACHED && backlog > 0) {
             // Through a broker-side filter the link reads past messages it does not copy: the figure counts them.
@@ -72,12 +73,8 @@ final class SourceProbe {
         return true;
     }
 
-    private void askTimersNowAndThen() {
-        long now = System.currentTimeMillis();
-        if (now - timersAskedAt < TIMERS_EVERY_MILLIS) {
-            return;
-        }
-        timersAskedAt = now;
+    /** Asks the source what it holds not yet due (timer and delay-level messages), and when the first is due. */
+    void askPending() {
         try {
             pendingTimers = sourceAdmin.pendingTimerMessages(timers);
             pendingDelayed = sourceAdmin.pendingDelayedMessages(group);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.MessageQueueSelector;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.message.Message;
@@ -96,10 +97,15 @@ class MessageKindsTest {
 
     @Test
     void timerMessagesNotYetDueAreShownPendingWithWhenTheFirstIsDueAndCopiedOnceDue() throws Exception {
-        source.createTopic("timer-pending", 2);
-        source.createTopic("timer-other", 2);
-        try (TestMessages producer = new TestMessages(source.namesrvAddr());
-             Ferry ferry = Ferry.start(config(backup("timer-pending", "timer-pending")))) {
+        // Two masters of the default names: timers are counted, and their first due time found, over both.
+        EmbeddedCluster timers = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
+        timers.createTopic("timer-pending", 2);
+        timers.createTopic("timer-other", 2);
+        try (timers; TestMessages producer = new TestMessages(timers.namesrvAddr());
+             Ferry ferry = Ferry.start(TestConfigs.config(List.of(
+                 TestConfigs.cluster("timers", timers.namesrvAddr()),
+                 TestConfigs.cluster("kinds-dst", target.namesrvAddr())),
+                 List.of(TestConfigs.oneWay("timer-pending", "timers", "kinds-dst", List.of("timer-pending")))))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.status().get(0).pendingTimers() == 0);
             assertThat(ferry.status().get(0).pendingTimersDue()).as("none waits").isEqualTo(-1);
             long now = System.currentTimeMillis();
@@ -107,8 +113,9 @@ class MessageKindsTest {
             long secondDue = now + 18_000;
             // Another topic's timer, due before the link's: neither counted nor its due time.
             producer.sendOne(timer("timer-other", 9, now + 9_000));
-            producer.sendOne(timer("timer-pending", 1, firstDue));
-            producer.sendOne(timer("timer-pending", 2, secondDue));
+            // One on each master: the first due is the earlier of the two masters', then the other's.
+            producer.producer().send(timer("timer-pending", 1, firstDue), TO_BROKER, "broker-b");
+            producer.producer().send(timer("timer-pending", 2, secondDue), TO_BROKER, "broker-a");
             await().atMost(Duration.ofSeconds(9)).until(() -> ferry.status().get(0).pendingTimers() == 2);
             // The wheel rounds a due time down to its precision, 1 s.
             assertThat(ferry.status().get(0).pendingTimersDue()).as("the first of the link's topic")
@@ -125,6 +132,10 @@ class MessageKindsTest {
             assertThat(first.getStoreTimestamp()).as("copied once due").isGreaterThanOrEqualTo(firstDue - 1_000);
         }
     }
+
+    /** Sends to a queue of the broker named by the argument. */
+    private static final MessageQueueSelector TO_BROKER = (queues, message, broker) -> queues.stream()
+        .filter(queue -> queue.getBrokerName().equals(broker)).findFirst().orElseThrow();
 
     private static Message timer(String topic, int seq, long dueAt) {
         Message timed = TestMessages.message(topic, "timer", seq);
