@@ -47,9 +47,9 @@ final class FerryChild implements AutoCloseable {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-Xmx" + heap, "-Xms" + heap,
             "-Drocketmq.log.root=" + workDir.resolve("rocketmq-logs"), "-Duser.home=" + workDir));
-        // G1 unless the options name another collector.
+        // The collector bin/ferry starts Ferry with, unless the options name another.
         if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
-            command.add("-XX:+UseG1GC");
+            command.add("-XX:+UseSerialGC");
         }
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", ChildJvm.classpath(), FerryUnderTest.class.getName(), config.toString(),
