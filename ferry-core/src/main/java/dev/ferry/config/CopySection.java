@@ -9,7 +9,7 @@ import java.util.List;
 final class CopySection {
 
     private static final List<String> KEYS = List.of("batchMessages", "batchBytes", "maxInFlightMiB", "sendTimeout",
-        "retryMaxDelay", "blockedRetry", "commitInterval", "pullsInFlight");
+        "retryMaxDelay", "blockedRetry", "commitInterval", "pullsInFlight", "sendConnections");
 
     private CopySection() {
     }
@@ -29,7 +29,8 @@ final class CopySection {
                 copy.get("retryMaxDelay").duration(defaults.retryMaxDelay()),
                 copy.get("blockedRetry").duration(defaults.blockedRetry()),
                 copy.get("commitInterval").duration(defaults.commitInterval()),
-                copy.get("pullsInFlight").integer(defaults.pullsInFlight()));
+                copy.get("pullsInFlight").integer(defaults.pullsInFlight()),
+                copy.get("sendConnections").integer(defaults.sendConnections()));
         } catch (InvalidConfigException refused) {
             throw copy.problem(refused);
         }

@@ -27,16 +27,25 @@ import java.time.Duration;
  *                       round trip and brings at most 32 messages (8 from disk). A queue keeps as many out as a round
  *                       trip needs at the pace it is copied (few on loopback), up to this; 1 (one at a time, as
  *                       RocketMQ's consumer) to 64
+ * @param sendConnections how many connections a link's sends to each target broker spread over (a producer client
+ *                       each; a source queue's sends all take one). One TCP connection carries at most its window per
+ *                       round trip, and a queue's batch waits for its answer: across a region, batches of several
+ *                       queues sent at once queue behind each other in one window. 1 (RocketMQ's client: one
+ *                       connection per broker) to 16
  * @throws InvalidConfigException naming the key out of its range
  */
 public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
-                           Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval, int pullsInFlight) {
+                           Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval, int pullsInFlight,
+                           int sendConnections) {
 
     /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
+    /** The default of {@code sendConnections}. (Before DEFAULT, which uses it.) */
+    private static final int SEND_CONNECTIONS = 2;
+
     public static final CopySettings DEFAULT = new CopySettings(1024, 4 * 1024 * 1024, 64, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32);
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32, SEND_CONNECTIONS);
 
     public CopySettings {
         Limits.within("batchMessages", batchMessages, 1, 1024);
@@ -47,20 +56,28 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
         Limits.within("blockedRetry", blockedRetry, SHORTEST, Duration.ofHours(1));
         Limits.within("commitInterval", commitInterval, SHORTEST, Duration.ofMinutes(5));
         Limits.within("pullsInFlight", pullsInFlight, 1, 64);
+        Limits.within("sendConnections", sendConnections, 1, 16);
+    }
+
+    /** With the default {@code sendConnections}. */
+    public CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
+                        Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval, int pullsInFlight) {
+        this(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, blockedRetry, commitInterval,
+            pullsInFlight, SEND_CONNECTIONS);
     }
 
     public CopySettings withMaxInFlightMiB(int mib) {
         return new CopySettings(batchMessages, batchBytes, mib, sendTimeout, retryMaxDelay, blockedRetry,
-            commitInterval, pullsInFlight);
+            commitInterval, pullsInFlight, sendConnections);
     }
 
     public CopySettings withBlockedRetry(Duration every) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, every,
-            commitInterval, pullsInFlight);
+            commitInterval, pullsInFlight, sendConnections);
     }
 
     public CopySettings withPullsInFlight(int pulls) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, blockedRetry,
-            commitInterval, pulls);
+            commitInterval, pulls, sendConnections);
     }
 }

@@ -4,9 +4,11 @@ import dev.ferry.cluster.ClientShutdown;
 import dev.ferry.cluster.ClusterClients;
 import dev.ferry.config.ClusterConfig;
 import dev.ferry.config.CopySettings;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -42,7 +44,12 @@ final class TargetSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSender.class);
 
-    private final DefaultMQProducer producer;
+    /**
+     * {@code copy.sendConnections} producers, each a client of its own and so a connection of its own to each target
+     * broker; a source queue always sends with the same one. With one connection, the batches of several queues sent
+     * at once queue behind each other in its window, which across a region is what bounds the copy.
+     */
+    private final List<DefaultMQProducer> producers;
     /** Null for a test's producer. */
     private final ClusterConfig target;
     private final CopySettings settings;
@@ -54,35 +61,45 @@ final class TargetSender implements AutoCloseable {
     private final Set<String> brokersWithoutSlave = ConcurrentHashMap.newKeySet();
 
     TargetSender(String group, ClusterConfig target, CopySettings settings, LinkStats stats, String linkName) {
-        this(ClusterClients.configure(ClusterClients.producer(group, target), target, "copy"), target, settings,
-            stats, linkName);
+        this(IntStream.range(0, settings.sendConnections())
+            .mapToObj(i -> ClusterClients.configure(ClusterClients.producer(group, target), target, "copy")).toList(),
+            target, settings, stats, linkName);
     }
 
     /** For tests: a producer of the test's own (a fake that answers as a broker would). */
     TargetSender(DefaultMQProducer producer, CopySettings settings, LinkStats stats, String linkName) {
-        this(producer, null, settings, stats, linkName);
+        this(List.of(producer), null, settings, stats, linkName);
     }
 
-    private TargetSender(DefaultMQProducer producer, ClusterConfig target, CopySettings settings, LinkStats stats,
-                         String linkName) {
+    private TargetSender(List<DefaultMQProducer> producers, ClusterConfig target, CopySettings settings,
+                         LinkStats stats, String linkName) {
         this.target = target;
         this.settings = settings;
         this.stats = stats;
         this.linkName = linkName;
-        this.producer = producer;
-        producer.setSendMsgTimeout((int) settings.sendTimeout().toMillis());
-        // Ferry picks the queue and retries itself; the client's own retries would send to another queue.
-        producer.setRetryTimesWhenSendFailed(0);
-        // The target broker decides what is too large; the client must not refuse first with another limit.
-        producer.setMaxMessageSize(Integer.MAX_VALUE / 2);
+        this.producers = producers;
+        for (DefaultMQProducer producer : producers) {
+            producer.setSendMsgTimeout((int) settings.sendTimeout().toMillis());
+            // Ferry picks the queue and retries itself; the client's own retries would send to another queue.
+            producer.setRetryTimesWhenSendFailed(0);
+            // The target broker decides what is too large; the client must not refuse first with another limit.
+            producer.setMaxMessageSize(Integer.MAX_VALUE / 2);
+        }
     }
 
     void start() throws Exception {
-        if (target == null) {
-            producer.start();
-        } else {
-            ClusterClients.start(producer, target, producer::start);
+        for (DefaultMQProducer producer : producers) {
+            if (target == null) {
+                producer.start();
+            } else {
+                ClusterClients.start(producer, target, producer::start);
+            }
         }
+    }
+
+    /** The producer of a source queue: always the same one, the queues spread evenly over them. */
+    private DefaultMQProducer producerOf(MessageQueue source) {
+        return producers.get(Math.floorMod(source.getQueueId() + source.getBrokerName().hashCode(), producers.size()));
     }
 
     /**
@@ -97,7 +114,7 @@ final class TargetSender implements AutoCloseable {
         MessageQueue target = null;
         try {
             target = queue.resolve();
-            SendResult result = producer.send(message, target, settings.sendTimeout().toMillis());
+            SendResult result = producerOf(source).send(message, target, settings.sendTimeout().toMillis());
             if (result.getSendStatus() != SendStatus.SEND_OK) {
                 unconfirmed(result, source, count);
             }
@@ -178,7 +195,9 @@ final class TargetSender implements AutoCloseable {
 
     @Override
     public void close() {
-        ClientShutdown.shutdown(producer, producer::shutdown);
+        for (DefaultMQProducer producer : producers) {
+            ClientShutdown.shutdown(producer, producer::shutdown);
+        }
     }
 
     /** The target queue of the batch, found again after a failure (routes change when brokers come and go). */

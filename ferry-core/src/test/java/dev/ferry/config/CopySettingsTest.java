@@ -42,6 +42,8 @@ class CopySettingsTest {
         assertThat(defaults.retryMaxDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.blockedRetry()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.pullsInFlight()).isEqualTo(32);
+        assertThat(defaults.sendConnections()).isEqualTo(2);
     }
 
     @Test
@@ -66,6 +68,9 @@ class CopySettingsTest {
             "commitInterval: 6m is out of range (100ms to 5m)");
         assertRefused(() -> CopySettings.DEFAULT.withPullsInFlight(0), "pullsInFlight",
             "pullsInFlight: 0 is out of range (1 to 64)");
+        assertRefused(() -> new CopySettings(128, 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 8, 17), "sendConnections",
+            "sendConnections: 17 is out of range (1 to 16)");
     }
 
     @Test
@@ -80,11 +85,12 @@ class CopySettingsTest {
               blockedRetry: 500ms
               commitInterval: 2s
               pullsInFlight: 16
+              sendConnections: 4
             checkpointInterval: 1h
             """);
 
         assertThat(config.copy()).isEqualTo(new CopySettings(256, 2 * 1024 * 1024, 128, Duration.ofSeconds(10),
-            Duration.ofMinutes(1), Duration.ofMillis(500), Duration.ofSeconds(2), 16));
+            Duration.ofMinutes(1), Duration.ofMillis(500), Duration.ofSeconds(2), 16, 4));
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofHours(1));
     }
 
@@ -112,10 +118,10 @@ class CopySettingsTest {
         return Stream.of(
             arguments("copy as a single value", "copy: fast\n",
                 "copy: expected a map of batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay,"
-                    + " blockedRetry, commitInterval, pullsInFlight, e.g. {sendTimeout: 10s}, found 'fast'"),
+                    + " blockedRetry, commitInterval, pullsInFlight, sendConnections, e.g. {sendTimeout: 10s}, found 'fast'"),
             arguments("unknown copy key", "copy: {sendTimeoutMillis: 3000}\n",
                 "copy.sendTimeoutMillis: unknown key (allowed: batchMessages, batchBytes, maxInFlightMiB, sendTimeout,"
-                    + " retryMaxDelay, blockedRetry, commitInterval, pullsInFlight)"),
+                    + " retryMaxDelay, blockedRetry, commitInterval, pullsInFlight, sendConnections)"),
             arguments("a size that is not a number", "copy: {batchBytes: 1MiB}\n",
                 "copy.batchBytes: expected a whole number, found '1MiB'"),
             arguments("a size too large for a number", "copy: {batchBytes: 99999999999}\n",
