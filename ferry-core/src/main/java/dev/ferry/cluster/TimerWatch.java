@@ -53,10 +53,14 @@ public final class TimerWatch {
     /** How long one asking may read a master's timer topic: a huge timer backlog is read across askings. */
     static final long READ_BUDGET_MILLIS = 1_000;
     private static final int PER_PULL = 32;
+    /** How long a master that refused the timer count is not asked again. */
+    private static final long NO_WHEEL_ASKED_AGAIN_MILLIS = 10 * 60_000;
 
     private final Set<String> topics;
     private final String group;
     private final Map<String, TimerDues> masters = new HashMap<>();
+    /** Masters that refused the timer count (RocketMQ 4.x: no wheel), not asked again until then (epoch millis). */
+    private final Map<String, Long> noWheelUntil = new HashMap<>();
 
     /**
      * @param topics the link's topics: timers of other topics are not counted
@@ -72,12 +76,25 @@ public final class TimerWatch {
         throws InterruptedException {
         MQClientAPIImpl api = admin.getDefaultMQAdminExtImpl().getMqClientInstance().getMQClientAPIImpl();
         this.masters.keySet().retainAll(masters);
+        noWheelUntil.keySet().retainAll(masters);
+        long now = System.currentTimeMillis();
         return MasterCounts.combine(masters, new PendingMessages(0, -1), master -> {
+            if (now < noWheelUntil.getOrDefault(master, 0L)) {
+                throw new IllegalStateException(master + " has no timer wheel");
+            }
             // In this order: the wheel's position, then its count, then the topic's end. Whatever the wheel had taken
             // in at its checkpoint is in the count or delivered; whatever it counts lies before the end read after.
             Wheel wheel = wheel(api, master, timeoutMillis);
-            byte[] metrics = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_METRICS,
-                timeoutMillis);
+            byte[] metrics;
+            try {
+                metrics = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_METRICS,
+                    timeoutMillis);
+            } catch (IllegalStateException refused) {
+                // A broker without the request logs each one it refuses: asked again in a while, not every time.
+                noWheelUntil.put(master, now + NO_WHEEL_ASKED_AGAIN_MILLIS);
+                throw refused;
+            }
+            noWheelUntil.remove(master);
             if (metrics == null) {
                 throw new IllegalStateException(master + " sent no timer metrics");
             }

@@ -375,12 +375,14 @@ class Rocketmq4CompatibilityTest {
 
     /**
      * What Ferry asks that 4.9.x does not know, each handled: GET_TOPIC_CONFIG (351; a 4.9.x source's topic config is
-     * not learnt, so its copy on the target is a plain topic, and ClusterAdmin.consumeStats asks broker by broker) and
-     * GET_TIMER_METRICS (61; no pending timer count). A new 5.x-only request shows up here first.
+     * not learnt, so its copy on the target is a plain topic, and ClusterAdmin.consumeStats asks broker by broker),
+     * GET_TIMER_CHECK_POINT (60, asked before the count below so that the first timer's due time is right) and
+     * GET_TIMER_METRICS (61): no timer wheel, no pending timer count or due time. A new 5.x-only request shows up here
+     * first.
      */
     private static void assertOnlyKnownRequestsRefused() {
         assertThat(old.unsupportedRequests().keySet()).as("request codes 4.9.x refused (see %s)", old.logFile())
-            .isSubsetOf(RequestCode.GET_TOPIC_CONFIG, RequestCode.GET_TIMER_METRICS);
+            .isSubsetOf(RequestCode.GET_TOPIC_CONFIG, RequestCode.GET_TIMER_CHECK_POINT, RequestCode.GET_TIMER_METRICS);
     }
 
     /** Runs the backup until everything is copied and nothing is left behind; the status says why if not. */
