@@ -66,9 +66,9 @@ final class TargetSender implements AutoCloseable {
             target, settings, stats, linkName);
     }
 
-    /** For tests: a producer of the test's own (a fake that answers as a broker would). */
-    TargetSender(DefaultMQProducer producer, CopySettings settings, LinkStats stats, String linkName) {
-        this(List.of(producer), null, settings, stats, linkName);
+    /** For tests: producers of the test's own (fakes that answer as a broker would), one per connection. */
+    TargetSender(List<DefaultMQProducer> producers, CopySettings settings, LinkStats stats, String linkName) {
+        this(producers, null, settings, stats, linkName);
     }
 
     private TargetSender(List<DefaultMQProducer> producers, ClusterConfig target, CopySettings settings,

@@ -7,6 +7,11 @@ import dev.ferry.config.CopySettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -44,7 +49,8 @@ class TargetSenderTest {
 
     private final ScriptedProducer producer = new ScriptedProducer();
     private final LinkStats stats = new LinkStats();
-    private final TargetSender sender = new TargetSender(producer, CopySettings.DEFAULT, stats, "test: A -> B");
+    private final TargetSender sender =
+        new TargetSender(List.<DefaultMQProducer>of(producer), CopySettings.DEFAULT, stats, "test: A -> B");
     private final TargetSender.QueueResolver resolver = new TargetSender.QueueResolver() {
         @Override
         public MessageQueue resolve() {
@@ -58,6 +64,31 @@ class TargetSenderTest {
 
     private SendResult send() throws Exception {
         return sender.send(new Message("orders", "x".getBytes(StandardCharsets.UTF_8)), 1, SOURCE, resolver);
+    }
+
+    @Test
+    void eachSourceQueueSendsOverOneConnectionAndTheQueuesShareThemAll() throws Exception {
+        List<ScriptedProducer> connections = List.of(new ScriptedProducer(), new ScriptedProducer());
+        TargetSender spread =
+            new TargetSender(List.<DefaultMQProducer>copyOf(connections), CopySettings.DEFAULT, stats, "test: A -> B");
+        Map<MessageQueue, Set<ScriptedProducer>> used = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int queueId = 0; queueId < 8; queueId++) {
+                MessageQueue source = new MessageQueue("orders", "broker-a", queueId);
+                Map<ScriptedProducer, Integer> before = new HashMap<>();
+                connections.forEach(c -> {
+                    c.answers.add(SendStatus.SEND_OK);
+                    before.put(c, c.sends);
+                });
+                spread.send(new Message("orders", "x".getBytes(StandardCharsets.UTF_8)), 1, source, resolver);
+                connections.stream().filter(c -> c.sends > before.get(c))
+                    .forEach(c -> used.computeIfAbsent(source, q -> new HashSet<>()).add(c));
+                connections.forEach(c -> c.answers.clear());
+            }
+        }
+        assertThat(used).hasSize(8).allSatisfy((queue, by) -> assertThat(by).as("one connection per queue").hasSize(1));
+        assertThat(used.values().stream().flatMap(Set::stream).distinct()).as("both connections carry queues")
+            .hasSize(2);
     }
 
     @Test
