@@ -45,8 +45,23 @@ final class MasterCounts {
         RemotingCommand response = client.invokeSync(master, RemotingCommand.createRequestCommand(requestCode, null),
             timeoutMillis);
         if (response.getCode() != ResponseCode.SUCCESS) {
-            throw new IllegalStateException(master + " refused request " + requestCode + ": " + response.getRemark());
+            throw new Refused(master + " refused request " + requestCode + ": " + response.getRemark(),
+                response.getCode() == ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
         }
         return response.getBody();
+    }
+
+    /** A master's refusal of a request; {@link #unknownRequest} when its version does not know the request at all. */
+    static final class Refused extends IllegalStateException {
+        private final boolean unknownRequest;
+
+        Refused(String message, boolean unknownRequest) {
+            super(message);
+            this.unknownRequest = unknownRequest;
+        }
+
+        boolean unknownRequest() {
+            return unknownRequest;
+        }
     }
 }

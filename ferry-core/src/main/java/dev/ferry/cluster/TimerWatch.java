@@ -59,7 +59,7 @@ public final class TimerWatch {
     private final Set<String> topics;
     private final String group;
     private final Map<String, TimerDues> masters = new HashMap<>();
-    /** Masters that refused the timer count (RocketMQ 4.x: no wheel), not asked again until then (epoch millis). */
+    /** Masters that do not know the timer count (RocketMQ 4.x: no wheel), not asked again until then (epoch millis). */
     private final Map<String, Long> noWheelUntil = new HashMap<>();
 
     /**
@@ -89,9 +89,11 @@ public final class TimerWatch {
             try {
                 metrics = MasterCounts.ask(api.getRemotingClient(), master, RequestCode.GET_TIMER_METRICS,
                     timeoutMillis);
-            } catch (IllegalStateException refused) {
-                // A broker without the request logs each one it refuses: asked again in a while, not every time.
-                noWheelUntil.put(master, now + NO_WHEEL_ASKED_AGAIN_MILLIS);
+            } catch (MasterCounts.Refused refused) {
+                if (refused.unknownRequest()) {
+                    // A broker without the request logs each one it refuses: asked again in a while, not every time.
+                    noWheelUntil.put(master, now + NO_WHEEL_ASKED_AGAIN_MILLIS);
+                }
                 throw refused;
             }
             noWheelUntil.remove(master);
