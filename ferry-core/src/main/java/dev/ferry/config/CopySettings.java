@@ -41,11 +41,8 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
     /** The shortest of every interval and timeout: less would only busy the brokers. (Before DEFAULT, which uses it.) */
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
-    /** The default of {@code sendConnections}. (Before DEFAULT, which uses it.) */
-    private static final int SEND_CONNECTIONS = 2;
-
     public static final CopySettings DEFAULT = new CopySettings(1024, 4 * 1024 * 1024, 64, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32, SEND_CONNECTIONS);
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 2);
 
     public CopySettings {
         Limits.within("batchMessages", batchMessages, 1, 1024);
@@ -57,13 +54,6 @@ public record CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB
         Limits.within("commitInterval", commitInterval, SHORTEST, Duration.ofMinutes(5));
         Limits.within("pullsInFlight", pullsInFlight, 1, 64);
         Limits.within("sendConnections", sendConnections, 1, 16);
-    }
-
-    /** With the default {@code sendConnections}. */
-    public CopySettings(int batchMessages, int batchBytes, int maxInFlightMiB, Duration sendTimeout,
-                        Duration retryMaxDelay, Duration blockedRetry, Duration commitInterval, int pullsInFlight) {
-        this(batchMessages, batchBytes, maxInFlightMiB, sendTimeout, retryMaxDelay, blockedRetry, commitInterval,
-            pullsInFlight, SEND_CONNECTIONS);
     }
 
     public CopySettings withMaxInFlightMiB(int mib) {

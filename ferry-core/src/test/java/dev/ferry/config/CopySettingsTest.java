@@ -61,10 +61,10 @@ class CopySettingsTest {
         assertRefused(() -> CopySettings.DEFAULT.withBlockedRetry(Duration.ofMillis(-1)), "blockedRetry",
             "blockedRetry: -1ms is out of range (100ms to 1h)");
         assertRefused(() -> new CopySettings(128, 1024, 64, Duration.ofSeconds(3), Duration.ofMinutes(11),
-            Duration.ofSeconds(10), Duration.ofSeconds(1), 8), "retryMaxDelay",
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 8, 2), "retryMaxDelay",
             "retryMaxDelay: 11m is out of range (100ms to 10m)");
         assertRefused(() -> new CopySettings(128, 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofMinutes(6), 8), "commitInterval",
+            Duration.ofSeconds(10), Duration.ofMinutes(6), 8, 2), "commitInterval",
             "commitInterval: 6m is out of range (100ms to 5m)");
         assertRefused(() -> CopySettings.DEFAULT.withPullsInFlight(0), "pullsInFlight",
             "pullsInFlight: 0 is out of range (1 to 64)");
@@ -99,7 +99,7 @@ class CopySettingsTest {
         FerryConfig config = load(FILE + "copy: {sendTimeout: 10s}\n");
 
         assertThat(config.copy()).isEqualTo(new CopySettings(1024, 4 * 1024 * 1024, 64, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32));
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 2));
         assertThat(config.checkpointInterval()).isEqualTo(FerryConfig.DEFAULT_CHECKPOINT_INTERVAL);
         assertThat(load(FILE).copy()).isEqualTo(CopySettings.DEFAULT);
     }
@@ -166,7 +166,7 @@ class CopySettingsTest {
 
     private static CopySettings settings(int batchMessages, int batchBytes, int maxInFlightMiB, String sendTimeout) {
         return new CopySettings(batchMessages, batchBytes, maxInFlightMiB, DurationText.parse(sendTimeout).orElseThrow(),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 8, 2);
     }
 
     private FerryConfig load(String yaml) throws IOException, ConfigException {

@@ -31,7 +31,7 @@ class ExactlyOnceCopyTest {
     private final LinkStats stats = new LinkStats();
     private final FakeWatermarks watermarks = new FakeWatermarks(target);
     private final CopySettings settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1);
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 2);
 
     /** One copier per test, as one per link: it remembers which queues wait for the target to answer. */
     private QueueCopier copier;

@@ -31,7 +31,7 @@ class KeepingUpStatusTest {
         source.createTopic(TOPIC, 4);
         // Committed offsets are written only every 5 min here: the broker's count of what is copied trails.
         CopySettings rarelyCommitted = new CopySettings(128, 1024 * 1024, 64, Duration.ofSeconds(3),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 8);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 8, 2);
         FerryConfig config = TestConfigs.oneWayAtoB("trickle-dr", source.namesrvAddr(), regions.b().namesrvAddr(),
             List.of(TOPIC)).withCopy(rarelyCommitted);
         try (Ferry ferry = Ferry.start(config); TestMessages producer = new TestMessages(source)) {

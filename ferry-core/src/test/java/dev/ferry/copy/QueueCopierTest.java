@@ -53,7 +53,7 @@ class QueueCopierTest {
     @Test
     void copiesInOrderInBatchesAndCommitsPastEachAcknowledgedBatch() {
         settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(1), 1);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 2);
 
         assertThat(copy(messages(0, 10))).isEqualTo(QueueCopier.DONE);
 
@@ -70,7 +70,7 @@ class QueueCopierTest {
     @Test
     void aBatchNotTakenKeepsWhatWasAcknowledgedAndIsNotSentTwice() {
         settings = new CopySettings(4, 1024 * 1024, 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(1), 1);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 2);
         target.unsentOnSend.add(2); // the second send is not taken
 
         assertThat(copy(messages(0, 8))).as("try again after the sender's backoff").isEqualTo(250);
