@@ -33,8 +33,8 @@ final class PullDecoder {
 
     private byte[] topicBytes = new byte[0];
     private String topic;
-    private InetSocketAddress lastBornHost;
-    private InetSocketAddress lastStoreHost;
+    private final LastHost bornHost = new LastHost();
+    private final LastHost storeHost = new LastHost();
 
     /**
      * Every message of the pull, in order; null when one cannot be decoded here (the caller decodes the pull as the
@@ -72,12 +72,10 @@ final class PullDecoder {
             return null;
         }
         message.setBornTimestamp(buffer.getLong());
-        lastBornHost = host(buffer, (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) == 0 ? 4 : 16, lastBornHost);
-        message.setBornHost(lastBornHost);
+        message.setBornHost(bornHost.read(buffer, (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) == 0 ? 4 : 16));
         message.setStoreTimestamp(buffer.getLong());
-        lastStoreHost = host(buffer, (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) == 0 ? 4 : 16,
-            lastStoreHost);
-        message.setStoreHost(lastStoreHost);
+        message.setStoreHost(storeHost.read(buffer,
+            (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) == 0 ? 4 : 16));
         message.setReconsumeTimes(buffer.getInt());
         message.setPreparedTransactionOffset(buffer.getLong());
         int bodyLength = buffer.getInt();
@@ -101,15 +99,27 @@ final class PullDecoder {
         return message;
     }
 
-    /** The address read, or the one before when it is the same (an address is immutable). */
-    private static InetSocketAddress host(ByteBuffer buffer, int length, InetSocketAddress before) throws Exception {
-        byte[] address = new byte[length];
-        buffer.get(address);
-        int port = buffer.getInt();
-        if (before != null && before.getPort() == port && Arrays.equals(before.getAddress().getAddress(), address)) {
-            return before;
+    /**
+     * The last host read at one place of the messages (born or stored), read again in place: a host that repeats, as
+     * it does within a pull, is the same object and costs no allocation (an address is immutable).
+     */
+    private static final class LastHost {
+        private byte[] bytes = new byte[0];
+        private int port = -1;
+        private InetSocketAddress host;
+
+        InetSocketAddress read(ByteBuffer buffer, int length) throws Exception {
+            int at = buffer.position();
+            int readPort = buffer.getInt(at + length);
+            buffer.position(at + length + 4);
+            if (host == null || readPort != port
+                || !Arrays.equals(bytes, 0, bytes.length, buffer.array(), at, at + length)) {
+                bytes = Arrays.copyOfRange(buffer.array(), at, at + length);
+                port = readPort;
+                host = new InetSocketAddress(InetAddress.getByAddress(bytes.clone()), port);
+            }
+            return host;
         }
-        return new InetSocketAddress(InetAddress.getByAddress(address), port);
     }
 
     private String topic(ByteBuffer buffer, int length) {

@@ -59,6 +59,8 @@ final class QueueCopier implements MessageListenerOrderly {
     static final long DONE = -1;
     /** How soon a queue tries again that this process may no longer own, or while the link stops. */
     static final long NOT_NOW_MILLIS = 1_000;
+    /** One per copy thread, kept from call to call: its scratch buffer is not made again for every batch. */
+    private static final ThreadLocal<Batches.Encoder> ENCODERS = ThreadLocal.withInitial(Batches.Encoder::new);
 
     private final String name;
     private final OriginStamp stamp;
@@ -145,7 +147,7 @@ final class QueueCopier implements MessageListenerOrderly {
         }
         String targetTopic = target.topicFor(source.getTopic());
         List<CopyBatch.Copy> copies = new ArrayList<>(messages.size());
-        Batches.Encoder encoder = new Batches.Encoder();
+        Batches.Encoder encoder = ENCODERS.get();
         long skipped = 0;
         for (MessageExt message : messages) {
             if (message.getQueueOffset() < acknowledged) {

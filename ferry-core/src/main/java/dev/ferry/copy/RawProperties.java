@@ -138,10 +138,21 @@ final class RawProperties {
             if (ascii) {
                 return true;
             }
-        } else if (to - from < length) {
-            return false; // a UTF-8 name is never shorter in bytes than in chars
+        } else if (to - from < length || isAscii(name)) {
+            // A UTF-8 name is never shorter in bytes than in chars, and an ASCII one is exactly as long: no need to
+            // encode the name (the client looks up names for every message read).
+            return false;
         }
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         return Arrays.equals(raw, from, to, utf8, 0, utf8.length);
+    }
+
+    private static boolean isAscii(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }

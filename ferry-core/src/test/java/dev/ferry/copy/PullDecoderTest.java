@@ -73,6 +73,29 @@ class PullDecoderTest {
     }
 
     @Test
+    void aHostThatRepeatsIsOneObjectAndOneThatChangesIsReadAfresh() throws Exception {
+        Random random = new Random(5);
+        MessageExt first = message(random, 0);
+        MessageExt second = message(random, 1);
+        MessageExt third = message(random, 2);
+        first.setBornHost(new InetSocketAddress("127.0.0.2", 40_000));
+        second.setBornHost(new InetSocketAddress("127.0.0.2", 40_000));
+        third.setBornHost(new InetSocketAddress("127.0.0.2", 40_001));
+        for (MessageExt message : List.of(first, second, third)) {
+            message.setSysFlag(message.getSysFlag() & ~MessageSysFlag.BORNHOST_V6_FLAG);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MessageExt message : List.of(first, second, third)) {
+            out.write(MessageDecoder.encode(message, false));
+        }
+
+        List<MessageExt> read = new PullDecoder().decode(out.toByteArray(), true);
+
+        assertThat(read.get(1).getBornHost()).isSameAs(read.get(0).getBornHost());
+        assertThat(read.get(2).getBornHost()).isEqualTo(new InetSocketAddress("127.0.0.2", 40_001));
+    }
+
+    @Test
     void leavesAPullWithAnInnerBatchToTheClient() throws Exception {
         MessageExt message = message(new Random(1), 0);
         message.setSysFlag(MessageSysFlag.INNER_BATCH_FLAG | MessageSysFlag.NEED_UNWRAP_FLAG);
@@ -159,16 +182,26 @@ class PullDecoderTest {
             }
         }
         message.setFlag(random.nextInt(8));
-        message.setSysFlag(sysFlag);
         message.setQueueId(random.nextInt(16));
         message.setQueueOffset(random.nextInt(1_000_000));
         message.setCommitLogOffset(random.nextLong() & Long.MAX_VALUE);
         message.setBornTimestamp(random.nextLong() & Long.MAX_VALUE);
         message.setStoreTimestamp(random.nextLong() & Long.MAX_VALUE);
-        message.setBornHost(new InetSocketAddress("127.0.0." + (1 + random.nextInt(3)), 40_000 + random.nextInt(3)));
-        message.setStoreHost(new InetSocketAddress("127.0.0.1", 10_911));
+        if (random.nextInt(5) == 0) {
+            message.setBornHost(new InetSocketAddress("::" + (1 + random.nextInt(2)), 40_000 + random.nextInt(3)));
+            sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
+        } else {
+            message.setBornHost(new InetSocketAddress("127.0.0." + (1 + random.nextInt(3)), 40_000 + random.nextInt(3)));
+        }
+        if (random.nextInt(5) == 0) {
+            message.setStoreHost(new InetSocketAddress("::1", 10_911));
+            sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
+        } else {
+            message.setStoreHost(new InetSocketAddress("127.0.0.1", 10_911));
+        }
         message.setReconsumeTimes(random.nextInt(3));
         message.setPreparedTransactionOffset(random.nextInt(5));
+        message.setSysFlag(sysFlag);
         message.setBodyCRC(Integer.hashCode(new String(body, StandardCharsets.ISO_8859_1).hashCode()));
         return message;
     }
