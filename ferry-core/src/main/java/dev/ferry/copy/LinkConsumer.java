@@ -40,7 +40,13 @@ final class LinkConsumer {
         c.setConsumeMessageBatchMaxSize(settings.batchMessages());
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / topicCount));
-        c.setPullThresholdForTopic(Math.max(settings.batchMessages(), 64 * settings.batchMessages()));
+        // Per queue, two batches: the one being sent and the next, gathered meanwhile (a far target takes one batch
+        // per queue per round trip). More would not copy faster, only sit in the heap: messages that outlive a
+        // young collection are copied by the collector, and with RocketMQ's default of the topic's share (8 MiB per
+        // queue of an 8-queue topic) they filled the survivor spaces and spilled into full collections
+        // (docs/benchmarks.md, "Two batches per queue"). maxInFlightMiB still bounds the bytes.
+        c.setPullThresholdForTopic(-1);
+        c.setPullThresholdForQueue(2 * settings.batchMessages()); // at most 2048: within the client's 65535
         c.setPersistConsumerOffsetInterval((int) settings.commitInterval().toMillis());
         // The heartbeat that tells the broker a rebalanced subscription is skipped when another heartbeat is
         // running (a race in the client); until the next one the broker answers every pull with "subscription
