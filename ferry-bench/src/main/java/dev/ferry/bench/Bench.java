@@ -93,7 +93,7 @@ public final class Bench {
     private final PrintStream out;
     private final BenchMessages messages;
     /** The processes of the run, whose CPU time each phase reports. */
-    private final ProcessCpu cpu = new ProcessCpu().with("bench", ProcessHandle.current().pid());
+    private final ProcessCpu cpu = new ProcessCpu().withJvmParts("bench", ProcessHandle.current().pid());
     /** Ferry over its warm-up, from a cold JVM; null without one. */
     private BenchReport.Throughput cold;
 
@@ -208,7 +208,7 @@ public final class Bench {
         try {
             Counted counted = stored(targetCount, TOPIC, () -> {
                 started[0] = FerryChild.start(config, work.resolve("ferry"), options.ferryHeap(), 1_000, jvm);
-                cpu.with("Ferry", started[0].pid());
+                cpu.withJvmParts("Ferry", started[0].pid());
             }, warmup);
             if (warmup > 0) {
                 cold = counted.window();

@@ -106,6 +106,36 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         }
     }
 
+    /**
+     * CPU seconds per million messages of a process's threads in a phase ({@code part}: {@code ""} for all of them,
+     * or {@link ProcessCpu#JIT}, {@link ProcessCpu#GC}, {@link ProcessCpu#PROXY}); 0 for a part not counted, -1 when
+     * the process's CPU is unknown.
+     */
+    static double perMillion(Throughput phase, String process, String part) {
+        double total = phase.cpuSeconds().getOrDefault(process, -1.0);
+        if (total < 0) {
+            return -1;
+        }
+        double seconds = part.isEmpty() ? total : Math.max(0, phase.cpuSeconds().getOrDefault(process + part, 0.0));
+        return seconds / (phase.messages() / 1e6);
+    }
+
+    /**
+     * The producer's CPU per million messages it wrote in the ceiling: the bench process's, less its delay proxies'
+     * forwarding; {@code withoutJit}: less its JIT compilers' too.
+     */
+    public double producerPerMillion(boolean withoutJit) {
+        double all = perMillion(ceiling, "bench", "");
+        return all < 0 ? -1 : all - perMillion(ceiling, "bench", ProcessCpu.PROXY)
+            - (withoutJit ? perMillion(ceiling, "bench", ProcessCpu.JIT) : 0);
+    }
+
+    /** Ferry's CPU per million messages it copied catching up on loopback; {@code withoutJit}: less its JIT's. */
+    public double ferryPerMillion(boolean withoutJit) {
+        double all = perMillion(ferry, "Ferry", "");
+        return all < 0 ? -1 : all - (withoutJit ? perMillion(ferry, "Ferry", ProcessCpu.JIT) : 0);
+    }
+
     /** The live load at the live rate on loopback: the delay the chart shows. */
     public Live mainLive() {
         return live.stream().filter(l -> l.rttMillis() == 0 && l.rate() == options.liveRate()).findFirst()
@@ -139,6 +169,16 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
             verdicts.add(verdict(l.delays().p99() <= l.p99TargetMillis(), String.format(
                 "p99 delay %d ms at %,d msg/s %s (target <= %d ms)", l.delays().p99(), l.rate(), l.where(),
                 l.p99TargetMillis())));
+        }
+        double ratio = ferryPerMillion(false) / producerPerMillion(false);
+        if (ferryPerMillion(false) > 0 && producerPerMillion(false) > 0) {
+            verdicts.add(verdict(ratio <= 1.5, String.format("Ferry's CPU per message copied %.1fx the producer's per"
+                    + " message written (target <= 1.5x; %.1f s and %.1f s per million; without either's JIT compiler:"
+                    + " %.1fx)", ratio, ferryPerMillion(false), producerPerMillion(false),
+                ferryPerMillion(true) / producerPerMillion(true))));
+        } else {
+            verdicts.add(verdict(false, "Ferry's CPU per message copied against the producer's: not measured (too"
+                + " few messages for /proc's 1/100 s, or no /proc) (target <= 1.5x)"));
         }
         if (sourceFar != null) {
             verdicts.add(farVerdict("source", sourceFar, Round::sourceFarOfLoopback));

@@ -58,6 +58,15 @@ final class Markdown {
         t.append("|---|---:|\n");
         t.append(String.format(Locale.ROOT, "| catch-up vs naive relay | %.1fx |%n", r.ferry().perSecond() / r.naive().perSecond()));
         t.append(String.format(Locale.ROOT, "| CPU per million messages copied | %.1f s |%n", r.cost().cpuSecondsPerMillion()));
+        t.append(String.format(Locale.ROOT, "| ... of which its JIT compiler / its collector | %.1f s / %.1f s |%n",
+            BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.JIT),
+            BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.GC)));
+        t.append(String.format(Locale.ROOT, "| the producer's CPU per million written (the ceiling, less the delay"
+            + " proxies' forwarding), of which its JIT compiler | %.1f s, %.1f s |%n", r.producerPerMillion(false),
+            BenchReport.perMillion(r.ceiling(), "bench", ProcessCpu.JIT)));
+        t.append(String.format(Locale.ROOT, "| Ferry / the producer, per message: as measured / without either's JIT"
+            + " compiler | %.1fx / %.1fx |%n", r.ferryPerMillion(false) / r.producerPerMillion(false),
+            r.ferryPerMillion(true) / r.producerPerMillion(true)));
         if (r.sourceFar() != null) {
             t.append(String.format(Locale.ROOT, "| ... with the source far / the target far | %.1f s / %.1f s |%n",
                 ferryCpuPerMillion(r.sourceFar()), ferryCpuPerMillion(r.targetFar())));

@@ -1,21 +1,36 @@
 package dev.ferry.bench;
 
+import dev.ferry.embedded.DelayProxy;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CPU seconds the processes of a run used, read from {@code /proc/<pid>/stat} (user plus system time, in clock
  * ticks of 1/100 s): where the two cores went during a phase, which says what limits it. -1 where there is no
  * /proc.
+ *
+ * <p>Of a JVM that copies or produces, the threads of its JIT compilers and of its garbage collector are also
+ * counted apart ({@code /proc/<pid>/task/<tid>/stat}), as {@code "<name> JIT"} and {@code "<name> GC"}: a JVM still
+ * compiling spends a share of a phase on that which it will not spend once warm, and the collector's share is what
+ * the heap's layout and the messages held decide. So are the delay proxies' threads ({@code "<name> proxy"}, where
+ * there are any): in the bench's process they forward every byte to and from the brokers, the ceiling's too, which
+ * is not the producer's work.
  */
 final class ProcessCpu {
 
     private static final double TICKS_PER_SECOND = 100.0;
+    static final String JIT = " JIT";
+    static final String GC = " GC";
+    static final String PROXY = " proxy";
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Set<String> split = new HashSet<>();
 
     // Processes join while a sampler thread reads: both synchronized.
     synchronized ProcessCpu with(String name, long pid) {
@@ -23,10 +38,26 @@ final class ProcessCpu {
         return this;
     }
 
-    /** CPU seconds so far, per process. */
+    /** A JVM whose JIT compilers and garbage collector are counted apart as well. */
+    synchronized ProcessCpu withJvmParts(String name, long pid) {
+        split.add(name);
+        return with(name, pid);
+    }
+
+    /** CPU seconds so far, per process (and per part of a JVM counted apart). */
     synchronized Map<String, Double> now() {
         Map<String, Double> seconds = new LinkedHashMap<>();
         pids.forEach((name, pid) -> seconds.put(name, seconds(pid)));
+        pids.forEach((name, pid) -> {
+            if (split.contains(name)) {
+                double[] parts = jvmParts(pid);
+                seconds.put(name + JIT, parts[0]);
+                seconds.put(name + GC, parts[1]);
+                if (parts[2] != 0) {
+                    seconds.put(name + PROXY, parts[2]);
+                }
+            }
+        });
         return seconds;
     }
 
@@ -45,12 +76,70 @@ final class ProcessCpu {
 
     static double seconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // The command name (field 2) may hold spaces; the fields after it start after its closing ')'.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** CPU seconds of the JVM's JIT compiler threads, its collector's and its delay proxies': {@code [jit, gc, proxy]}. */
+    static double[] jvmParts(long pid) {
+        long jit = 0;
+        long gc = 0;
+        long proxy = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                switch (part(threadName(stat))) {
+                    case JIT_THREAD -> jit += ticks(stat);
+                    case GC_THREAD -> gc += ticks(stat);
+                    case PROXY_THREAD -> proxy += ticks(stat);
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new double[] {-1, -1, 0};
+        }
+        return new double[] {jit / TICKS_PER_SECOND, gc / TICKS_PER_SECOND, proxy / TICKS_PER_SECOND};
+    }
+
+    enum Part { JIT_THREAD, GC_THREAD, PROXY_THREAD, OTHER }
+
+    /**
+     * Which part of a HotSpot JVM a thread of this name (as {@code /proc} shows it, cut to 15 characters) does:
+     * compiling ({@code C1/C2 CompilerThread}), collecting ({@code VM Thread}, where the serial collector runs;
+     * {@code GC Thread#n} and {@code G1 ...} of the parallel and G1 collectors), forwarding for a delay proxy
+     * ({@code ferry-delay-proxy-...}), or anything else.
+     */
+    static Part part(String threadName) {
+        if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
+            return Part.JIT_THREAD;
+        }
+        if (threadName.equals("VM Thread") || threadName.startsWith("GC Thread") || threadName.startsWith("G1 ")) {
+            return Part.GC_THREAD;
+        }
+        // Linux keeps the first 15 characters of a thread's name.
+        if (threadName.startsWith(DelayProxy.THREAD_NAME_PREFIX.substring(0, 15))) {
+            return Part.PROXY_THREAD;
+        }
+        return Part.OTHER;
+    }
+
+    /** The name between the first '(' and the last ')' of a stat line. */
+    static String threadName(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** User plus system ticks of a stat line. */
+    static long ticks(String stat) {
+        // The command name (field 2) may hold spaces; the fields after it start after its closing ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

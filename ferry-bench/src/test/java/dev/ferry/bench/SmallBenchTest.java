@@ -66,7 +66,9 @@ class SmallBenchTest {
         }
         assertThat(report.ceiling().cpuSeconds()).containsKeys("bench", "source broker", "target broker")
             .as("Ferry is frozen while the ceiling is written").containsEntry("Ferry", 0.0);
-        assertThat(report.ferry().cpuSeconds()).containsKey("Ferry");
+        assertThat(report.ferry().cpuSeconds()).containsKey("Ferry")
+            .as("its JIT compilers and its collector, counted apart too").containsKeys("Ferry JIT", "Ferry GC");
+        assertThat(report.ceiling().cpuSeconds()).containsKeys("bench JIT", "bench GC");
         assertThat(report.cost().cpuSecondsPerMillion()).isPositive();
         assertThat(report.cost().peakHeapMiB()).isPositive().isLessThanOrEqualTo(128);
 
@@ -107,10 +109,11 @@ class SmallBenchTest {
         assertThat(output).contains("| Ferry catching up the backlog | 6,000 |").contains("| ... round 2: ceiling ").contains("held:").contains("bench.json");
         assertThat(output).contains("| Ferry catching up, the **source** 20 ms round trip away: ")
             .contains("| Ferry catching up, the **target** 20 ms round trip away: ");
-        assertThat(report.verdicts()).hasSize(9);
+        assertThat(report.verdicts()).hasSize(10);
+        assertThat(report.verdicts().get(7)).contains("Ferry's CPU per message copied").contains("(target <= 1.5x");
         assertThat(report.verdicts().get(3)).contains("p99 delay").contains("at 100 msg/s on loopback (target <= 100 ms)");
         assertThat(report.verdicts().get(6)).contains("at 500 msg/s with the source 20 ms round trip away (target <= 120 ms)");
-        assertThat(report.verdicts().get(7)).contains("catch-up with the source 20 ms round trip away").containsPattern("rounds: \\d+%, \\d+%\\)");
+        assertThat(report.verdicts().get(8)).contains("catch-up with the source 20 ms round trip away").containsPattern("rounds: \\d+%, \\d+%\\)");
         assertThat(report.verdicts().get(0)).as("every round's ratio is shown").containsPattern("rounds: \\d+%, \\d+%\\)");
 
         // The docs section is replaced, not appended, on a second run.

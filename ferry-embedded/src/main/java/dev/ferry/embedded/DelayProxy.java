@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class DelayProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DelayProxy.class);
+    /** How the name of a proxy's thread starts (the benchmark counts their CPU apart). */
+    public static final String THREAD_NAME_PREFIX = "ferry-delay-proxy-";
     /** Beyond this many bytes waiting in one direction, its sender is not read from until they are written. */
     static final int MAX_QUEUED_BYTES = 4 * 1024 * 1024;
     private static final int READ_BUFFER = 64 * 1024;
@@ -72,7 +74,7 @@ public final class DelayProxy implements AutoCloseable {
         this.name = name;
         this.delayNanos = checkDelay(oneWayDelay);
         this.selector = Selector.open();
-        this.thread = new Thread(this::loop, "ferry-delay-proxy-" + name);
+        this.thread = new Thread(this::loop, THREAD_NAME_PREFIX + name);
         this.thread.setDaemon(true);
     }
 

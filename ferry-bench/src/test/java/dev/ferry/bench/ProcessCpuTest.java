@@ -1,0 +1,39 @@
+package dev.ferry.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Which threads of a JVM count as its JIT compiler, its collector or a delay proxy, read as /proc shows them. */
+class ProcessCpuTest {
+
+    @Test
+    void namesAThreadsPartAsProcShowsIt() {
+        assertThat(ProcessCpu.part("C2 CompilerThre")).isEqualTo(ProcessCpu.Part.JIT_THREAD);
+        assertThat(ProcessCpu.part("C1 CompilerThre")).isEqualTo(ProcessCpu.Part.JIT_THREAD);
+        assertThat(ProcessCpu.part("VM Thread")).isEqualTo(ProcessCpu.Part.GC_THREAD);
+        assertThat(ProcessCpu.part("GC Thread#1")).isEqualTo(ProcessCpu.Part.GC_THREAD);
+        assertThat(ProcessCpu.part("G1 Conc#0")).isEqualTo(ProcessCpu.Part.GC_THREAD);
+        assertThat(ProcessCpu.part("ferry-delay-pro")).isEqualTo(ProcessCpu.Part.PROXY_THREAD);
+        assertThat(ProcessCpu.part("VM Periodic Tas")).isEqualTo(ProcessCpu.Part.OTHER);
+        assertThat(ProcessCpu.part("ConsumeMessageT")).isEqualTo(ProcessCpu.Part.OTHER);
+    }
+
+    @Test
+    void readsANameWithSpacesAndParenthesesAndItsTicks() {
+        String stat = "4242 (C2 (x) Thre) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 1 0 100 200 300";
+
+        assertThat(ProcessCpu.threadName(stat)).isEqualTo("C2 (x) Thre");
+        assertThat(ProcessCpu.ticks(stat)).as("utime 250 + stime 50").isEqualTo(300);
+    }
+
+    @Test
+    void countsThisJvmsCompilerAndCollectorThreads() {
+        double[] parts = ProcessCpu.jvmParts(ProcessHandle.current().pid());
+
+        assertThat(parts).hasSize(3);
+        assertThat(parts[0]).as("JIT").isNotNegative();
+        assertThat(parts[1]).as("collector").isNotNegative();
+        assertThat(parts[0] + parts[1]).isLessThanOrEqualTo(ProcessCpu.seconds(ProcessHandle.current().pid()));
+    }
+}
