@@ -34,6 +34,9 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *   <li>measured <b>rounds</b>, each with Ferry paused while the producer writes the round's messages into the
  *       source and then straight into the target (the <b>ceiling</b>), and then <b>Ferry catching up</b> that
  *       backlog;</li>
+ *   <li><b>reading alone</b> ({@link ReadingAlone}): with Ferry paused, RocketMQ's push consumer reads the naive
+ *       relay's topic and does nothing with it, to set what reading costs the client beside the producer's
+ *       writing;</li>
  *   <li><b>Ferry under live load</b>: steady rates into the source ({@link LiveLoad}), 100 msg/s and the live
  *       rate, on loopback and (with a round trip) with the source far; each copy's delay from the source's store
  *       time to the target's;</li>
@@ -49,7 +52,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * <p>Throughputs are counted in the stores (the sum of the topic's queue offsets), not by the writers, so all
  * three are measured alike. Only warm JVMs are measured: on two cores a JVM spends its first half minute under
  * load compiling (JIT compilation took as much CPU as Ferry's copying), and a producer, a broker or Ferry runs for
- * months, not for its first seconds. Ferry's cold figure, over the warm-up, is reported beside.
+ * months, not for its first seconds. Ferry's cold figure, over the warm-up, is reported beside. What each JVM's JIT
+ * compilers and collector still take in a phase is counted apart ({@link ProcessCpu}).
  */
 public final class Bench {
 
@@ -159,6 +163,7 @@ public final class Bench {
                         rounds.stream().map(BenchReport.Round::sourceFar).toList());
                     BenchReport.Throughput targetFar = far == null ? null : BenchReport.Throughput.combined(
                         rounds.stream().map(BenchReport.Round::targetFar).toList());
+                    BenchReport.Throughput readingAlone = readingAlone(sourceCluster, ferry);
                     double ferryCpu = caughtUp.cpuSeconds().getOrDefault("Ferry", -1.0);
                     double cpuPerMillion = ferryCpu < 0 ? -1 : ferryCpu / (caughtUp.messages() / 1e6);
 
@@ -171,7 +176,7 @@ public final class Bench {
                     BenchReport.Cost cost = new BenchReport.Cost(cpuPerMillion, peakHeap / MIB,
                         peakRss < 0 ? -1 : peakRss / MIB, options.ferryHeap());
                     BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
-                        caughtUp, sourceFar, targetFar, cold, rounds, cost, live, outage);
+                        caughtUp, sourceFar, targetFar, cold, rounds, cost, live, outage, readingAlone);
                     write(report, work);
                     return report;
                 }
@@ -258,6 +263,32 @@ public final class Bench {
             sourceFar.perSecond(), 100 * sourceFar.perSecond() / caughtUp.perSecond(), targetFar.perSecond(),
             100 * targetFar.perSecond() / caughtUp.perSecond()));
         return new BenchReport.Round(fill, ceiling, caughtUp, sourceFar, targetFar);
+    }
+
+    /**
+     * RocketMQ's push consumer alone reading the naive relay's topic (a round's count of the same messages) from its
+     * start, with Ferry paused: what reading costs the client, beside the producer's writing.
+     */
+    private BenchReport.Throughput readingAlone(ClusterProcess source, FerryChild ferry) throws Exception {
+        say("reading alone: RocketMQ's push consumer, a listener that only counts ...");
+        long n = options.messages();
+        ReadingAlone reader = new ReadingAlone();
+        ferry.pause();
+        try (Sampler sampler = new Sampler(NAIVE_TOPIC, 200, reader.read::get, cpu::now)) {
+            reader.read(source.namesrvAddr(), NAIVE_TOPIC, n, Duration.ofMinutes(5));
+            if (reader.read.get() < n) {
+                throw new IllegalStateException("reading alone: " + reader.read.get() + " of " + n
+                    + " messages in 5 minutes");
+            }
+            while (sampler.latest() < n) {
+                Thread.sleep(50);
+            }
+            BenchReport.Throughput read = window(sampler.points(), 0, n);
+            say(String.format("  read %,.0f msg/s", read.perSecond()));
+            return read;
+        } finally {
+            ferry.resume();
+        }
     }
 
     /** The proxies in front of the source and the target. */

@@ -18,11 +18,13 @@ import java.util.Map;
  * @param rounds    ceiling and Ferry round by round
  * @param live      Ferry under steady loads: a low rate and the live rate, on loopback and (with a round trip)
  *                  with the source far
+ * @param readingAlone RocketMQ's push consumer reading a round's count of the same messages, doing nothing with them
+ *                  (Ferry paused): what reading alone costs the client
  */
 public record BenchReport(String command, String startedAt, Machine machine, Bench.Options options, Throughput fill,
                    Throughput ceiling, Throughput naive, Throughput ferry, Throughput sourceFar, Throughput targetFar,
                    Throughput ferryCold, List<Round> rounds,
-                   Cost cost, List<Live> live, Outage outage) {
+                   Cost cost, List<Live> live, Outage outage, Throughput readingAlone) {
 
     /**
      * One measured round: the source filled, the ceiling written, then Ferry catching up, seconds apart; with a
@@ -130,6 +132,16 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
             - (withoutJit ? perMillion(ceiling, "bench", ProcessCpu.JIT) : 0);
     }
 
+    /**
+     * The reading consumer's CPU per million messages it read: the bench process's, less its delay proxies'
+     * forwarding; {@code withoutJit}: less its JIT compilers' too. -1 without the phase.
+     */
+    public double readerPerMillion(boolean withoutJit) {
+        double all = readingAlone == null ? -1 : perMillion(readingAlone, "bench", "");
+        return all < 0 ? -1 : all - perMillion(readingAlone, "bench", ProcessCpu.PROXY)
+            - (withoutJit ? perMillion(readingAlone, "bench", ProcessCpu.JIT) : 0);
+    }
+
     /** Ferry's CPU per million messages it copied catching up on loopback; {@code withoutJit}: less its JIT's. */
     public double ferryPerMillion(boolean withoutJit) {
         double all = perMillion(ferry, "Ferry", "");
@@ -175,7 +187,10 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
             verdicts.add(verdict(ratio <= 1.5, String.format("Ferry's CPU per message copied %.1fx the producer's per"
                     + " message written (target <= 1.5x; %.1f s and %.1f s per million; without either's JIT compiler:"
                     + " %.1fx)", ratio, ferryPerMillion(false), producerPerMillion(false),
-                ferryPerMillion(true) / producerPerMillion(true))));
+                ferryPerMillion(true) / producerPerMillion(true))
+                + (readerPerMillion(false) > 0 ? String.format("; reading alone costs RocketMQ's consumer %.1f s per"
+                + " million, writing and reading together %.1f s", readerPerMillion(false),
+                readerPerMillion(false) + producerPerMillion(false)) : "")));
         } else {
             verdicts.add(verdict(false, "Ferry's CPU per message copied against the producer's: not measured (too"
                 + " few messages for /proc's 1/100 s, or no /proc) (target <= 1.5x)"));

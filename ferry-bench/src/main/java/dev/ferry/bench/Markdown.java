@@ -39,6 +39,10 @@ final class Markdown {
                 r.ferryCold().messages()), r.ferryCold(), r.ceiling());
         }
         row(t, "(filling the source, same producer)", r.fill(), r.ceiling());
+        if (r.readingAlone() != null) {
+            row(t, "(reading alone: RocketMQ's push consumer, a listener that only counts)", r.readingAlone(),
+                r.ceiling());
+        }
         t.append('\n');
         t.append("CPU seconds per process during each phase (2 cores: twice the phase's seconds are available):\n\n");
         t.append("| phase | ").append(String.join(" | ", r.ferry().cpuSeconds().keySet())).append(" |\n");
@@ -53,6 +57,9 @@ final class Markdown {
         if (r.ferryCold() != null) {
             cpuRow(t, "Ferry from a cold JVM", r.ferryCold(), r.ferry());
         }
+        if (r.readingAlone() != null) {
+            cpuRow(t, "reading alone", r.readingAlone(), r.ferry());
+        }
         t.append('\n');
         t.append("| Ferry | figure |\n");
         t.append("|---|---:|\n");
@@ -64,6 +71,11 @@ final class Markdown {
         t.append(String.format(Locale.ROOT, "| the producer's CPU per million written (the ceiling, less the delay"
             + " proxies' forwarding), of which its JIT compiler | %.1f s, %.1f s |%n", r.producerPerMillion(false),
             BenchReport.perMillion(r.ceiling(), "bench", ProcessCpu.JIT)));
+        if (r.readingAlone() != null) {
+            t.append(String.format(Locale.ROOT, "| reading alone: the consumer's CPU per million read (less the delay"
+                + " proxies' forwarding), of which its JIT compiler | %.1f s, %.1f s |%n", r.readerPerMillion(false),
+                BenchReport.perMillion(r.readingAlone(), "bench", ProcessCpu.JIT)));
+        }
         t.append(String.format(Locale.ROOT, "| Ferry / the producer, per message: as measured / without either's JIT"
             + " compiler | %.1fx / %.1fx |%n", r.ferryPerMillion(false) / r.producerPerMillion(false),
             r.ferryPerMillion(true) / r.producerPerMillion(true)));

@@ -69,6 +69,9 @@ class SmallBenchTest {
         assertThat(report.ferry().cpuSeconds()).containsKey("Ferry")
             .as("its JIT compilers and its collector, counted apart too").containsKeys("Ferry JIT", "Ferry GC");
         assertThat(report.ceiling().cpuSeconds()).containsKeys("bench JIT", "bench GC");
+        assertThat(report.readingAlone().messages()).as("the naive relay's topic, read by a consumer alone")
+            .isEqualTo(3_000);
+        assertThat(report.readingAlone().cpuSeconds()).containsKey("bench").containsEntry("Ferry", 0.0);
         assertThat(report.cost().cpuSecondsPerMillion()).isPositive();
         assertThat(report.cost().peakHeapMiB()).isPositive().isLessThanOrEqualTo(128);
 

@@ -1,0 +1,46 @@
+package dev.ferry.bench;
+
+import dev.ferry.cluster.ClientShutdown;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+
+/**
+ * What reading alone costs: RocketMQ's push consumer as Ferry's links configure theirs (orderly, up to 1,024 messages
+ * handed over at once), with a listener that only counts, reading a topic from its first message. A copy is a read
+ * and a write: this consumer's CPU per message beside the producer's says what RocketMQ's client spends on the two
+ * before Ferry does anything of its own.
+ */
+final class ReadingAlone {
+
+    /** Messages handed to the listener so far, for sampling. */
+    final AtomicLong read = new AtomicLong();
+
+    /** Reads {@code topic} from its first message until {@code count} were handed over or the time is up. */
+    void read(String namesrv, String topic, long count, Duration limit) throws Exception {
+        read.set(0);
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("ferry-bench-reading-alone");
+        consumer.setNamesrvAddr(namesrv);
+        consumer.setInstanceName("ferry-bench-reading-alone-" + ProcessHandle.current().pid());
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setConsumeMessageBatchMaxSize(1024);
+        consumer.setPullBatchSize(1024);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((MessageListenerOrderly) (messages, context) -> {
+            read.addAndGet(messages.size());
+            return ConsumeOrderlyStatus.SUCCESS;
+        });
+        consumer.start();
+        try {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (read.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the phase's own sampler measures; this only waits for the end
+            }
+        } finally {
+            ClientShutdown.shutdown(consumer, consumer::shutdown);
+        }
+    }
+}
