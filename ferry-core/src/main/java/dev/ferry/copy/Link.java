@@ -362,8 +362,8 @@ public final class Link implements AutoCloseable {
 
     /**
      * Message bytes this process holds for the link: pulled from the source and not yet acknowledged by the
-     * target. RocketMQ's pull flow control keeps it under {@code maxInFlightMiB} (at least about 2 MiB per queue:
-     * the client's smallest threshold is 1 MiB, checked in whole MiB) and two batches per queue
+     * target. RocketMQ's pull flow control keeps it near {@code maxInFlightMiB} (at least about 2 MiB per queue:
+     * the client's smallest threshold is 1 MiB, checked in whole MiB) and about two batches per queue
      * ({@link LinkConsumer}), however large the backlog on the source.
      */
     public long inFlightBytes() {

@@ -35,18 +35,18 @@ final class LinkConsumer {
      */
     static DefaultMQPushConsumer create(String group, ClusterConfig source, CopySettings settings, int topicCount,
                                         StartFrom startFrom) {
-        DefaultMQPushConsumer c = new Named(group, source);
+        Named c = new Named(group, source, 2 * settings.batchMessages());
         ClusterClients.configure(c, source, "link");
         c.setConsumeMessageBatchMaxSize(settings.batchMessages());
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / topicCount));
-        // Per queue, two batches: the one being sent and the next, gathered meanwhile (a far target takes one batch
-        // per queue per round trip). More would not copy faster, only sit in the heap: messages that outlive a
-        // young collection are copied by the collector, and with RocketMQ's default of the topic's share (8 MiB per
-        // queue of an 8-queue topic) they filled the survivor spaces and spilled into full collections
-        // (docs/benchmarks.md, "Two batches per queue"). maxInFlightMiB still bounds the bytes.
-        c.setPullThresholdForTopic(-1);
-        c.setPullThresholdForQueue(2 * settings.batchMessages()); // at most 2048: within the client's 65535
+        // The link's queues share 64 batches' worth of messages (the client gives each queue its share at every
+        // rebalance), and a queue holds at most two batches of it (Named): the one being sent and the next,
+        // gathered meanwhile (a far target takes one batch per queue per round trip). A queue's whole share would
+        // not copy faster, only sit in the heap: with a few queues it was thousands of messages each, which
+        // outlived young collections, filled the survivor spaces and spilled into full collections
+        // (docs/benchmarks.md, "Two batches per queue"). maxInFlightMiB bounds the bytes.
+        c.setPullThresholdForTopic(64 * settings.batchMessages());
         c.setPersistConsumerOffsetInterval((int) settings.commitInterval().toMillis());
         // The heartbeat that tells the broker a rebalanced subscription is skipped when another heartbeat is
         // running (a race in the client); until the next one the broker answers every pull with "subscription
@@ -81,8 +81,28 @@ final class LinkConsumer {
         @SuppressWarnings("unused") // read by RocketMQ's client, by reflection
         private final String ferryProcess = HeldQueues.THIS_PROCESS;
 
+        /** The most messages a queue holds: the client's share of the topic's count is cut to it. */
+        private final int mostPerQueue;
+
         Named(String group, ClusterConfig source) {
+            this(group, source, Integer.MAX_VALUE);
+        }
+
+        Named(String group, ClusterConfig source, int mostPerQueue) {
             super(group, ClusterClients.rpcHook(source));
+            this.mostPerQueue = mostPerQueue;
+            setPullThresholdForQueue(getPullThresholdForQueue());
+        }
+
+        /**
+         * At most {@code mostPerQueue}, whatever share of the topic's count the client's rebalance gives each queue
+         * ({@code RebalancePushImpl.messageQueueChanged} sets it through here).
+         */
+        @Override
+        public void setPullThresholdForQueue(int pullThresholdForQueue) {
+            // Before the constructor sets mostPerQueue (0), nothing is cut.
+            super.setPullThresholdForQueue(mostPerQueue > 0 ? Math.min(pullThresholdForQueue, mostPerQueue)
+                : pullThresholdForQueue);
         }
     }
 
