@@ -118,8 +118,8 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         if (total < 0) {
             return -1;
         }
-        double seconds = part.isEmpty() ? total : Math.max(0, phase.cpuSeconds().getOrDefault(process + part, 0.0));
-        return seconds / (phase.messages() / 1e6);
+        double seconds = part.isEmpty() ? total : phase.cpuSeconds().getOrDefault(process + part, 0.0);
+        return seconds < 0 ? -1 : seconds / (phase.messages() / 1e6);
     }
 
     /**
@@ -127,9 +127,30 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
      * forwarding; {@code withoutJit}: less its JIT compilers' too.
      */
     public double producerPerMillion(boolean withoutJit) {
-        double all = perMillion(ceiling, "bench", "");
-        return all < 0 ? -1 : all - perMillion(ceiling, "bench", ProcessCpu.PROXY)
-            - (withoutJit ? perMillion(ceiling, "bench", ProcessCpu.JIT) : 0);
+        return benchPerMillion(ceiling, withoutJit);
+    }
+
+    /** The bench process's CPU per million in a phase, less its proxies' (and its JIT's); -1 when unknown. */
+    private static double benchPerMillion(Throughput phase, boolean withoutJit) {
+        return less(perMillion(phase, "bench", ""), perMillion(phase, "bench", ProcessCpu.PROXY),
+            withoutJit ? perMillion(phase, "bench", ProcessCpu.JIT) : 0);
+    }
+
+    /** {@code all} less the parts; -1 when any is unknown. */
+    private static double less(double all, double... parts) {
+        double left = all;
+        for (double part : parts) {
+            if (part < 0) {
+                return -1;
+            }
+            left -= part;
+        }
+        return all < 0 ? -1 : left;
+    }
+
+    /** {@code a / b} as "2.5x", or "n/a" unless both are known and above 0. */
+    static String ratio(double a, double b) {
+        return a > 0 && b > 0 ? String.format(java.util.Locale.ROOT, "%.1fx", a / b) : "n/a";
     }
 
     /**
@@ -137,15 +158,12 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
      * forwarding; {@code withoutJit}: less its JIT compilers' too. -1 without the phase.
      */
     public double readerPerMillion(boolean withoutJit) {
-        double all = readingAlone == null ? -1 : perMillion(readingAlone, "bench", "");
-        return all < 0 ? -1 : all - perMillion(readingAlone, "bench", ProcessCpu.PROXY)
-            - (withoutJit ? perMillion(readingAlone, "bench", ProcessCpu.JIT) : 0);
+        return readingAlone == null ? -1 : benchPerMillion(readingAlone, withoutJit);
     }
 
     /** Ferry's CPU per million messages it copied catching up on loopback; {@code withoutJit}: less its JIT's. */
     public double ferryPerMillion(boolean withoutJit) {
-        double all = perMillion(ferry, "Ferry", "");
-        return all < 0 ? -1 : all - (withoutJit ? perMillion(ferry, "Ferry", ProcessCpu.JIT) : 0);
+        return less(perMillion(ferry, "Ferry", ""), withoutJit ? perMillion(ferry, "Ferry", ProcessCpu.JIT) : 0);
     }
 
     /** The live load at the live rate on loopback: the delay the chart shows. */
@@ -186,8 +204,8 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         if (ferryPerMillion(false) > 0 && producerPerMillion(false) > 0) {
             verdicts.add(verdict(ratio <= 1.5, String.format("Ferry's CPU per message copied %.1fx the producer's per"
                     + " message written (target <= 1.5x; %.1f s and %.1f s per million; without either's JIT compiler:"
-                    + " %.1fx)", ratio, ferryPerMillion(false), producerPerMillion(false),
-                ferryPerMillion(true) / producerPerMillion(true))
+                    + " %s)", ratio, ferryPerMillion(false), producerPerMillion(false),
+                ratio(ferryPerMillion(true), producerPerMillion(true)))
                 + (readerPerMillion(false) > 0 ? String.format("; reading alone costs RocketMQ's consumer %.1f s per"
                 + " million, writing and reading together %.1f s", readerPerMillion(false),
                 readerPerMillion(false) + producerPerMillion(false)) : "")));

@@ -65,20 +65,20 @@ final class Markdown {
         t.append("|---|---:|\n");
         t.append(String.format(Locale.ROOT, "| catch-up vs naive relay | %.1fx |%n", r.ferry().perSecond() / r.naive().perSecond()));
         t.append(String.format(Locale.ROOT, "| CPU per million messages copied | %.1f s |%n", r.cost().cpuSecondsPerMillion()));
-        t.append(String.format(Locale.ROOT, "| ... of which its JIT compiler / its collector | %.1f s / %.1f s |%n",
-            BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.JIT),
-            BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.GC)));
-        t.append(String.format(Locale.ROOT, "| the producer's CPU per million written (the ceiling, less the delay"
-            + " proxies' forwarding), of which its JIT compiler | %.1f s, %.1f s |%n", r.producerPerMillion(false),
-            BenchReport.perMillion(r.ceiling(), "bench", ProcessCpu.JIT)));
+        t.append("| ... of which its JIT compiler / its collector | ")
+            .append(seconds(BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.JIT))).append(" / ")
+            .append(seconds(BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.GC))).append(" |\n");
+        t.append("| the producer's CPU per million written (the ceiling, less the delay proxies' forwarding), of which"
+            + " its JIT compiler | ").append(seconds(r.producerPerMillion(false))).append(", ")
+            .append(seconds(BenchReport.perMillion(r.ceiling(), "bench", ProcessCpu.JIT))).append(" |\n");
         if (r.readingAlone() != null) {
-            t.append(String.format(Locale.ROOT, "| reading alone: the consumer's CPU per million read (less the delay"
-                + " proxies' forwarding), of which its JIT compiler | %.1f s, %.1f s |%n", r.readerPerMillion(false),
-                BenchReport.perMillion(r.readingAlone(), "bench", ProcessCpu.JIT)));
+            t.append("| reading alone: the consumer's CPU per million read (less the delay proxies' forwarding), of"
+                + " which its JIT compiler | ").append(seconds(r.readerPerMillion(false))).append(", ")
+                .append(seconds(BenchReport.perMillion(r.readingAlone(), "bench", ProcessCpu.JIT))).append(" |\n");
         }
-        t.append(String.format(Locale.ROOT, "| Ferry / the producer, per message: as measured / without either's JIT"
-            + " compiler | %.1fx / %.1fx |%n", r.ferryPerMillion(false) / r.producerPerMillion(false),
-            r.ferryPerMillion(true) / r.producerPerMillion(true)));
+        t.append("| Ferry / the producer, per message: as measured / without either's JIT compiler | ")
+            .append(BenchReport.ratio(r.ferryPerMillion(false), r.producerPerMillion(false))).append(" / ")
+            .append(BenchReport.ratio(r.ferryPerMillion(true), r.producerPerMillion(true))).append(" |\n");
         if (r.sourceFar() != null) {
             t.append(String.format(Locale.ROOT, "| ... with the source far / the target far | %.1f s / %.1f s |%n",
                 ferryCpuPerMillion(r.sourceFar()), ferryCpuPerMillion(r.targetFar())));
@@ -102,6 +102,11 @@ final class Markdown {
                 o.sourceMessages(), o.targetMessages(), o.duplicates()));
         }
         return t.toString();
+    }
+
+    /** CPU seconds per million as "1.2 s", or "n/a" when unknown. */
+    private static String seconds(double perMillion) {
+        return perMillion < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", perMillion);
     }
 
     private static double ferryCpuPerMillion(BenchReport.Throughput x) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,10 @@ final class ProcessCpu {
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Set<String> split = new HashSet<>();
+    /** Per JVM counted apart, its threads at the last reading: thread ID to {part, ticks}. */
+    private final Map<Long, Map<Long, long[]>> threads = new HashMap<>();
+    /** Per JVM counted apart, the ticks per part of its threads that ended. */
+    private final Map<Long, long[]> ended = new HashMap<>();
 
     // Processes join while a sampler thread reads: both synchronized.
     synchronized ProcessCpu with(String name, long pid) {
@@ -53,7 +58,7 @@ final class ProcessCpu {
                 double[] parts = jvmParts(pid);
                 seconds.put(name + JIT, parts[0]);
                 seconds.put(name + GC, parts[1]);
-                if (parts[2] != 0) {
+                if (parts[2] > 0) {
                     seconds.put(name + PROXY, parts[2]);
                 }
             }
@@ -82,38 +87,47 @@ final class ProcessCpu {
         }
     }
 
-    /** CPU seconds of the JVM's JIT compiler threads, its collector's and its delay proxies': {@code [jit, gc, proxy]}. */
-    static double[] jvmParts(long pid) {
-        long jit = 0;
-        long gc = 0;
-        long proxy = 0;
+    /**
+     * CPU seconds so far of the JVM's JIT compiler threads, its collector's and its delay proxies':
+     * {@code [jit, gc, proxy]}, -1 each when its threads cannot be read. A thread that ended since the last reading
+     * keeps counting with what it had used by then (the JVM ends compiler threads it no longer needs).
+     */
+    synchronized double[] jvmParts(long pid) {
+        Map<Long, long[]> before = threads.computeIfAbsent(pid, p -> new HashMap<>());
+        long[] gone = ended.computeIfAbsent(pid, p -> new long[Part.values().length]);
+        Map<Long, long[]> seen = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks) {
-                String stat;
                 try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // the thread ended meanwhile
-                }
-                switch (part(threadName(stat))) {
-                    case JIT_THREAD -> jit += ticks(stat);
-                    case GC_THREAD -> gc += ticks(stat);
-                    case PROXY_THREAD -> proxy += ticks(stat);
-                    default -> {
-                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    seen.put(Long.parseLong(task.getFileName().toString()),
+                        new long[] {part(threadName(stat)).ordinal(), ticks(stat)});
+                } catch (IOException | RuntimeException threadEnded) {
+                    // read again next time, or counted as ended with what it had used
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return new double[] {-1, -1, 0};
+            return new double[] {-1, -1, -1};
         }
-        return new double[] {jit / TICKS_PER_SECOND, gc / TICKS_PER_SECOND, proxy / TICKS_PER_SECOND};
+        before.forEach((tid, partAndTicks) -> {
+            if (!seen.containsKey(tid)) {
+                gone[(int) partAndTicks[0]] += partAndTicks[1];
+            }
+        });
+        before.clear();
+        before.putAll(seen);
+        long[] total = gone.clone();
+        seen.values().forEach(partAndTicks -> total[(int) partAndTicks[0]] += partAndTicks[1]);
+        return new double[] {total[Part.JIT_THREAD.ordinal()] / TICKS_PER_SECOND,
+            total[Part.GC_THREAD.ordinal()] / TICKS_PER_SECOND, total[Part.PROXY_THREAD.ordinal()] / TICKS_PER_SECOND};
     }
 
     enum Part { JIT_THREAD, GC_THREAD, PROXY_THREAD, OTHER }
 
     /**
      * Which part of a HotSpot JVM a thread of this name (as {@code /proc} shows it, cut to 15 characters) does:
-     * compiling ({@code C1/C2 CompilerThread}), collecting ({@code VM Thread}, where the serial collector runs;
+     * compiling ({@code C1/C2 CompilerThread}), collecting ({@code VM Thread}, where the serial collector runs, with
+     * the JVM's other stop-the-world work, which is little beside it;
      * {@code GC Thread#n} and {@code G1 ...} of the parallel and G1 collectors), forwarding for a delay proxy
      * ({@code ferry-delay-proxy-...}), or anything else.
      */
