@@ -41,7 +41,7 @@ final class LinkConsumer {
         c.setPullBatchSize(settings.batchMessages());
         c.setPullThresholdSizeForTopic(Math.max(1, settings.maxInFlightMiB() / topicCount));
         // The link's queues share 64 batches' worth of messages (the client gives each queue its share at every
-        // rebalance), and a queue holds at most two batches of it (Named): the one being sent and the next,
+        // rebalance), and a queue stops pulling above two batches of it (Named): the one being sent and the next,
         // gathered meanwhile (a far target takes one batch per queue per round trip). A queue's whole share would
         // not copy faster, only sit in the heap: with a few queues it was thousands of messages each, which
         // outlived young collections, filled the survivor spaces and spilled into full collections
@@ -74,7 +74,9 @@ final class LinkConsumer {
      * RocketMQ's push consumer with one field more: the Ferry process it runs in. The client reports every field of
      * its consumer, under the field's name, in the running info a broker fetches for {@code mqadmin consumerStatus}
      * (and {@code ferry status}: {@code ClusterBrokers.groupClients}); so the source cluster can say which process,
-     * not only which host, holds each queue. The field's name is {@link FerryNames#RUNNING_INFO_PROCESS}.
+     * not only which host, holds each queue. The field's name is {@link FerryNames#RUNNING_INFO_PROCESS}. And with a
+     * cap on the messages each queue holds, which the client's rebalance cannot raise ({@code mostPerQueue}, reported
+     * in the running info too).
      */
     static final class Named extends DefaultMQPushConsumer {
 
