@@ -110,7 +110,8 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
 
     /**
      * CPU seconds per million messages of a process's threads in a phase ({@code part}: {@code ""} for all of them,
-     * or {@link ProcessCpu#JIT}, {@link ProcessCpu#GC}, {@link ProcessCpu#PROXY}); 0 for a part not counted, -1 when
+     * or {@link ProcessCpu#JIT}, {@link ProcessCpu#GC}, {@link ProcessCpu#PROXY}, {@link ProcessCpu#SAMPLING}); 0 for a
+     * part not counted, -1 when
      * the process's CPU is unknown.
      */
     static double perMillion(Throughput phase, String process, String part) {
@@ -124,15 +125,19 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
 
     /**
      * The producer's CPU per million messages it wrote in the ceiling: the bench process's, less its delay proxies'
-     * forwarding; {@code withoutJit}: less its JIT compilers' too.
+     * forwarding and its samplers'; {@code withoutJit}: less its JIT compilers' too.
      */
     public double producerPerMillion(boolean withoutJit) {
         return benchPerMillion(ceiling, withoutJit);
     }
 
-    /** The bench process's CPU per million in a phase, less its proxies' (and its JIT's); -1 when unknown. */
+    /**
+     * The bench process's CPU per million in a phase, less its proxies' and samplers' (and its JIT's); -1 when
+     * unknown.
+     */
     private static double benchPerMillion(Throughput phase, boolean withoutJit) {
         return less(perMillion(phase, "bench", ""), perMillion(phase, "bench", ProcessCpu.PROXY),
+            perMillion(phase, "bench", ProcessCpu.SAMPLING),
             withoutJit ? perMillion(phase, "bench", ProcessCpu.JIT) : 0);
     }
 
@@ -155,7 +160,7 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
 
     /**
      * The reading consumer's CPU per million messages it read: the bench process's, less its delay proxies'
-     * forwarding; {@code withoutJit}: less its JIT compilers' too. -1 without the phase.
+     * forwarding and its samplers'; {@code withoutJit}: less its JIT compilers' too. -1 without the phase.
      */
     public double readerPerMillion(boolean withoutJit) {
         return readingAlone == null ? -1 : benchPerMillion(readingAlone, withoutJit);

@@ -68,12 +68,12 @@ final class Markdown {
         t.append("| ... of which its JIT compiler / its collector | ")
             .append(seconds(BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.JIT))).append(" / ")
             .append(seconds(BenchReport.perMillion(r.ferry(), "Ferry", ProcessCpu.GC))).append(" |\n");
-        t.append("| the producer's CPU per million written (the ceiling, less the delay proxies' forwarding), of which"
-            + " its JIT compiler | ").append(seconds(r.producerPerMillion(false))).append(", ")
+        t.append("| the producer's CPU per million written (the ceiling, less the delay proxies' forwarding and the"
+            + " sampling), of which its JIT compiler | ").append(seconds(r.producerPerMillion(false))).append(", ")
             .append(seconds(BenchReport.perMillion(r.ceiling(), "bench", ProcessCpu.JIT))).append(" |\n");
         if (r.readingAlone() != null) {
-            t.append("| reading alone: the consumer's CPU per million read (less the delay proxies' forwarding), of"
-                + " which its JIT compiler | ").append(seconds(r.readerPerMillion(false))).append(", ")
+            t.append("| reading alone: the consumer's CPU per million read (less the delay proxies' forwarding and the"
+                + " sampling), of which its JIT compiler | ").append(seconds(r.readerPerMillion(false))).append(", ")
                 .append(seconds(BenchReport.perMillion(r.readingAlone(), "bench", ProcessCpu.JIT))).append(" |\n");
         }
         t.append("| Ferry / the producer, per message: as measured / without either's JIT compiler | ")

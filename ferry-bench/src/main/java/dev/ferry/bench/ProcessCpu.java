@@ -21,7 +21,7 @@ import java.util.Set;
  * compiling spends a share of a phase on that which it will not spend once warm, and the collector's share is what
  * the heap's layout and the messages held decide. So are the delay proxies' threads ({@code "<name> proxy"}, where
  * there are any): in the bench's process they forward every byte to and from the brokers, the ceiling's too, which
- * is not the producer's work.
+ * is not the producer's work; and so are the samplers' ({@code "<name> sampling"}), which read all this every 200 ms.
  */
 final class ProcessCpu {
 
@@ -29,6 +29,7 @@ final class ProcessCpu {
     static final String JIT = " JIT";
     static final String GC = " GC";
     static final String PROXY = " proxy";
+    static final String SAMPLING = " sampling";
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Set<String> split = new HashSet<>();
@@ -61,6 +62,9 @@ final class ProcessCpu {
                 if (parts[2] > 0) {
                     seconds.put(name + PROXY, parts[2]);
                 }
+                if (parts[3] > 0) {
+                    seconds.put(name + SAMPLING, parts[3]);
+                }
             }
         });
         return seconds;
@@ -88,8 +92,8 @@ final class ProcessCpu {
     }
 
     /**
-     * CPU seconds so far of the JVM's JIT compiler threads, its collector's and its delay proxies':
-     * {@code [jit, gc, proxy]}, -1 each when its threads cannot be read. A thread that ended since the last reading
+     * CPU seconds so far of the JVM's JIT compiler threads, its collector's, its delay proxies' and its samplers':
+     * {@code [jit, gc, proxy, sampling]}, -1 each when its threads cannot be read. A thread that ended since the last reading
      * keeps counting with what it had used by then (the JVM ends compiler threads it no longer needs).
      */
     synchronized double[] jvmParts(long pid) {
@@ -107,7 +111,7 @@ final class ProcessCpu {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return new double[] {-1, -1, -1};
+            return new double[] {-1, -1, -1, -1};
         }
         before.forEach((tid, partAndTicks) -> {
             if (!seen.containsKey(tid)) {
@@ -119,17 +123,19 @@ final class ProcessCpu {
         long[] total = gone.clone();
         seen.values().forEach(partAndTicks -> total[(int) partAndTicks[0]] += partAndTicks[1]);
         return new double[] {total[Part.JIT_THREAD.ordinal()] / TICKS_PER_SECOND,
-            total[Part.GC_THREAD.ordinal()] / TICKS_PER_SECOND, total[Part.PROXY_THREAD.ordinal()] / TICKS_PER_SECOND};
+            total[Part.GC_THREAD.ordinal()] / TICKS_PER_SECOND, total[Part.PROXY_THREAD.ordinal()] / TICKS_PER_SECOND,
+            total[Part.SAMPLER_THREAD.ordinal()] / TICKS_PER_SECOND};
     }
 
-    enum Part { JIT_THREAD, GC_THREAD, PROXY_THREAD, OTHER }
+    enum Part { JIT_THREAD, GC_THREAD, PROXY_THREAD, SAMPLER_THREAD, OTHER }
 
     /**
      * Which part of a HotSpot JVM a thread of this name (as {@code /proc} shows it, cut to 15 characters) does:
      * compiling ({@code C1/C2 CompilerThread}), collecting ({@code VM Thread}, where the serial collector runs, with
      * the JVM's other stop-the-world work, which is little beside it;
      * {@code GC Thread#n} and {@code G1 ...} of the parallel and G1 collectors), forwarding for a delay proxy
-     * ({@code ferry-delay-proxy-...}), or anything else.
+     * ({@code ferry-delay-proxy-...}), sampling for the benchmark ({@code ferry-bench-sampler-...}), or anything
+     * else.
      */
     static Part part(String threadName) {
         if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
@@ -141,6 +147,9 @@ final class ProcessCpu {
         // Linux keeps the first 15 characters of a thread's name.
         if (threadName.startsWith(DelayProxy.THREAD_NAME_PREFIX.substring(0, 15))) {
             return Part.PROXY_THREAD;
+        }
+        if (threadName.startsWith(Sampler.THREAD_NAME_PREFIX.substring(0, 15))) {
+            return Part.SAMPLER_THREAD;
         }
         return Part.OTHER;
     }

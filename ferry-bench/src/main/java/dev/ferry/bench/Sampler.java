@@ -19,6 +19,9 @@ final class Sampler implements AutoCloseable {
         }
     }
 
+    /** How a sampler thread's name starts: its own CPU is not the producer's ({@link ProcessCpu}). */
+    static final String THREAD_NAME_PREFIX = "ferry-bench-sampler-";
+
     private final List<Point> points = new ArrayList<>();
     private final Thread thread;
     private final long start = System.currentTimeMillis();
@@ -47,7 +50,7 @@ final class Sampler implements AutoCloseable {
                 }
                 sample(counter, cpu);
             }
-        }, "ferry-bench-sampler-" + name);
+        }, THREAD_NAME_PREFIX + name);
         thread.setDaemon(true);
         thread.start();
     }

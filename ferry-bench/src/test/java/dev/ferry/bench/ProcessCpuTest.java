@@ -23,6 +23,7 @@ class ProcessCpuTest {
         assertThat(ProcessCpu.part("GC Thread#1")).isEqualTo(ProcessCpu.Part.GC_THREAD);
         assertThat(ProcessCpu.part("G1 Conc#0")).isEqualTo(ProcessCpu.Part.GC_THREAD);
         assertThat(ProcessCpu.part("ferry-delay-pro")).isEqualTo(ProcessCpu.Part.PROXY_THREAD);
+        assertThat(ProcessCpu.part("ferry-bench-sam")).isEqualTo(ProcessCpu.Part.SAMPLER_THREAD);
         assertThat(ProcessCpu.part("VM Periodic Tas")).isEqualTo(ProcessCpu.Part.OTHER);
         assertThat(ProcessCpu.part("ConsumeMessageT")).isEqualTo(ProcessCpu.Part.OTHER);
     }
@@ -40,7 +41,7 @@ class ProcessCpuTest {
         ProcessCpu cpu = new ProcessCpu();
         double[] parts = cpu.jvmParts(ProcessHandle.current().pid());
 
-        assertThat(parts).hasSize(3);
+        assertThat(parts).hasSize(4);
         assertThat(parts[0]).as("JIT").isNotNegative();
         assertThat(parts[1]).as("collector").isNotNegative();
         assertThat(parts[0] + parts[1]).isLessThanOrEqualTo(ProcessCpu.seconds(ProcessHandle.current().pid()));
