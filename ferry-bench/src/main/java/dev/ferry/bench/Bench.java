@@ -272,18 +272,10 @@ public final class Bench {
     private BenchReport.Throughput readingAlone(ClusterProcess source, FerryChild ferry) throws Exception {
         say("reading alone: RocketMQ's push consumer, a listener that only counts ...");
         long n = options.messages();
-        ReadingAlone reader = new ReadingAlone();
         ferry.pause();
-        try (Sampler sampler = new Sampler(NAIVE_TOPIC, 200, reader.read::get, cpu::now)) {
-            reader.read(source.namesrvAddr(), NAIVE_TOPIC, n, Duration.ofMinutes(5));
-            if (reader.read.get() < n) {
-                throw new IllegalStateException("reading alone: " + reader.read.get() + " of " + n
-                    + " messages in 5 minutes");
-            }
-            while (sampler.latest() < n) {
-                Thread.sleep(50);
-            }
-            BenchReport.Throughput read = window(sampler.points(), 0, n);
+        try (ReadingAlone reader = new ReadingAlone()) {
+            BenchReport.Throughput read = counted(NAIVE_TOPIC, reader.read::get,
+                () -> reader.start(source.namesrvAddr(), NAIVE_TOPIC), n).window();
             say(String.format("  read %,.0f msg/s", read.perSecond()));
             return read;
         } finally {
@@ -392,22 +384,30 @@ public final class Bench {
      * the work (with -1: what it holds when the work returns).
      */
     private Counted stored(StoreCount count, String topic, Work work, long messages) throws Exception {
+        return counted(topic, () -> count.of(topic), work, messages);
+    }
+
+    /**
+     * Runs {@code work} while sampling {@code counter}, until it counts {@code messages} more than before the work
+     * (with -1: what it counts when the work returns).
+     */
+    private Counted counted(String name, Sampler.Counter counter, Work work, long messages) throws Exception {
         // Sampled every 200 ms, and waited on through the samples: counting costs CPU the measured share.
-        try (Sampler sampler = new Sampler(topic, 200, () -> count.of(topic), cpu::now)) {
+        try (Sampler sampler = new Sampler(name, 200, counter, cpu::now)) {
             // The sampler's first sample, taken before the work starts, is where the phase counts from.
-            long from = sampler.latest() >= 0 ? sampler.latest() : count.of(topic);
+            long from = sampler.latest() >= 0 ? sampler.latest() : counter.get();
             work.run();
-            long until = messages >= 0 ? from + messages : count.of(topic);
+            long until = messages >= 0 ? from + messages : counter.get();
             long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
             long lastSaid = System.currentTimeMillis();
-            long stored;
-            while ((stored = sampler.latest()) < until) {
+            long counted;
+            while ((counted = sampler.latest()) < until) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException(
-                        topic + ": " + stored + " of " + until + " messages after 10 minutes");
+                        name + ": " + counted + " of " + until + " messages after 10 minutes");
                 }
                 if (System.currentTimeMillis() - lastSaid > 5_000) {
-                    say(String.format("  ... %,d of %,d", stored, until));
+                    say(String.format("  ... %,d of %,d", counted, until));
                     lastSaid = System.currentTimeMillis();
                 }
                 Thread.sleep(50);

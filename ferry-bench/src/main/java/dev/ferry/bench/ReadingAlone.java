@@ -1,7 +1,6 @@
 package dev.ferry.bench;
 
 import dev.ferry.cluster.ClientShutdown;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -15,15 +14,15 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
  * reads as an application would, with the client's own pull layer and decoding; a link reads ahead and decodes pulls
  * itself ({@code ReadAhead}, {@code PullDecoder}), with less garbage per message.
  */
-final class ReadingAlone {
+final class ReadingAlone implements AutoCloseable {
 
     /** Messages handed to the listener so far, for sampling. */
     final AtomicLong read = new AtomicLong();
+    private DefaultMQPushConsumer consumer;
 
-    /** Reads {@code topic} from its first message until {@code count} were handed over or the time is up. */
-    void read(String namesrv, String topic, long count, Duration limit) throws Exception {
-        read.set(0);
-        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("ferry-bench-reading-alone");
+    /** Starts reading {@code topic} from its first message; the caller waits on {@link #read}. */
+    void start(String namesrv, String topic) throws Exception {
+        consumer = new DefaultMQPushConsumer("ferry-bench-reading-alone");
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName("ferry-bench-reading-alone-" + ProcessHandle.current().pid());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -36,12 +35,11 @@ final class ReadingAlone {
             return ConsumeOrderlyStatus.SUCCESS;
         });
         consumer.start();
-        try {
-            long deadline = System.nanoTime() + limit.toNanos();
-            while (read.get() < count && System.nanoTime() < deadline) {
-                Thread.sleep(50); // the phase's own sampler measures; this only waits for the end
-            }
-        } finally {
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
             ClientShutdown.shutdown(consumer, consumer::shutdown);
         }
     }
