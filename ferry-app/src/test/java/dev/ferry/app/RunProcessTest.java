@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -405,8 +406,8 @@ class RunProcessTest {
     }
 
     /**
-     * Waits until {@code processes} share the topic's queues, as each one's {@code /status} says: each holds some, and
-     * every queue is held by exactly one of them. Returns each one's queues ({@code broker/queueId}).
+     * Waits until {@code processes} share the topic's queues, as each one's {@code /status} says: every queue is held by
+     * exactly one of them, and each holds as many as the others or one fewer (RocketMQ's averaging allocation). Returns each one's queues ({@code broker/queueId}).
      */
     private static Map<FerryProcess, Set<String>> awaitShared(List<FerryProcess> processes, Duration atMost) {
         Map<FerryProcess, Set<String>> shares = new HashMap<>();
@@ -419,8 +420,11 @@ class RunProcessTest {
                 }
                 Set<String> union = new TreeSet<>();
                 shares.values().forEach(union::addAll);
-                return union.size() == QUEUES && shares.values().stream().mapToInt(Set::size).sum() == QUEUES
-                    && shares.values().stream().noneMatch(Set::isEmpty);
+                IntSummaryStatistics sizes = shares.values().stream().mapToInt(Set::size).summaryStatistics();
+                // Balanced, as the consumer's averaging allocation ends up (8 over 3: 3, 3, 2): a split on the way
+                // there (2, 2, 4 while a queue's lock changes hands) would be gone by the time status is read.
+                return union.size() == QUEUES && sizes.getSum() == QUEUES && sizes.getMin() > 0
+                    && sizes.getMax() - sizes.getMin() <= 1;
             });
         } catch (ConditionTimeoutException e) {
             // What CI needs to tell why: the split as the processes report it, and their logs.
