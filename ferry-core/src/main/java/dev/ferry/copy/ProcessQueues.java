@@ -75,6 +75,11 @@ final class ProcessQueues implements SourceQueues {
      * consumer's strategy. Queues of the brokers in {@code besides} are left out (their master is down: said
      * elsewhere), and so are queues waiting less than {@link #LOCK_GRACE_MILLIS} (a lock is asked for as a queue is
      * given). Says how many, and why; empty when none waits, or the source cannot be asked.
+     *
+     * <p>A queue seen here for the first time that the consumer has not taken up has it rebalance now: the client
+     * learns of new queues (a topic grown, a broker added) from a route update, which does not rebalance, and its
+     * next round may be 20 s away. Without that, such queues were copied only then, and meanwhile counted here as
+     * waiting for a lock no one held.
      */
     Optional<String> waitingForLock(Collection<String> besides, long nowMillis) {
         Set<MessageQueue> allocated;
@@ -85,14 +90,21 @@ final class ProcessQueues implements SourceQueues {
         }
         unlockedSince.keySet().retainAll(allocated);
         int waiting = 0;
+        boolean notTakenUp = false;
         for (MessageQueue queue : allocated) {
             if (besides.contains(queue.getBrokerName()) || owns(queue)) {
                 unlockedSince.remove(queue);
                 continue;
             }
-            if (nowMillis - unlockedSince.computeIfAbsent(queue, q -> nowMillis) >= LOCK_GRACE_MILLIS) {
+            Long since = unlockedSince.putIfAbsent(queue, nowMillis);
+            if (since == null) {
+                notTakenUp |= !table().containsKey(queue);
+            } else if (nowMillis - since >= LOCK_GRACE_MILLIS) {
                 waiting++;
             }
+        }
+        if (notTakenUp) {
+            rebalanceNow();
         }
         return waiting == 0 ? Optional.empty() : Optional.of(waiting + " queue(s) wait for their lock on the source"
             + " broker (another process holds it, or held it and stopped without releasing it: the broker frees it"
