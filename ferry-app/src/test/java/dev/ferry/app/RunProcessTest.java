@@ -198,10 +198,10 @@ class RunProcessTest {
 
     @Test
     void killedThreeTimesOnALiveStreamFerryLosesNothingCopiesNothingTwiceAndKeepsOrder() throws Exception {
-        int quarter = 10_000;
+        int quarter = 5_000;
         int rate = 2_000;
         source.createTopic("killed", QUEUES);
-        // Ferry first, then the load, which produces on until all three kills are behind it (and 40,000 are sent):
+        // Ferry first, then the load, which produces on until all three kills are behind it (and 20,000 are sent):
         // every kill comes while the application produces, however long the restarts take on a busy machine.
         int total;
         try (FerryProcess ferry = FerryProcess.start(config("killed", "killed"), dir.resolve("killed.log")).awaitRunning();
