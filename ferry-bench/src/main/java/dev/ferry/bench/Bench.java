@@ -60,6 +60,7 @@ public final class Bench {
     static final String TOPIC = "bench";
     private static final String CEILING_TOPIC = "bench-ceiling";
     private static final String NAIVE_TOPIC = "bench-naive";
+    private static final String RAW_TOPIC = "bench-raw";
     /** The quiet topic's rate of the live load (msg/s), beside the live rate. */
     static final int LOW_RATE = 100;
 
@@ -129,7 +130,7 @@ public final class Bench {
             cpu.with("source broker", sourceCluster.pid()).with("target broker", targetCluster.pid());
             sourceAdmin.ensureTopic(TOPIC, options.queues());
             sourceAdmin.ensureTopic(NAIVE_TOPIC, options.queues());
-            for (String topic : List.of(TOPIC, CEILING_TOPIC, NAIVE_TOPIC)) {
+            for (String topic : List.of(TOPIC, CEILING_TOPIC, NAIVE_TOPIC, RAW_TOPIC)) {
                 targetAdmin.ensureTopic(topic, options.queues());
             }
             Thread.sleep(1_000); // routes reach the NameServers
@@ -164,6 +165,7 @@ public final class Bench {
                     BenchReport.Throughput targetFar = far == null ? null : BenchReport.Throughput.combined(
                         rounds.stream().map(BenchReport.Round::targetFar).toList());
                     BenchReport.Throughput readingAlone = readingAlone(sourceCluster, ferry);
+                    BenchReport.Throughput rawRelay = rawRelay(sourceCluster, targetCluster, targetCount, ferry);
                     double ferryCpu = caughtUp.cpuSeconds().getOrDefault("Ferry", -1.0);
                     double cpuPerMillion = ferryCpu < 0 ? -1 : ferryCpu / (caughtUp.messages() / 1e6);
 
@@ -176,7 +178,7 @@ public final class Bench {
                     BenchReport.Cost cost = new BenchReport.Cost(cpuPerMillion, peakHeap / MIB,
                         peakRss < 0 ? -1 : peakRss / MIB, options.ferryHeap());
                     BenchReport report = new BenchReport(command, startedAt, machine, options, fill, ceiling, naive,
-                        caughtUp, sourceFar, targetFar, cold, rounds, cost, live, outage, readingAlone);
+                        caughtUp, sourceFar, targetFar, cold, rounds, cost, live, outage, readingAlone, rawRelay);
                     write(report, work);
                     return report;
                 }
@@ -278,6 +280,28 @@ public final class Bench {
                 () -> reader.start(source.namesrvAddr(), NAIVE_TOPIC), n).window();
             say(String.format("  read %,.0f msg/s", read.perSecond()));
             return read;
+        } finally {
+            ferry.resume();
+        }
+    }
+
+    /**
+     * The raw relay ({@link RawRelay}) copying the naive relay's topic into a topic of its own, with Ferry paused:
+     * the least a copier spends with RocketMQ's remoting client, beside Ferry's copying.
+     */
+    private BenchReport.Throughput rawRelay(ClusterProcess source, ClusterProcess target, StoreCount targetCount,
+                                            FerryChild ferry) throws Exception {
+        say("raw relay: pulled bytes re-framed into batches, nothing decoded ...");
+        long n = options.messages();
+        ferry.pause();
+        try (RawRelay relay = new RawRelay()) {
+            BenchReport.Throughput relayed = stored(targetCount, RAW_TOPIC, () -> relay.start(source.namesrvAddr(),
+                NAIVE_TOPIC, target.namesrvAddr(), RAW_TOPIC), n).window();
+            if (relay.failure() != null) {
+                throw new IllegalStateException("the raw relay failed: " + relay.failure(), relay.failure());
+            }
+            say(String.format("  relayed %,.0f msg/s", relayed.perSecond()));
+            return relayed;
         } finally {
             ferry.resume();
         }

@@ -20,11 +20,13 @@ import java.util.Map;
  *                  with the source far
  * @param readingAlone RocketMQ's push consumer reading a round's count of the same messages, doing nothing with them
  *                  (Ferry paused): what reading alone costs the client
+ * @param rawRelay  the raw relay ({@link RawRelay}) copying them (Ferry paused): the least a copier spends with
+ *                  RocketMQ's remoting client
  */
 public record BenchReport(String command, String startedAt, Machine machine, Bench.Options options, Throughput fill,
                    Throughput ceiling, Throughput naive, Throughput ferry, Throughput sourceFar, Throughput targetFar,
                    Throughput ferryCold, List<Round> rounds,
-                   Cost cost, List<Live> live, Outage outage, Throughput readingAlone) {
+                   Cost cost, List<Live> live, Outage outage, Throughput readingAlone, Throughput rawRelay) {
 
     /**
      * One measured round: the source filled, the ceiling written, then Ferry catching up, seconds apart; with a
@@ -166,6 +168,14 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
         return readingAlone == null ? -1 : benchPerMillion(readingAlone, withoutJit);
     }
 
+    /**
+     * The raw relay's CPU per million messages it copied, counted as the reader's is; -1 without the phase. It runs in
+     * the bench process, so both brokers' work is not in it, as it is not in Ferry's.
+     */
+    public double rawRelayPerMillion(boolean withoutJit) {
+        return rawRelay == null ? -1 : benchPerMillion(rawRelay, withoutJit);
+    }
+
     /** Ferry's CPU per million messages it copied catching up on loopback; {@code withoutJit}: less its JIT's. */
     public double ferryPerMillion(boolean withoutJit) {
         return less(perMillion(ferry, "Ferry", ""), withoutJit ? perMillion(ferry, "Ferry", ProcessCpu.JIT) : 0);
@@ -213,7 +223,9 @@ public record BenchReport(String command, String startedAt, Machine machine, Ben
                 ratio(ferryPerMillion(true), producerPerMillion(true)))
                 + (readerPerMillion(false) > 0 ? String.format("; reading alone costs RocketMQ's consumer %.1f s per"
                 + " million, writing and reading together %.1f s", readerPerMillion(false),
-                readerPerMillion(false) + producerPerMillion(false)) : "")));
+                readerPerMillion(false) + producerPerMillion(false)) : "")
+                + (rawRelayPerMillion(false) > 0 ? String.format("; the raw relay, copying without decoding, %.1f s",
+                rawRelayPerMillion(false)) : "")));
         } else {
             verdicts.add(verdict(false, "Ferry's CPU per message copied against the producer's: not measured (too"
                 + " few messages for /proc's 1/100 s, or no /proc) (target <= 1.5x)"));

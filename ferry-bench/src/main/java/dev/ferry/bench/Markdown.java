@@ -43,6 +43,10 @@ final class Markdown {
             row(t, "(reading alone: RocketMQ's push consumer, a listener that only counts)", r.readingAlone(),
                 r.ceiling());
         }
+        if (r.rawRelay() != null) {
+            row(t, "(the raw relay: pulled bytes re-framed into batches, nothing decoded; no locks, flow control or"
+                + " commits)", r.rawRelay(), r.ceiling());
+        }
         t.append('\n');
         t.append("CPU seconds per process during each phase (2 cores: twice the phase's seconds are available):\n\n");
         t.append("| phase | ").append(String.join(" | ", r.ferry().cpuSeconds().keySet())).append(" |\n");
@@ -60,6 +64,9 @@ final class Markdown {
         if (r.readingAlone() != null) {
             cpuRow(t, "reading alone", r.readingAlone(), r.ferry());
         }
+        if (r.rawRelay() != null) {
+            cpuRow(t, "raw relay", r.rawRelay(), r.ferry());
+        }
         t.append('\n');
         t.append("| Ferry | figure |\n");
         t.append("|---|---:|\n");
@@ -75,6 +82,12 @@ final class Markdown {
             t.append("| reading alone: the consumer's CPU per million read (less the delay proxies' forwarding and the"
                 + " sampling), of which its JIT compiler | ").append(seconds(r.readerPerMillion(false))).append(", ")
                 .append(seconds(BenchReport.perMillion(r.readingAlone(), "bench", ProcessCpu.JIT))).append(" |\n");
+        }
+        if (r.rawRelay() != null) {
+            t.append("| the raw relay's CPU per million copied, counted alike (the least a copier spends with RocketMQ's"
+                + " remoting client), of which its JIT compiler | ").append(seconds(r.rawRelayPerMillion(false)))
+                .append(", ").append(seconds(BenchReport.perMillion(r.rawRelay(), "bench", ProcessCpu.JIT)))
+                .append(" |\n");
         }
         t.append("| Ferry / the producer, per message: as measured / without either's JIT compiler | ")
             .append(BenchReport.ratio(r.ferryPerMillion(false), r.producerPerMillion(false))).append(" / ")

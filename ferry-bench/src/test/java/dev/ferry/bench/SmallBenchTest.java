@@ -72,6 +72,9 @@ class SmallBenchTest {
         assertThat(report.readingAlone().messages()).as("the naive relay's topic, read by a consumer alone")
             .isEqualTo(3_000);
         assertThat(report.readingAlone().cpuSeconds()).containsKey("bench").containsEntry("Ferry", 0.0);
+        assertThat(report.rawRelay().messages()).as("the naive relay's topic, copied by the raw relay")
+            .isEqualTo(3_000);
+        assertThat(report.rawRelay().cpuSeconds()).containsKey("bench").containsEntry("Ferry", 0.0);
         assertThat(report.cost().cpuSecondsPerMillion()).isPositive();
         assertThat(report.cost().peakHeapMiB()).isPositive().isLessThanOrEqualTo(128);
 
