@@ -37,6 +37,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *   <li><b>reading alone</b> ({@link ReadingAlone}): with Ferry paused, RocketMQ's push consumer reads the naive
  *       relay's topic and does nothing with it, to set what reading costs the client beside the producer's
  *       writing;</li>
+ *   <li>the <b>raw relay</b> ({@link RawRelay}): with Ferry paused, pulled bytes re-framed into batches and sent,
+ *       nothing decoded, that topic again: the least a copier spends with RocketMQ's remoting client;</li>
  *   <li><b>Ferry under live load</b>: steady rates into the source ({@link LiveLoad}), 100 msg/s and the live
  *       rate, on loopback and (with a round trip) with the source far; each copy's delay from the source's store
  *       time to the target's;</li>
