@@ -42,11 +42,17 @@ final class ProcessQueues implements SourceQueues {
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
     /** How long a queue given to this process may go without its lock before the link says it waits for it. */
     private static final long LOCK_GRACE_MILLIS = 5_000;
+    /** How often at most a queue held here but allocated elsewhere has the consumer rebalance to let it go. */
+    private static final long RELEASE_NUDGE_MILLIS = 2_000;
 
     private final DefaultMQPushConsumerImpl consumer;
     private final String group;
     /** Allocated queues this process holds no valid lock for, and since when (see {@link #waitingForLock}). */
     private final Map<MessageQueue, Long> unlockedSince = new ConcurrentHashMap<>();
+    /** Queues {@link SlaveReads} reads from their slave and has not handed back: the consumer's not to copy. */
+    private final Set<MessageQueue> readFromSlave = ConcurrentHashMap.newKeySet();
+    /** When the consumer was last made to rebalance to let go of queues allocated elsewhere. */
+    private volatile long releaseNudgedMillis;
     /** Made on first use: the consumer has no client instance before it starts. */
     private volatile PullAPIWrapper pulls;
 
@@ -64,7 +70,22 @@ final class ProcessQueues implements SourceQueues {
     @Override
     public boolean owns(MessageQueue source) {
         ProcessQueue queue = table().get(source);
-        return queue != null && !queue.isDropped() && queue.isLocked() && !queue.isLockExpired();
+        return queue != null && !queue.isDropped() && queue.isLocked() && !queue.isLockExpired()
+            && !readFromSlave.contains(source);
+    }
+
+    /**
+     * The queue is read from its slave ({@link SlaveReads}), or no longer is: meanwhile the consumer does not
+     * {@link #owns own} it, though it may lock it again as the master returns. Its copier then holds messages below
+     * what was copied from the slave, and would commit their end, moving the offset back: the hand-back releases
+     * the queue first, and the consumer takes it afresh at the offset reached.
+     */
+    void readFromSlave(MessageQueue queue, boolean reading) {
+        if (reading) {
+            readFromSlave.add(queue);
+        } else {
+            readFromSlave.remove(queue);
+        }
     }
 
     /**
@@ -79,14 +100,23 @@ final class ProcessQueues implements SourceQueues {
      * <p>A queue seen here for the first time that the consumer has not taken up has it rebalance now: the client
      * learns of new queues (a topic grown, a broker added) from a route update, which does not rebalance, and its
      * next round may be 20 s away. Without that, such queues were copied only then, and meanwhile counted here as
-     * waiting for a lock no one held.
+     * waiting for a lock no one held. The same goes the other way, at most every {@link #RELEASE_NUDGE_MILLIS}: a
+     * queue the consumer holds that is now allocated to another process (a topic shrunk, a broker gone), or that a
+     * rebalance could not let go of (its copier was sending), is let go now rather than at the next round, while
+     * the other process waits for its lock.
      */
     Optional<String> waitingForLock(Collection<String> besides, long nowMillis) {
         Set<MessageQueue> allocated;
+        Set<String> allocatedTopics = new HashSet<>();
         try {
-            allocated = allocatedHere();
+            allocated = allocatedHere(allocatedTopics);
         } catch (Exception cannotTell) {
             return Optional.empty();
+        }
+        if (nowMillis - releaseNudgedMillis >= RELEASE_NUDGE_MILLIS && table().keySet().stream()
+            .anyMatch(held -> allocatedTopics.contains(held.getTopic()) && !allocated.contains(held))) {
+            releaseNudgedMillis = nowMillis;
+            rebalanceNow();
         }
         unlockedSince.keySet().retainAll(allocated);
         int waiting = 0;
@@ -111,7 +141,8 @@ final class ProcessQueues implements SourceQueues {
             + " within rocketmq.broker.rebalance.lockMaxLiveTime, 60 s by default)");
     }
 
-    private Set<MessageQueue> allocatedHere() throws Exception {
+    /** The queues RocketMQ's allocation gives this process; {@code topics}: those it worked out the allocation of. */
+    private Set<MessageQueue> allocatedHere(Set<String> topics) throws Exception {
         RebalanceImpl rebalance = consumer.getRebalanceImpl();
         MQClientInstance client = consumer.getmQClientFactory();
         Set<MessageQueue> allocated = new HashSet<>();
@@ -124,6 +155,7 @@ final class ProcessQueues implements SourceQueues {
             if (clients == null || !clients.contains(client.getClientId())) {
                 continue;
             }
+            topics.add(topic);
             List<MessageQueue> all = new ArrayList<>(queues);
             Collections.sort(all);
             List<String> sortedClients = new ArrayList<>(clients);

@@ -105,6 +105,12 @@ final class QueueCopier implements MessageListenerOrderly {
             return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
         }
         try {
+            if (!owns(source)) {
+                // Neither to copy nor to commit: SUCCESS has the client set the queue's offset to the end of these
+                // messages, even below what was copied meanwhile (from the slave while the master was down).
+                context.setSuspendCurrentQueueTimeMillis(NOT_NOW_MILLIS);
+                return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+            }
             long retryIn = copy(source, messages, () -> owns(source));
             if (retryIn == DONE) {
                 return ConsumeOrderlyStatus.SUCCESS;

@@ -2,6 +2,7 @@ package dev.ferry.copy;
 
 import dev.ferry.config.CopySettings;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,14 +76,16 @@ final class SlaveReads {
 
     /** One round over the queues this process holds: reads those of masterless brokers, hands back the rest. */
     void run() {
+        Set<MessageQueue> listed = new HashSet<>();
         queues.forEachListed((queue, held) -> {
+            listed.add(queue);
             if (held.isDropped()) {
-                reading.remove(queue);
+                stopReading(queue);
                 unread.remove(queue);
                 return;
             }
             if (!queues.masterless(queue.getBrokerName())) {
-                if (reading.remove(queue) != null) {
+                if (reading.containsKey(queue)) {
                     handBack(queue, held);
                 }
                 if (unread.remove(queue)) {
@@ -98,6 +101,19 @@ final class SlaveReads {
             }
             read(queue, held);
         });
+        // A queue the rebalance took away (dropped and removed at once) is no longer listed: forgotten here too, or
+        // status would say it is read from the slave for as long as the process lives.
+        for (MessageQueue queue : List.copyOf(reading.keySet())) {
+            if (!listed.contains(queue)) {
+                stopReading(queue);
+            }
+        }
+        unread.removeIf(queue -> !listed.contains(queue));
+    }
+
+    private void stopReading(MessageQueue queue) {
+        reading.remove(queue);
+        queues.readFromSlave(queue, false);
     }
 
     /** What status says: which brokers' queues are read from their slaves; null when none. */
@@ -125,6 +141,7 @@ final class SlaveReads {
                 if (unread.remove(queue)) {
                     stats.stopRetrying(queue);
                 }
+                queues.readFromSlave(queue, true);
                 if (reading.put(queue, queue.getBrokerName()) == null) {
                     LOG.warn("{}: {}: broker '{}' of '{}' has no master online; reading the queue from its slave"
                         + " from offset {}", linkName, QueueMapping.brief(queue), queue.getBrokerName(),
@@ -203,8 +220,10 @@ final class SlaveReads {
                 + " again what it copied from the slave since the last commit", linkName, QueueMapping.brief(queue),
                 next, queue.getBrokerName(), SendFailure.describe(e));
         } finally {
-            // The consumer still holds messages it pulled below that offset; it takes the queue afresh instead.
+            // The consumer still holds messages it pulled below that offset; it takes the queue afresh instead, and
+            // owns it again only then (it may have locked it already, as the master returned).
             queues.release(queue);
+            stopReading(queue);
             stats.stopRetrying(queue);
             exclusive.unlock();
         }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.backup.Ferry;
 import dev.ferry.cluster.ClusterAdmin;
+import dev.ferry.config.CopySettings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.embedded.EmbeddedCluster;
 import dev.ferry.embedded.TopicReader;
@@ -108,7 +109,12 @@ class MasterSlaveTest {
         EmbeddedCluster b = EmbeddedCluster.builder("DefaultCluster").brokers("broker-a", "broker-b").start();
         try (AutoCloseable stop = () -> EmbeddedCluster.closeInBackground(a, b);
              TestMessages producer = new TestMessages(a.namesrvAddr())) {
-            FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4);
+            // Batches of 20: a queue's consumer holds two of them, and the 100 messages each queue of broker-a gets
+            // while the target's broker-a is down are more than it holds. What the slave reads copy goes past what
+            // the consumer still holds when the master returns, which must not move the queue's offset back.
+            FerryConfig config = TestConfigs.oneWayAtoB(a, b, "orders", 4).withCopy(new CopySettings(20,
+                CopySettings.DEFAULT.batchBytes(), 64, Duration.ofSeconds(3), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 2));
             List<String> produced = new ArrayList<>();
             try (Ferry ferry = Ferry.start(config)) {
                 produced.addAll(producer.send("orders", "before", 0, 400, 8));

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.LongStream;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -155,6 +157,29 @@ class QueueCopierTest {
         assertThat(copy(messages(0, 3))).isEqualTo(QueueCopier.NOT_NOW_MILLIS);
         assertThat(target.stored).isEmpty();
         assertThat(queues.advances).isEmpty();
+    }
+
+    /**
+     * The consumer may lock a queue again while it is still read from its slave (the master is back): the messages
+     * it hands over lie below what the slave reads copied. Returning SUCCESS would have the client set the queue's
+     * offset to their end, back below that, and copy the rest again; the copier suspends instead.
+     */
+    @Test
+    void aQueueThisProcessDoesNotOwnIsNeitherCopiedNorCommittedWhenItsMessagesAreAllBelowItsOffset() {
+        queues.owned = false;
+        queues.offset = 500; // copied from the slave up to here
+        ConsumeOrderlyContext context = new ConsumeOrderlyContext(SOURCE);
+
+        assertThat(copier().consumeMessage(messages(100, 32), context))
+            .isEqualTo(ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT);
+
+        assertThat(context.getSuspendCurrentQueueTimeMillis()).isEqualTo(QueueCopier.NOT_NOW_MILLIS);
+        assertThat(target.stored).isEmpty();
+        assertThat(queues.offset).isEqualTo(500);
+        queues.owned = true;
+        assertThat(copier().consumeMessage(messages(100, 32), new ConsumeOrderlyContext(SOURCE)))
+            .as("owned: all on the target already, done").isEqualTo(ConsumeOrderlyStatus.SUCCESS);
+        assertThat(target.stored).isEmpty();
     }
 
     @Test
