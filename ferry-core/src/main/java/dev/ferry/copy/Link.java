@@ -77,6 +77,7 @@ public final class Link implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final DefaultMQPushConsumer consumer;
     private final ProcessQueues queues;
+    private final LockWaits lockWaits;
     private final SlaveReads slaveReads;
     private final SourceRights sourceRights;
     private final LinkStartup startup;
@@ -125,6 +126,7 @@ public final class Link implements AutoCloseable {
         OriginStamp stamp = new OriginStamp(source.name(), source.stamp(), signature);
         this.consumer = LinkConsumer.create(group, source, settings, backup.topics().size(), backup.startFrom());
         this.queues = new ProcessQueues(consumer.getDefaultMQPushConsumerImpl(), group);
+        this.lockWaits = new LockWaits(queues);
         this.pause = new LinkPause(name, source.name(), group, consumer, () -> started && !stopping);
         this.watermarks = backup.delivery() == Delivery.AT_LEAST_ONCE ? null : new TargetWatermarks(name,
             source.name(), target, settings.sendTimeout().toMillis(),
@@ -301,7 +303,7 @@ public final class Link implements AutoCloseable {
             beats.lastWrittenMillis(), stats.lastHeartbeatCopiedMillis(), queues.holdsAnyOf(FerryNames.HEARTBEAT_TOPIC));
         List<String> retrying = new ArrayList<>(stats.retryReasons());
         if (running) {
-            queues.waitingForLock(slaveReads.brokers(), now).ifPresent(retrying::add);
+            lockWaits.check(now).ifPresent(retrying::add);
         }
         LinkStateDecider.Decision decision = LinkStateDecider.decide(new LinkStateDecider.Facts(startup.failure(),
             started, stopping, startup.waitingFor(), stats.anyBlock().orElse(null), sourceError,

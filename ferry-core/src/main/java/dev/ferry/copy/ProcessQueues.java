@@ -1,12 +1,10 @@
 package dev.ferry.copy;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -34,25 +32,17 @@ import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
  * <p>Retry topics ({@code %RETRY%<group>}) are the consumer's own business and never counted here: an orderly
  * consumer retries in place.
  */
-final class ProcessQueues implements SourceQueues {
+final class ProcessQueues implements SourceQueues, LockWaits.Consumer {
 
     /** How long a push consumer's pull may wait at the broker (the client's fixed 15 s), with some slack. */
     private static final long LONG_POLL_HOLD_MILLIS = 17_000;
     /** A pull out this long was held by the broker: one that finds messages returns in milliseconds. */
     private static final long HELD_PULL_MIN_MILLIS = 1_000;
-    /** How long a queue given to this process may go without its lock before the link says it waits for it. */
-    private static final long LOCK_GRACE_MILLIS = 5_000;
-    /** How often at most a queue held here but allocated elsewhere has the consumer rebalance to let it go. */
-    private static final long RELEASE_NUDGE_MILLIS = 2_000;
 
     private final DefaultMQPushConsumerImpl consumer;
     private final String group;
-    /** Allocated queues this process holds no valid lock for, and since when (see {@link #waitingForLock}). */
-    private final Map<MessageQueue, Long> unlockedSince = new ConcurrentHashMap<>();
     /** Queues {@link SlaveReads} reads from their slave and has not handed back: the consumer's not to copy. */
     private final Set<MessageQueue> readFromSlave = ConcurrentHashMap.newKeySet();
-    /** When the consumer was last made to rebalance to let go of queues allocated elsewhere. */
-    private volatile long releaseNudgedMillis;
     /** Made on first use: the consumer has no client instance before it starts. */
     private volatile PullAPIWrapper pulls;
 
@@ -65,7 +55,8 @@ final class ProcessQueues implements SourceQueues {
      * Held, and with a lock on the source broker that has not expired by the client's reckoning: the client
      * renews its locks every 20 s and counts one expired 30 s after the last renewal, before the broker
      * (60 s by default) can give the queue to another process. So a process cut off from the source stops
-     * sending a queue before anyone else may start.
+     * sending a queue before anyone else may start. Not while {@link SlaveReads} reads it from its slave
+     * ({@link #readFromSlave}).
      */
     @Override
     public boolean owns(MessageQueue source) {
@@ -88,61 +79,18 @@ final class ProcessQueues implements SourceQueues {
         }
     }
 
-    /**
-     * How many queues RocketMQ's allocation gives this process that it may not copy: their lock on the source broker
-     * not granted (another process holds it, or held it and stopped without releasing it: the broker frees it when it
-     * expires), or no longer renewed. An orderly consumer keeps a queue whose lock it was refused out of its table, so
-     * the allocation is worked out here as the client does it: the group's clients as a broker lists them, and the
-     * consumer's strategy. Queues of the brokers in {@code besides} are left out (their master is down: said
-     * elsewhere), and so are queues waiting less than {@link #LOCK_GRACE_MILLIS} (a lock is asked for as a queue is
-     * given). Says how many, and why; empty when none waits, or the source cannot be asked.
-     *
-     * <p>A queue seen here for the first time that the consumer has not taken up has it rebalance now: the client
-     * learns of new queues (a topic grown, a broker added) from a route update, which does not rebalance, and its
-     * next round may be 20 s away. Without that, such queues were copied only then, and meanwhile counted here as
-     * waiting for a lock no one held. The same goes the other way, at most every {@link #RELEASE_NUDGE_MILLIS}: a
-     * queue the consumer holds that is now allocated to another process (a topic shrunk, a broker gone), or that a
-     * rebalance could not let go of (its copier was sending), is let go now rather than at the next round, while
-     * the other process waits for its lock.
-     */
-    Optional<String> waitingForLock(Collection<String> besides, long nowMillis) {
-        Set<MessageQueue> allocated;
-        Set<String> allocatedTopics = new HashSet<>();
-        try {
-            allocated = allocatedHere(allocatedTopics);
-        } catch (Exception cannotTell) {
-            return Optional.empty();
-        }
-        if (nowMillis - releaseNudgedMillis >= RELEASE_NUDGE_MILLIS && table().keySet().stream()
-            .anyMatch(held -> allocatedTopics.contains(held.getTopic()) && !allocated.contains(held))) {
-            releaseNudgedMillis = nowMillis;
-            rebalanceNow();
-        }
-        unlockedSince.keySet().retainAll(allocated);
-        int waiting = 0;
-        boolean notTakenUp = false;
-        for (MessageQueue queue : allocated) {
-            if (besides.contains(queue.getBrokerName()) || owns(queue)) {
-                unlockedSince.remove(queue);
-                continue;
-            }
-            Long since = unlockedSince.putIfAbsent(queue, nowMillis);
-            if (since == null) {
-                notTakenUp |= !table().containsKey(queue);
-            } else if (nowMillis - since >= LOCK_GRACE_MILLIS) {
-                waiting++;
-            }
-        }
-        if (notTakenUp) {
-            rebalanceNow();
-        }
-        return waiting == 0 ? Optional.empty() : Optional.of(waiting + " queue(s) wait for their lock on the source"
-            + " broker (another process holds it, or held it and stopped without releasing it: the broker frees it"
-            + " within rocketmq.broker.rebalance.lockMaxLiveTime, 60 s by default)");
+    @Override
+    public Set<MessageQueue> listed() {
+        return Set.copyOf(table().keySet());
     }
 
-    /** The queues RocketMQ's allocation gives this process; {@code topics}: those it worked out the allocation of. */
-    private Set<MessageQueue> allocatedHere(Set<String> topics) throws Exception {
+    /**
+     * The queues RocketMQ's allocation gives this process, worked out as the client does it: the group's clients as
+     * a broker lists them, and the consumer's strategy. An orderly consumer keeps a queue whose lock it was refused
+     * out of its table, so the table does not tell.
+     */
+    @Override
+    public Set<MessageQueue> allocatedHere(Set<String> topics) throws Exception {
         RebalanceImpl rebalance = consumer.getRebalanceImpl();
         MQClientInstance client = consumer.getmQClientFactory();
         Set<MessageQueue> allocated = new HashSet<>();
@@ -289,7 +237,8 @@ final class ProcessQueues implements SourceQueues {
     }
 
     /** True when the client's route for {@code brokerName} has no master, only a slave. */
-    boolean masterless(String brokerName) {
+    @Override
+    public boolean masterless(String brokerName) {
         MQClientInstance client = consumer.getmQClientFactory();
         if (client.findBrokerAddressInSubscribe(brokerName, MixAll.MASTER_ID, true) != null) {
             return false;
@@ -304,7 +253,8 @@ final class ProcessQueues implements SourceQueues {
     }
 
     /** Has the consumer rebalance now rather than at its next round (20 s). */
-    void rebalanceNow() {
+    @Override
+    public void rebalanceNow() {
         consumer.getmQClientFactory().rebalanceImmediately();
     }
 
