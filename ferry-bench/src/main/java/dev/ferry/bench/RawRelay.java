@@ -1,6 +1,7 @@
 package dev.ferry.bench;
 
 import dev.ferry.cluster.ClientShutdown;
+import dev.ferry.cluster.PlainPull;
 import dev.ferry.names.FerryNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,10 @@ import org.apache.rocketmq.client.impl.consumer.PullResultExt;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.MixAll;
-import org.apache.rocketmq.common.filter.ExpressionType;
 import org.apache.rocketmq.common.message.MessageBatch;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.message.MessageVersion;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
-import org.apache.rocketmq.common.sysflag.PullSysFlag;
 import org.apache.rocketmq.remoting.protocol.header.PullMessageRequestHeader;
 
 /**
@@ -144,18 +143,8 @@ final class RawRelay implements AutoCloseable {
     }
 
     private PullResult pull(String broker, MessageQueue queue, long offset) throws Exception {
-        PullMessageRequestHeader header = new PullMessageRequestHeader();
-        header.setConsumerGroup(GROUP);
-        header.setTopic(queue.getTopic());
-        header.setQueueId(queue.getQueueId());
-        header.setQueueOffset(offset);
-        header.setMaxMsgNums(PULL_MESSAGES);
-        header.setSysFlag(PullSysFlag.buildSysFlag(false, false, true, false));
-        header.setCommitOffset(0L);
-        header.setSuspendTimeoutMillis(0L);
-        header.setSubscription("*");
-        header.setSubVersion(0L);
-        header.setExpressionType(ExpressionType.TAG);
+        PullMessageRequestHeader header = PlainPull.header(GROUP, queue.getTopic(), queue.getQueueId(), offset,
+            PULL_MESSAGES);
         header.setBrokerName(queue.getBrokerName());
         return source.getMQClientAPIImpl().pullMessage(broker, header, TIMEOUT_MILLIS, CommunicationMode.SYNC, null);
     }

@@ -7,11 +7,8 @@ import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.impl.CommunicationMode;
 import org.apache.rocketmq.client.impl.MQClientAPIImpl;
 import org.apache.rocketmq.client.impl.consumer.PullResultExt;
-import org.apache.rocketmq.common.filter.ExpressionType;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.sysflag.PullSysFlag;
-import org.apache.rocketmq.remoting.protocol.header.PullMessageRequestHeader;
 
 /**
  * One pull of a broker's system topic ({@code SCHEDULE_TOPIC_XXXX}, {@code rmq_sys_wheel_timer}) at a given master, as
@@ -30,19 +27,8 @@ record MasterPull(List<MessageExt> messages, long next) {
      */
     static MasterPull pull(MQClientAPIImpl api, String master, String group, String topic, int queueId, long offset,
                            int max, boolean bodies, long timeoutMillis) throws Exception {
-        PullMessageRequestHeader header = new PullMessageRequestHeader();
-        header.setConsumerGroup(group);
-        header.setTopic(topic);
-        header.setQueueId(queueId);
-        header.setQueueOffset(offset);
-        header.setMaxMsgNums(max);
-        header.setSysFlag(PullSysFlag.buildSysFlag(false, false, true, false));
-        header.setCommitOffset(0L);
-        header.setSuspendTimeoutMillis(0L);
-        header.setSubscription("*");
-        header.setSubVersion(0L);
-        header.setExpressionType(ExpressionType.TAG);
-        PullResult result = api.pullMessage(master, header, timeoutMillis, CommunicationMode.SYNC, null);
+        PullResult result = api.pullMessage(master, PlainPull.header(group, topic, queueId, offset, max),
+            timeoutMillis, CommunicationMode.SYNC, null);
         if (result.getPullStatus() != PullStatus.FOUND) {
             return new MasterPull(List.of(), result.getNextBeginOffset());
         }
