@@ -58,7 +58,9 @@ final class FerryProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         String java = ProcessHandle.current().info().command()
             .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        // The quick compiler only: a test's Ferry lives for seconds and copies thousands, where the optimizing one
+        // took a core of its own for the first seconds of every start, beside the brokers and the test.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Drocketmq.log.root=" + logDir, "-Duser.home=" + logDir));
         if (shortLocks) {
             // The survivor of a killed process retries the dead one's queue locks every 2 s instead of 20 s (and

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class Rocketmq4CompatibilityTest {
 
-    private static final int MESSAGES = 2_000;
+    private static final int MESSAGES = 1_000;
     /** Per broker: the 4.9.x topic has twice as many queues, on two brokers. */
     private static final int QUEUES = 4;
 
